@@ -1,0 +1,40 @@
+"""Errors the services raise; the API, the pages and the CLI each turn them into their own words.
+
+Keeping them free of HTTP lets the same service function serve every caller.
+"""
+
+
+class DomainError(Exception):
+    """A request the service understood but will not carry out; `message` is for people."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidInput(DomainError):
+    """The input breaks a rule that only the service can check (a date in the past, say)."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class NotFound(DomainError):
+    """The thing asked for does not exist (or no longer does)."""
+
+
+class Conflict(DomainError):
+    """The change would break a uniqueness rule or the current state forbids it."""
+
+
+class LinkInvalid(DomainError):
+    """An emailed link that is unknown, already used or expired."""
+
+
+class RateLimited(DomainError):
+    """Too many requests for one email or one client address in the current window."""
+
+    def __init__(self, message: str, *, retry_after_seconds: int) -> None:
+        super().__init__(message)
+        self.retry_after_seconds = retry_after_seconds

@@ -1,0 +1,1 @@
+"""Single-use emailed links (verify my address, manage my membership), stored only as hashes."""

@@ -1,0 +1,33 @@
+"""The outbox table."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Text
+from sqlmodel import Field, SQLModel
+
+from unmentor.clock import utcnow
+
+
+class OutboxMessage(SQLModel, table=True):
+    __tablename__ = "outbox_message"
+
+    id: int | None = Field(default=None, primary_key=True)
+    # One email per key, ever: a retried request or a second relay cannot send it twice.
+    idempotency_key: str = Field(max_length=200, unique=True)
+    # Erasing a participant erases the mail we hold for them.
+    participant_id: int | None = Field(
+        default=None, foreign_key="participant.id", index=True, ondelete="CASCADE"
+    )
+    to_address: str = Field(max_length=320)
+    subject: str = Field(max_length=300)
+    body: str = Field(sa_type=Text)
+    created_at: datetime = Field(default_factory=utcnow)
+    send_after: datetime = Field(default_factory=utcnow, index=True)
+    # A relay claims a message until this time; another relay skips it meanwhile.
+    claimed_until: datetime | None = None
+    attempts: int = 0
+    sent_at: datetime | None = Field(default=None, index=True)
+    failed_at: datetime | None = None
+    last_error: str | None = Field(default=None, max_length=1000)

@@ -1,0 +1,1 @@
+"""Organisations and participants: who takes part, and how they manage their membership."""

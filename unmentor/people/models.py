@@ -1,0 +1,58 @@
+"""Tables for organisations and participants."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import Enum as SAEnum
+from sqlmodel import Field, SQLModel
+
+from unmentor.clock import utcnow
+
+NAME_MAX = 200
+EMAIL_MAX = 320
+SECTOR_MAX = 100
+
+
+class ParticipantStatus(StrEnum):
+    pending = "pending"  # signed up, has not verified their email yet
+    active = "active"
+    paused = "paused"  # until `paused_until`, then active again
+    left = "left"
+
+
+def _enum_column(enum: type[StrEnum]) -> SAEnum:
+    # Stored as plain strings with a CHECK, so SQLite and PostgreSQL share one migration.
+    return SAEnum(
+        enum,
+        native_enum=False,
+        length=16,
+        values_callable=lambda members: [member.value for member in members],
+        validate_strings=True,
+        create_constraint=True,
+        name=f"{enum.__name__.lower()}_check",
+    )
+
+
+class Organisation(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=NAME_MAX)
+    # Case- and space-folded name: "Devon County Council " and "devon county council" are one.
+    name_key: str = Field(max_length=NAME_MAX, unique=True, index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Participant(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=NAME_MAX)
+    email: str = Field(max_length=EMAIL_MAX, unique=True, index=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="RESTRICT")
+    sector: str | None = Field(default=None, max_length=SECTOR_MAX)
+    status: ParticipantStatus = Field(
+        default=ParticipantStatus.pending, sa_type=_enum_column(ParticipantStatus), index=True
+    )
+    paused_until: date | None = None
+    joined_on: date | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)

@@ -1,0 +1,69 @@
+"""Request counters in the database, so that every web worker sees the same counts.
+
+Fixed one-hour windows: simple to reason about and to explain ("5 requests an hour").
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Field, Session, SQLModel
+
+from unmentor.errors import RateLimited
+
+WINDOW = timedelta(hours=1)
+
+
+class RateLimitCounter(SQLModel, table=True):
+    __tablename__ = "rate_limit_counter"
+
+    key: str = Field(max_length=400, primary_key=True)
+    window_start: datetime = Field(primary_key=True)
+    count: int = 0
+
+
+def _window_start(now: datetime) -> datetime:
+    return now.replace(minute=0, second=0, microsecond=0)
+
+
+def hit(*, session: Session, key: str, limit: int, now: datetime) -> int | None:
+    """Count one request for `key`; over `limit` this window, return the seconds to wait.
+
+    It returns rather than raises so the caller can commit the count before refusing: a
+    refused request still counts, or a client could retry for free.
+    """
+    start = _window_start(now)
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = (
+        insert(RateLimitCounter)
+        .values(key=key, window_start=start, count=1)
+        .on_conflict_do_update(
+            index_elements=["key", "window_start"],
+            set_={"count": RateLimitCounter.count + 1},
+        )
+        .returning(RateLimitCounter.count)
+    )
+    count = session.execute(statement).scalar_one()
+    if count > limit:
+        return int((start + WINDOW - now).total_seconds()) + 1
+    return None
+
+
+def enforce(*, session: Session, limits: dict[str, int], now: datetime) -> RateLimited | None:
+    """Count one request against every key in `limits`; the error to raise if any is over."""
+    waits = [hit(session=session, key=key, limit=limit, now=now) for key, limit in limits.items()]
+    over = [wait for wait in waits if wait is not None]
+    if not over:
+        return None
+    return RateLimited("Too many requests; please try again later.", retry_after_seconds=max(over))
+
+
+def forget_old_windows(*, session: Session, now: datetime) -> int:
+    """Delete counters of windows that have ended; returns how many were removed."""
+    result = session.execute(
+        delete(RateLimitCounter).where(RateLimitCounter.window_start < _window_start(now))
+    )
+    return result.rowcount or 0

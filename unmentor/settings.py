@@ -1,0 +1,139 @@
+"""Every setting of the service, in one place.
+
+Values come from `config.toml` (or the file named by `UNMENTOR_CONFIG`), and any of them can be
+overridden by an `UNMENTOR_<NAME>` environment variable, so a deployment never edits the file.
+"""
+
+from __future__ import annotations
+
+import os
+from contextvars import ContextVar
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+PLACEHOLDER_SECRETS = frozenset({"", "change-me", "changeme", "secret", "placeholder"})
+MIN_SECRET_LENGTH = 16
+
+_config_file: ContextVar[Path | None] = ContextVar("unmentor_config_file", default=None)
+
+
+def default_config_file() -> Path:
+    """The config file a process reads when none is named explicitly."""
+    return Path(os.environ.get("UNMENTOR_CONFIG", "config.toml"))
+
+
+class Settings(BaseSettings):
+    """Settings of one unmentor deployment; each field is documented in config.toml."""
+
+    model_config = SettingsConfigDict(env_prefix="UNMENTOR_", extra="forbid", frozen=True)
+
+    environment: Literal["development", "production"] = Field(
+        "development",
+        description="'production' refuses to start while secrets are left at a placeholder.",
+    )
+    database_url: str = Field(
+        "sqlite:///unmentor.db",
+        description="SQLAlchemy URL: sqlite:///file.db or postgresql+psycopg://user@host/db.",
+    )
+    base_url: str = Field(
+        "http://127.0.0.1:8000",
+        description="Public address of the site, used to build the links in emails.",
+    )
+    secret_key: SecretStr = Field(
+        SecretStr("change-me"),
+        description="Signs session cookies and CSRF tokens; long and random in production.",
+    )
+    organiser_token: SecretStr = Field(
+        SecretStr("change-me"),
+        description="Bearer token for the organiser API and pages.",
+    )
+    mail_backend: Literal["console", "file", "smtp"] = Field(
+        "console",
+        description="console prints mail to the log, file writes .eml files, smtp sends.",
+    )
+    mail_from: str = Field(
+        "UnMentor <unmentor@localhost>", description="From: address of every email."
+    )
+    mail_dir: Path = Field(
+        Path("mail-outbox"), description="Where the file backend writes .eml files."
+    )
+    smtp_host: str = Field("localhost", description="SMTP relay host.")
+    smtp_port: int = Field(25, ge=1, le=65535, description="SMTP relay port.")
+    smtp_starttls: bool = Field(False, description="Upgrade the SMTP connection with STARTTLS.")
+    smtp_username: str = Field("", description="SMTP login; empty for none.")
+    smtp_password: SecretStr = Field(SecretStr(""), description="SMTP password.")
+    smtp_timeout_seconds: float = Field(
+        10.0, gt=0, description="Give up on an SMTP conversation after this long."
+    )
+    verification_link_hours: int = Field(
+        48, ge=1, description="How long a sign-up verification link stays valid."
+    )
+    login_link_minutes: int = Field(
+        60, ge=1, description="How long a 'manage my membership' link stays valid."
+    )
+    session_days: int = Field(
+        14, ge=1, description="How long a participant stays signed in after using a link."
+    )
+    signup_limit_per_email: int = Field(
+        5, ge=1, description="Sign-up or link requests per email address per hour."
+    )
+    signup_limit_per_client: int = Field(
+        30, ge=1, description="Sign-up or link requests per client address per hour."
+    )
+    max_pause_days: int = Field(
+        366, ge=1, description="The furthest ahead a participant may pause until."
+    )
+
+    @model_validator(mode="after")
+    def _refuse_placeholder_secrets_in_production(self) -> Settings:
+        if self.environment != "production":
+            return self
+        weak = [
+            name
+            for name in ("secret_key", "organiser_token")
+            if _is_placeholder(getattr(self, name).get_secret_value())
+        ]
+        if weak:
+            raise ValueError(
+                f"production mode needs real values for {', '.join(weak)} "
+                f"(at least {MIN_SECRET_LENGTH} characters, not a placeholder); "
+                "set them with UNMENTOR_SECRET_KEY / UNMENTOR_ORGANISER_TOKEN"
+            )
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        config_file = _config_file.get() or default_config_file()
+        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls, config_file))
+
+
+def _is_placeholder(value: str) -> bool:
+    return value.strip().lower() in PLACEHOLDER_SECRETS or len(value) < MIN_SECRET_LENGTH
+
+
+def load_settings(config_file: Path | str | None = None, **overrides: object) -> Settings:
+    """Read settings from `config_file` (default: config.toml), the environment, then overrides."""
+    token = _config_file.set(Path(config_file) if config_file is not None else None)
+    try:
+        return Settings(**overrides)
+    finally:
+        _config_file.reset(token)

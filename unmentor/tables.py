@@ -1,0 +1,13 @@
+"""Imports every table module so that SQLModel.metadata describes the whole schema.
+
+Alembic's autogenerate and the tests' schema checks read the metadata from here.
+"""
+
+from sqlmodel import SQLModel
+
+from unmentor import ratelimit  # noqa: F401
+from unmentor.links import models as _links  # noqa: F401
+from unmentor.mail import models as _mail  # noqa: F401
+from unmentor.people import models as _people  # noqa: F401
+
+metadata = SQLModel.metadata
