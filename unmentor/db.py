@@ -107,6 +107,13 @@ def upgrade(database_url: str, revision: str = "head") -> None:
         database.dispose()
 
 
+def head_revision() -> str:
+    """The newest revision this version of the code knows."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+
+
 def current_revision(database_url: str) -> str | None:
     """The schema revision the database is at, or None for an empty database."""
     from alembic.runtime.migration import MigrationContext

@@ -46,7 +46,7 @@ def hit(*, session: Session, key: str, limit: int, now: datetime) -> int | None:
         )
         .returning(RateLimitCounter.count)
     )
-    count = session.execute(statement).scalar_one()
+    count = session.exec(statement).scalar_one()
     if count > limit:
         return int((start + WINDOW - now).total_seconds()) + 1
     return None
@@ -63,7 +63,7 @@ def enforce(*, session: Session, limits: dict[str, int], now: datetime) -> RateL
 
 def forget_old_windows(*, session: Session, now: datetime) -> int:
     """Delete counters of windows that have ended; returns how many were removed."""
-    result = session.execute(
+    result = session.exec(
         delete(RateLimitCounter).where(RateLimitCounter.window_start < _window_start(now))
     )
     return result.rowcount or 0

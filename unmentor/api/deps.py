@@ -1,0 +1,77 @@
+"""Dependencies of the routes: the database session, settings, the organiser check."""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlmodel import Session
+
+from unmentor.db import Database
+from unmentor.mail.mailer import Mailer
+from unmentor.settings import Settings
+
+
+class NotAuthenticated(Exception):
+    """No organiser token was sent (HTTP 401)."""
+
+
+class Forbidden(Exception):
+    """A token was sent but it is not the organiser's (HTTP 403)."""
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def get_database(request: Request) -> Database:
+    return request.app.state.database
+
+
+def get_mailer(request: Request) -> Mailer:
+    return request.app.state.mailer
+
+
+def get_session(database: Annotated[Database, Depends(get_database)]) -> Iterator[Session]:
+    """A writer session that commits when the route returns and rolls back if it raises."""
+    with database.session() as session:
+        yield session
+
+
+def get_read_session(database: Annotated[Database, Depends(get_database)]) -> Iterator[Session]:
+    """A session for routes that only read."""
+    with database.read_session() as session:
+        yield session
+
+
+def client_address(request: Request) -> str:
+    """The address rate limits count against."""
+    return request.client.host if request.client else "unknown"
+
+
+_bearer = HTTPBearer(auto_error=False, description="The organiser token from the settings.")
+
+
+def require_organiser(
+    settings: Annotated[Settings, Depends(get_settings)],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> None:
+    """Let the request through only with the organiser's bearer token."""
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise NotAuthenticated
+    expected = settings.organiser_token.get_secret_value().encode()
+    if not hmac.compare_digest(credentials.credentials.encode(), expected):
+        raise Forbidden
+
+
+# scope="function": commit before the response goes out, so a client that sees 2xx can rely on it.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+ReadSessionDep = Annotated[Session, Depends(get_read_session, scope="function")]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+DatabaseDep = Annotated[Database, Depends(get_database)]
+MailerDep = Annotated[Mailer, Depends(get_mailer)]
+ClientDep = Annotated[str, Depends(client_address)]
+OrganiserOnly = Depends(require_organiser)

@@ -1,0 +1,121 @@
+"""One error shape for the whole JSON API, and the mapping from service errors to HTTP.
+
+Every error body is {"detail": "<a sentence for people>", "errors": [{"field", "message"}]}, so
+a client can always show `detail` and, for bad input, point at the fields.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from unmentor.api.deps import Forbidden, NotAuthenticated
+from unmentor.errors import Conflict, DomainError, InvalidInput, LinkInvalid, NotFound, RateLimited
+
+
+class FieldProblem(BaseModel):
+    field: str
+    message: str
+
+
+class ErrorBody(BaseModel):
+    detail: str
+    errors: list[FieldProblem] = []
+
+
+def error_responses(*codes: int) -> dict[int | str, dict]:
+    """OpenAPI entries documenting that these status codes answer with an ErrorBody."""
+    descriptions = {
+        400: "The link or request cannot be used.",
+        401: "No organiser token was sent.",
+        403: "The token is not the organiser's.",
+        404: "Not found.",
+        409: "Conflicts with existing data.",
+        422: "The input is not valid.",
+        429: "Too many requests; see Retry-After.",
+    }
+    return {code: {"model": ErrorBody, "description": descriptions[code]} for code in codes}
+
+
+STATUS_OF = {NotFound: 404, Conflict: 409, InvalidInput: 422, LinkInvalid: 400, RateLimited: 429}
+
+
+def status_for(error: DomainError) -> int:
+    """The HTTP status that tells a client what kind of refusal this is."""
+    for kind, status in STATUS_OF.items():
+        if isinstance(error, kind):
+            return status
+    return 400
+
+
+def json_error(status: int, detail: str, *, errors=(), headers=None) -> JSONResponse:
+    body = ErrorBody(detail=detail, errors=list(errors))
+    return JSONResponse(body.model_dump(), status_code=status, headers=headers)
+
+
+def _field_name(location: tuple) -> str:
+    parts = [str(part) for part in location if part not in ("body",)]
+    return ".".join(parts) or "body"
+
+
+def validation_problems(error: RequestValidationError) -> list[FieldProblem]:
+    """Each failed check as a field and a sentence, without echoing whole inputs back."""
+    problems = []
+    for item in error.errors():
+        message = item.get("msg", "is not valid").removeprefix("Value error, ")
+        problems.append(
+            FieldProblem(field=_field_name(tuple(item.get("loc", ()))), message=message)
+        )
+    return problems
+
+
+def install_api_error_handlers(app: FastAPI, *, is_api) -> None:
+    """Answer API errors as ErrorBody JSON; `is_api(request)` leaves pages to their own handlers."""
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, error: RequestValidationError):
+        problems = validation_problems(error)
+        if not is_api(request):
+            return await app.state.page_error_handler(request, 422, _summary(problems))
+        return json_error(422, _summary(problems), errors=problems)
+
+    @app.exception_handler(DomainError)
+    async def _refused(request: Request, error: DomainError):
+        status = status_for(error)
+        headers = None
+        if isinstance(error, RateLimited):
+            headers = {"Retry-After": str(error.retry_after_seconds)}
+        if not is_api(request):
+            return await app.state.page_error_handler(request, status, error.message, headers)
+        field_errors = []
+        if isinstance(error, InvalidInput) and error.field:
+            field_errors = [FieldProblem(field=error.field, message=error.message)]
+        return json_error(status, error.message, errors=field_errors, headers=headers)
+
+    @app.exception_handler(NotAuthenticated)
+    async def _no_token(request: Request, _error: NotAuthenticated):
+        return json_error(
+            401,
+            "This needs the organiser token: send 'Authorization: Bearer <token>'.",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+
+    @app.exception_handler(Forbidden)
+    async def _wrong_token(request: Request, _error: Forbidden):
+        return json_error(403, "That token is not the organiser token.")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, error: StarletteHTTPException):
+        if not is_api(request):
+            return await app.state.page_error_handler(
+                request, error.status_code, str(error.detail), error.headers
+            )
+        return json_error(error.status_code, str(error.detail), headers=error.headers)
+
+
+def _summary(problems: list[FieldProblem]) -> str:
+    listed = "; ".join(f"{p.field}: {p.message}" for p in problems[:5])
+    return f"The input is not valid ({listed})." if listed else "The input is not valid."

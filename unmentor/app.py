@@ -1,0 +1,108 @@
+"""The web application: JSON API, participant pages and static files, built from settings."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import RedirectResponse
+from fastapi.staticfiles import StaticFiles
+
+from unmentor import __version__
+from unmentor.api.errors import install_api_error_handlers
+from unmentor.db import Database
+from unmentor.mail.mailer import Mailer
+from unmentor.mail.transports import Transport
+from unmentor.people import routes as people_routes
+from unmentor.settings import Settings, load_settings
+from unmentor.web import pages
+from unmentor.web.forms import CsrfFailed
+from unmentor.web.rendering import message_page
+
+API_PREFIX = "/api/"
+
+
+def _is_api(request: Request) -> bool:
+    path = request.url.path
+    return path.startswith(API_PREFIX) or path in ("/openapi.json", "/docs")
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    database: Database | None = None,
+    mail_transport: Transport | None = None,
+    run_scheduler: bool = False,
+) -> FastAPI:
+    """A ready-to-serve application; tests pass their own settings, database and transport."""
+    settings = settings or load_settings()
+    database = database or Database(settings.database_url)
+    mailer = Mailer(database=database, settings=settings, transport=mail_transport)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        background = None
+        if run_scheduler:
+            from scheduler.jobs import Context
+            from scheduler.runner import start_in_background
+
+            background = start_in_background(Context(database=database, mailer=mailer))
+        yield
+        if background is not None:
+            background.shutdown(wait=False)
+        database.dispose()
+
+    app = FastAPI(
+        title="UnMentor",
+        version=__version__,
+        summary="Random conversations across organisations, round by round.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.database = database
+    app.state.mailer = mailer
+    app.state.page_error_handler = _page_error
+
+    install_api_error_handlers(app, is_api=_is_api)
+
+    @app.exception_handler(CsrfFailed)
+    async def _csrf_failed(request: Request, _error: CsrfFailed):
+        return message_page(
+            request,
+            "Please try again",
+            "This form had expired or did not come from this site. Reload the page and send "
+            "it again.",
+            status_code=403,
+        )
+
+    @app.exception_handler(pages.NotSignedIn)
+    async def _not_signed_in(_request: Request, _error: pages.NotSignedIn):
+        return RedirectResponse("/me", status_code=303)
+
+    app.include_router(people_routes.public)
+    app.include_router(people_routes.organiser)
+    app.include_router(pages.router)
+    app.include_router(pages.posts)
+    app.mount(
+        "/static", StaticFiles(directory=Path(__file__).parent / "web" / "static"), name="static"
+    )
+
+    @app.get("/healthz", include_in_schema=False)
+    def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app
+
+
+async def _page_error(request: Request, status: int, message: str, headers=None):
+    titles = {404: "Page not found", 405: "Not allowed", 429: "Too many requests"}
+    return message_page(
+        request,
+        titles.get(status, "Something is not right"),
+        message if status != 404 else "There is no page at this address.",
+        status_code=status,
+        headers=headers,
+        link=("/", "Home"),
+    )

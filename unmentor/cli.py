@@ -1,0 +1,228 @@
+"""The `unmentor` command."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+
+from unmentor import db
+from unmentor.clock import utcnow
+from unmentor.errors import DomainError
+from unmentor.people import service
+from unmentor.people.models import ParticipantStatus
+from unmentor.people.schemas import ParticipantCreate
+from unmentor.settings import Settings, load_settings
+
+app = typer.Typer(
+    help="UnMentor: random one-to-one conversations across organisations, round by round.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+db_app = typer.Typer(help="Database schema: create and upgrade it.", no_args_is_help=True)
+participants_app = typer.Typer(help="Look up and add participants.", no_args_is_help=True)
+mail_app = typer.Typer(help="The outbox of emails waiting to be sent.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(participants_app, name="participants")
+jobs_app = typer.Typer(help="The scheduler's recurring jobs.", no_args_is_help=True)
+app.add_typer(mail_app, name="mail")
+app.add_typer(jobs_app, name="jobs")
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except ValidationError as error:
+        typer.echo(f"Error: the settings are not valid:\n{error}", err=True)
+        raise typer.Exit(2) from None
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    typer.echo(f"Error: {message}", err=True)
+    return typer.Exit(code)
+
+
+def _require_current_schema(settings: Settings) -> None:
+    head = db.head_revision()
+    current = db.current_revision(settings.database_url)
+    if current != head:
+        raise _fail(
+            f"the database is at schema {current or 'empty'}, this version needs {head}; "
+            "run `unmentor db upgrade` first."
+        )
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    scheduler: Annotated[
+        bool,
+        typer.Option(
+            "--scheduler/--no-scheduler",
+            help="Run the scheduler in this process (turn off when it runs elsewhere).",
+        ),
+    ] = True,
+) -> None:
+    """Serve the site and the API (docs at /docs), with the scheduler."""
+    import uvicorn
+
+    from unmentor.app import create_app
+
+    settings = _settings()
+    _require_current_schema(settings)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    application = create_app(settings, run_scheduler=scheduler)
+    typer.echo(f"UnMentor on http://{host}:{port}  (mail: {settings.mail_backend})")
+    uvicorn.run(application, host=host, port=port, log_level="info")
+
+
+@db_app.command("upgrade")
+def db_upgrade(
+    revision: Annotated[str, typer.Argument(help="Target revision.")] = "head",
+) -> None:
+    """Apply migrations, creating the database (SQLite file) if needed."""
+    settings = _settings()
+    before = db.current_revision(settings.database_url)
+    db.upgrade(settings.database_url, revision)
+    after = db.current_revision(settings.database_url)
+    if before == after:
+        typer.echo(f"Database already at {after}.")
+    else:
+        typer.echo(f"Database upgraded from {before or 'empty'} to {after}.")
+
+
+@db_app.command("revision")
+def db_revision(
+    message: Annotated[str, typer.Argument(help="What the migration does.")],
+) -> None:
+    """Write a new migration from the difference between the models and the database."""
+    from alembic import command
+
+    settings = _settings()
+    command.revision(db.alembic_config(settings.database_url), message=message, autogenerate=True)
+
+
+@participants_app.command("list")
+def participants_list(
+    search: Annotated[
+        str | None, typer.Option("--search", "-s", help="Part of a name or email.")
+    ] = None,
+    status: Annotated[ParticipantStatus | None, typer.Option(help="Only this status.")] = None,
+    limit: Annotated[int, typer.Option(min=1, help="Show at most this many.")] = 100,
+) -> None:
+    """List participants: id, name, email, organisation, status."""
+    database = db.Database(_settings().database_url)
+    try:
+        with database.read_session() as session:
+            items, total = service.list_participants(
+                session=session, search=search, status=status, limit=limit
+            )
+            rows = [service.participant_public(session=session, participant=p) for p in items]
+    finally:
+        database.dispose()
+    for p in rows:
+        typer.echo(f"{p.id:>6}  {p.name:<28} {p.email:<32} {p.organisation.name:<28} {p.status}")
+    typer.echo(f"{len(rows)} shown of {total}.")
+
+
+@participants_app.command("add")
+def participants_add(
+    name: Annotated[str, typer.Argument(help="Full name.")],
+    email: Annotated[str, typer.Argument(help="Email address.")],
+    organisation: Annotated[str, typer.Argument(help="Organisation (matched ignoring case).")],
+    sector: Annotated[str | None, typer.Option(help="Sector, e.g. 'Health'.")] = None,
+    pending: Annotated[
+        bool, typer.Option("--pending", help="Add as pending (not in rounds until verified).")
+    ] = False,
+) -> None:
+    """Add one participant, active at once unless --pending."""
+    try:
+        data = ParticipantCreate(
+            name=name,
+            email=email,
+            organisation=organisation,
+            sector=sector,
+            status=ParticipantStatus.pending if pending else ParticipantStatus.active,
+        )
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{e['loc'][0]}: {e['msg'].removeprefix('Value error, ')}" for e in error.errors()
+        )
+        raise _fail(problems, 2) from None
+    database = db.Database(_settings().database_url)
+    try:
+        with database.session() as session:
+            participant = service.create_participant(session=session, data=data, now=utcnow())
+    except DomainError as error:
+        raise _fail(error.message) from None
+    finally:
+        database.dispose()
+    typer.echo(f"Added participant {participant.id}: {participant.name} <{participant.email}>.")
+
+
+@mail_app.command("send")
+def mail_send() -> None:
+    """Send every email that is due now."""
+    from unmentor.mail.mailer import Mailer
+
+    settings = _settings()
+    database = db.Database(settings.database_url)
+    try:
+        report = Mailer(database=database, settings=settings).deliver()
+    finally:
+        database.dispose()
+    typer.echo(f"Sent {report.sent}, will retry {report.retrying}, gave up on {report.failed}.")
+
+
+def _job_context(settings: Settings):
+    from scheduler.jobs import Context
+    from unmentor.mail.mailer import Mailer
+
+    database = db.Database(settings.database_url)
+    return Context(database=database, mailer=Mailer(database=database, settings=settings))
+
+
+@app.command("scheduler")
+def scheduler_alone() -> None:
+    """Run the scheduler alone (web workers use --no-scheduler)."""
+    from scheduler.runner import run_forever
+
+    settings = _settings()
+    _require_current_schema(settings)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    typer.echo("Scheduler running; press Ctrl+C to stop.")
+    with contextlib.suppress(KeyboardInterrupt):
+        run_forever(_job_context(settings))
+
+
+@jobs_app.command("list")
+def jobs_list() -> None:
+    """Show every job and when it runs."""
+    from scheduler.jobs import JOBS
+
+    for job in JOBS:
+        when = ", ".join(f"{key}={value}" for key, value in job.trigger_args.items())
+        typer.echo(f"{job.name:<12} {job.trigger:<9} {when:<22} {job.run.__doc__}")
+
+
+@jobs_app.command("run")
+def jobs_run(
+    name: Annotated[str, typer.Argument(help="The job's name (see `jobs list`).")],
+) -> None:
+    """Run one job now, in this process."""
+    from scheduler.jobs import JOBS
+
+    job = next((j for j in JOBS if j.name == name), None)
+    if job is None:
+        raise _fail(f"no job called {name!r}; choose from {', '.join(j.name for j in JOBS)}.")
+    settings = _settings()
+    _require_current_schema(settings)
+    context = _job_context(settings)
+    try:
+        typer.echo(f"{job.name}: {job.run(context)}")
+    finally:
+        context.database.dispose()

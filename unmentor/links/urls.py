@@ -1,0 +1,11 @@
+"""The paths of emailed links: one definition shared by the emails and the page routes."""
+
+VERIFY_PATH = "/verify"
+LOGIN_PATH = "/me/login"
+MANAGE_PATH = "/me"
+
+
+def absolute(base_url: str, path: str, token: str | None = None) -> str:
+    """A full link for an email, e.g. https://site/verify?token=..."""
+    link = base_url.rstrip("/") + path
+    return f"{link}?token={token}" if token else link

@@ -1,0 +1,43 @@
+"""Putting email in the outbox, inside the caller's transaction.
+
+Nothing is sent here: if the transaction rolls back, the email never existed; if it commits,
+the relay will send it even if this process dies a moment later.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from unmentor.mail.compose import Email
+from unmentor.mail.models import OutboxMessage
+
+
+def enqueue(
+    *,
+    session: Session,
+    idempotency_key: str,
+    to_address: str,
+    email: Email,
+    participant_id: int | None,
+    now: datetime,
+) -> OutboxMessage:
+    """Add an email to the outbox unless one with the same key is already there."""
+    existing = session.exec(
+        select(OutboxMessage).where(OutboxMessage.idempotency_key == idempotency_key)
+    ).first()
+    if existing is not None:
+        return existing
+    message = OutboxMessage(
+        idempotency_key=idempotency_key,
+        participant_id=participant_id,
+        to_address=to_address,
+        subject=email.subject,
+        body=email.body,
+        created_at=now,
+        send_after=now,
+    )
+    session.add(message)
+    session.flush()
+    return message

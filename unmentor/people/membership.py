@@ -1,0 +1,299 @@
+"""What a participant does for themselves: sign up, verify, sign in by link, pause, leave, erase.
+
+Replies never reveal whether an email is known: the caller gets the same outcome either way and
+the difference only shows in the email that the address's owner receives.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, func, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from unmentor import ratelimit
+from unmentor.db import Database
+from unmentor.errors import Conflict, InvalidInput
+from unmentor.links import service as links
+from unmentor.links.models import LinkPurpose, LinkToken
+from unmentor.links.urls import LOGIN_PATH, MANAGE_PATH, VERIFY_PATH, absolute
+from unmentor.mail.compose import compose
+from unmentor.mail.models import OutboxMessage
+from unmentor.mail.outbox import enqueue
+from unmentor.people.models import Organisation, Participant, ParticipantStatus
+from unmentor.people.schemas import SignupRequest
+from unmentor.people.service import find_by_email, get_or_create_organisation, get_participant
+from unmentor.security import hash_token
+from unmentor.settings import Settings
+
+SIGNUP_ACCEPTED = (
+    "Thank you. If this address can take part, we have sent it an email with a link: "
+    "please open it to confirm your address."
+)
+LINK_ACCEPTED = "If this address belongs to a participant, we have sent it a link."
+
+
+def count_request(
+    *, database: Database, email: str, client: str, settings: Settings, now: datetime
+) -> None:
+    """Count a sign-up or link request and refuse it (RateLimited) when over the limits.
+
+    The count is committed in its own transaction before refusing, so refused requests count.
+    """
+    with database.session() as session:
+        refusal = ratelimit.enforce(
+            session=session,
+            limits={
+                f"email:{email}": settings.signup_limit_per_email,
+                f"client:{client}": settings.signup_limit_per_client,
+            },
+            now=now,
+        )
+    if refusal is not None:
+        raise refusal
+
+
+def _send_link_email(
+    *,
+    session: Session,
+    participant: Participant,
+    purpose: LinkPurpose,
+    template: str,
+    settings: Settings,
+    now: datetime,
+) -> None:
+    if purpose == LinkPurpose.verify:
+        valid_for = timedelta(hours=settings.verification_link_hours)
+        path = VERIFY_PATH
+    else:
+        valid_for = timedelta(minutes=settings.login_link_minutes)
+        path = LOGIN_PATH
+    token = links.issue(
+        session=session,
+        participant_id=participant.id,
+        purpose=purpose,
+        valid_for=valid_for,
+        now=now,
+    )
+    email = compose(
+        template,
+        name=participant.name,
+        link=absolute(settings.base_url, path, token),
+        hours=settings.verification_link_hours,
+        minutes=settings.login_link_minutes,
+    )
+    enqueue(
+        session=session,
+        idempotency_key=f"{template}:{hash_token(token)[:32]}",
+        to_address=participant.email,
+        email=email,
+        participant_id=participant.id,
+        now=now,
+    )
+
+
+def sign_up(*, session: Session, request: SignupRequest, settings: Settings, now: datetime) -> None:
+    """Register a new person (pending until verified) or email a known one what they need."""
+    participant = find_by_email(session=session, email=request.email)
+    if participant is None:
+        organisation = get_or_create_organisation(
+            session=session, name=request.organisation, now=now
+        )
+        candidate = Participant(
+            name=request.name,
+            email=request.email,
+            organisation_id=organisation.id,
+            sector=request.sector,
+            status=ParticipantStatus.pending,
+            created_at=now,
+            updated_at=now,
+        )
+        try:
+            with session.begin_nested():
+                session.add(candidate)
+            participant = candidate
+        except IntegrityError:
+            # A concurrent sign-up with the same email won: treat this one as a repeat.
+            participant = find_by_email(session=session, email=request.email)
+            if participant is None:
+                raise
+    if participant.status in (ParticipantStatus.pending, ParticipantStatus.left):
+        # Someone who left rejoins by verifying again; their old details stay until then.
+        _send_link_email(
+            session=session,
+            participant=participant,
+            purpose=LinkPurpose.verify,
+            template="verify",
+            settings=settings,
+            now=now,
+        )
+    else:
+        _send_link_email(
+            session=session,
+            participant=participant,
+            purpose=LinkPurpose.login,
+            template="already_member",
+            settings=settings,
+            now=now,
+        )
+
+
+def verify(*, session: Session, token: str, settings: Settings, now: datetime) -> Participant:
+    """Use a verification link: the participant becomes active and gets a welcome email."""
+    participant_id = links.redeem(session=session, token=token, purpose=LinkPurpose.verify, now=now)
+    participant = get_participant(session=session, participant_id=participant_id)
+    if participant.status in (ParticipantStatus.pending, ParticipantStatus.left):
+        participant.status = ParticipantStatus.active
+        participant.paused_until = None
+        participant.joined_on = participant.joined_on or now.date()
+        participant.updated_at = now
+        session.add(participant)
+        enqueue(
+            session=session,
+            idempotency_key=f"welcome:{participant.id}:{hash_token(token)[:16]}",
+            to_address=participant.email,
+            email=compose(
+                "welcome",
+                name=participant.name,
+                manage_url=absolute(settings.base_url, MANAGE_PATH),
+            ),
+            participant_id=participant.id,
+            now=now,
+        )
+    session.flush()
+    return participant
+
+
+def request_link(*, session: Session, email: str, settings: Settings, now: datetime) -> None:
+    """Email a sign-in link to a known participant (or a fresh verification link if pending)."""
+    participant = find_by_email(session=session, email=email)
+    if participant is None:
+        return
+    pending = participant.status == ParticipantStatus.pending
+    _send_link_email(
+        session=session,
+        participant=participant,
+        purpose=LinkPurpose.verify if pending else LinkPurpose.login,
+        template="verify" if pending else "login",
+        settings=settings,
+        now=now,
+    )
+
+
+def sign_in(*, session: Session, token: str, now: datetime) -> Participant:
+    """Use a sign-in link; the caller then keeps the participant signed in with a cookie."""
+    participant_id = links.redeem(session=session, token=token, purpose=LinkPurpose.login, now=now)
+    return get_participant(session=session, participant_id=participant_id)
+
+
+def pause(
+    *, session: Session, participant_id: int, until: date, settings: Settings, now: datetime
+) -> Participant:
+    """Leave the participant out of rounds until `until` (then they are active again)."""
+    participant = get_participant(session=session, participant_id=participant_id)
+    today = now.date()
+    if participant.status not in (ParticipantStatus.active, ParticipantStatus.paused):
+        raise Conflict("Only an active participant can pause.")
+    if until <= today:
+        raise InvalidInput("Choose a date after today.", field="until")
+    if until > today + timedelta(days=settings.max_pause_days):
+        raise InvalidInput(
+            f"You can pause for at most {settings.max_pause_days} days.", field="until"
+        )
+    return _set_status(session, participant, ParticipantStatus.paused, until=until, now=now)
+
+
+def resume(*, session: Session, participant_id: int, now: datetime) -> Participant:
+    """Take part again from the next round (after a pause, or after leaving)."""
+    participant = get_participant(session=session, participant_id=participant_id)
+    if participant.status == ParticipantStatus.pending:
+        raise Conflict("Please confirm your email first, using the link we sent.")
+    if participant.joined_on is None:
+        participant.joined_on = now.date()
+    return _set_status(session, participant, ParticipantStatus.active, until=None, now=now)
+
+
+def leave(*, session: Session, participant_id: int, now: datetime) -> Participant:
+    """Stop taking part; the data stays (so they can come back) until they erase it."""
+    participant = get_participant(session=session, participant_id=participant_id)
+    return _set_status(session, participant, ParticipantStatus.left, until=None, now=now)
+
+
+def _set_status(
+    session: Session,
+    participant: Participant,
+    status: ParticipantStatus,
+    *,
+    until: date | None,
+    now: datetime,
+) -> Participant:
+    participant.status = status
+    participant.paused_until = until
+    participant.updated_at = now
+    session.add(participant)
+    session.flush()
+    return participant
+
+
+def erase(*, session: Session, participant_id: int) -> None:
+    """Delete the person and every row about them; an organisation left empty goes too."""
+    participant = get_participant(session=session, participant_id=participant_id)
+    organisation_id = participant.organisation_id
+    # Child rows go by ON DELETE CASCADE; deleting them explicitly as well keeps erasure
+    # complete even on a connection where foreign keys were not switched on.
+    session.exec(delete(LinkToken).where(LinkToken.participant_id == participant_id))
+    session.exec(delete(OutboxMessage).where(OutboxMessage.participant_id == participant_id))
+    session.exec(delete(Participant).where(Participant.id == participant_id))
+    remaining = session.exec(
+        select(func.count()).where(Participant.organisation_id == organisation_id)
+    ).one()
+    if remaining == 0:
+        session.exec(delete(Organisation).where(Organisation.id == organisation_id))
+    session.flush()
+
+
+def export_data(*, session: Session, participant_id: int) -> dict[str, Any]:
+    """Everything we hold about the participant, as JSON-ready data."""
+    participant = get_participant(session=session, participant_id=participant_id)
+    organisation = session.get(Organisation, participant.organisation_id)
+    emails = session.exec(
+        select(OutboxMessage)
+        .where(OutboxMessage.participant_id == participant_id)
+        .order_by(OutboxMessage.created_at)
+    ).all()
+    return {
+        "participant": {
+            "name": participant.name,
+            "email": participant.email,
+            "organisation": organisation.name,
+            "sector": participant.sector,
+            "status": participant.status.value,
+            "paused_until": _iso(participant.paused_until),
+            "joined_on": _iso(participant.joined_on),
+            "signed_up_at": _iso(participant.created_at),
+        },
+        "emails": [
+            {
+                "subject": message.subject,
+                "queued_at": _iso(message.created_at),
+                "sent_at": _iso(message.sent_at),
+            }
+            for message in emails
+        ],
+    }
+
+
+def _iso(value: date | datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def resume_due_pauses(*, session: Session, today: date) -> int:
+    """Make active again everyone whose pause has ended; returns how many."""
+    result = session.exec(
+        update(Participant)
+        .where(Participant.status == ParticipantStatus.paused, Participant.paused_until <= today)
+        .values(status=ParticipantStatus.active, paused_until=None)
+    )
+    return result.rowcount or 0

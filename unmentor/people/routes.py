@@ -1,0 +1,220 @@
+"""JSON routes for sign-up (public) and for organisers managing participants and organisations."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, BackgroundTasks, Path, Query, Response, status
+
+from unmentor.api.deps import (
+    ClientDep,
+    DatabaseDep,
+    MailerDep,
+    OrganiserOnly,
+    ReadSessionDep,
+    SessionDep,
+    SettingsDep,
+)
+from unmentor.api.errors import error_responses
+from unmentor.clock import utcnow
+from unmentor.people import membership, service
+from unmentor.people.models import ParticipantStatus
+from unmentor.people.schemas import (
+    Accepted,
+    OrganisationCreate,
+    OrganisationPublic,
+    OrganisationUpdate,
+    Page,
+    ParticipantCreate,
+    ParticipantPublic,
+    ParticipantUpdate,
+    SignupRequest,
+)
+
+# Ids and page numbers are bounded so that no request can overflow a 32-bit database column.
+MAX_ID = 2**31 - 1
+ParticipantId = Annotated[int, Path(ge=1, le=MAX_ID)]
+OrganisationId = Annotated[int, Path(ge=1, le=MAX_ID)]
+PageNumber = Annotated[int, Query(ge=1, le=100_000, description="1-based page number.")]
+PerPage = Annotated[int, Query(ge=1, le=200, description="Items per page.")]
+Search = Annotated[
+    str | None,
+    Query(max_length=200, pattern=r"^[^\x00-\x1f\x7f]*$", description="Part of a name or email."),
+]
+
+public = APIRouter(prefix="/api/v1", tags=["sign-up"])
+organiser = APIRouter(
+    prefix="/api/v1",
+    dependencies=[OrganiserOnly],
+    responses=error_responses(401, 403),
+)
+
+
+@public.post(
+    "/signups",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=Accepted,
+    responses=error_responses(422, 429),
+)
+def sign_up(
+    request: SignupRequest,
+    database: DatabaseDep,
+    settings: SettingsDep,
+    mailer: MailerDep,
+    client: ClientDep,
+    background: BackgroundTasks,
+) -> Accepted:
+    """Sign up for rounds; the same reply whether or not the email is known.
+
+    A verification link goes to the address (or, for a member, a sign-in link).
+    """
+    now = utcnow()
+    membership.count_request(
+        database=database, email=request.email, client=client, settings=settings, now=now
+    )
+    with database.session() as session:
+        membership.sign_up(session=session, request=request, settings=settings, now=now)
+    background.add_task(mailer.deliver)
+    return Accepted(detail=membership.SIGNUP_ACCEPTED)
+
+
+@organiser.get(
+    "/participants",
+    response_model=Page[ParticipantPublic],
+    tags=["participants"],
+    responses=error_responses(422),
+)
+def list_participants(
+    session: ReadSessionDep,
+    q: Search = None,
+    status: ParticipantStatus | None = None,
+    organisation_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    page: PageNumber = 1,
+    per_page: PerPage = 50,
+) -> Page[ParticipantPublic]:
+    """Participants ordered by name, filtered by search text, status or organisation."""
+    items, total = service.list_participants(
+        session=session,
+        search=q,
+        status=status,
+        organisation_id=organisation_id,
+        offset=(page - 1) * per_page,
+        limit=per_page,
+    )
+    return Page(
+        items=[service.participant_public(session=session, participant=p) for p in items],
+        total=total,
+        page=page,
+        per_page=per_page,
+    )
+
+
+@organiser.post(
+    "/participants",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ParticipantPublic,
+    tags=["participants"],
+    responses=error_responses(409, 422),
+)
+def create_participant(data: ParticipantCreate, session: SessionDep) -> ParticipantPublic:
+    """Add a participant directly (no verification email)."""
+    participant = service.create_participant(session=session, data=data, now=utcnow())
+    return service.participant_public(session=session, participant=participant)
+
+
+@organiser.get(
+    "/participants/{participant_id}",
+    response_model=ParticipantPublic,
+    tags=["participants"],
+    responses=error_responses(404, 422),
+)
+def get_participant(participant_id: ParticipantId, session: ReadSessionDep) -> ParticipantPublic:
+    """One participant."""
+    participant = service.get_participant(session=session, participant_id=participant_id)
+    return service.participant_public(session=session, participant=participant)
+
+
+@organiser.patch(
+    "/participants/{participant_id}",
+    response_model=ParticipantPublic,
+    tags=["participants"],
+    responses=error_responses(404, 409, 422),
+)
+def update_participant(
+    participant_id: ParticipantId, data: ParticipantUpdate, session: SessionDep
+) -> ParticipantPublic:
+    """Change a participant's details or status; only the fields sent change."""
+    participant = service.get_participant(session=session, participant_id=participant_id)
+    service.update_participant(session=session, participant=participant, data=data, now=utcnow())
+    return service.participant_public(session=session, participant=participant)
+
+
+@organiser.delete(
+    "/participants/{participant_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+    tags=["participants"],
+    responses=error_responses(404, 422),
+)
+def erase_participant(participant_id: ParticipantId, session: SessionDep) -> Response:
+    """Erase a participant and everything held about them (as they can do themselves)."""
+    membership.erase(session=session, participant_id=participant_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@organiser.get(
+    "/organisations",
+    response_model=Page[OrganisationPublic],
+    tags=["organisations"],
+    responses=error_responses(422),
+)
+def list_organisations(
+    session: ReadSessionDep, q: Search = None, page: PageNumber = 1, per_page: PerPage = 50
+) -> Page[OrganisationPublic]:
+    """Organisations ordered by name, with how many participants each has."""
+    items, total = service.list_organisations(
+        session=session, search=q, offset=(page - 1) * per_page, limit=per_page
+    )
+    return Page(items=items, total=total, page=page, per_page=per_page)
+
+
+@organiser.post(
+    "/organisations",
+    status_code=status.HTTP_201_CREATED,
+    response_model=OrganisationPublic,
+    tags=["organisations"],
+    responses=error_responses(409, 422),
+)
+def create_organisation(data: OrganisationCreate, session: SessionDep) -> OrganisationPublic:
+    """Add an organisation; names are unique ignoring case and spacing."""
+    organisation = service.create_organisation(session=session, name=data.name, now=utcnow())
+    return service.organisation_public(session=session, organisation=organisation)
+
+
+@organiser.get(
+    "/organisations/{organisation_id}",
+    response_model=OrganisationPublic,
+    tags=["organisations"],
+    responses=error_responses(404, 422),
+)
+def get_organisation(
+    organisation_id: OrganisationId, session: ReadSessionDep
+) -> OrganisationPublic:
+    """One organisation."""
+    organisation = service.get_organisation(session=session, organisation_id=organisation_id)
+    return service.organisation_public(session=session, organisation=organisation)
+
+
+@organiser.patch(
+    "/organisations/{organisation_id}",
+    response_model=OrganisationPublic,
+    tags=["organisations"],
+    responses=error_responses(404, 409, 422),
+)
+def rename_organisation(
+    organisation_id: OrganisationId, data: OrganisationUpdate, session: SessionDep
+) -> OrganisationPublic:
+    """Rename an organisation (e.g. to fix how it is written)."""
+    organisation = service.get_organisation(session=session, organisation_id=organisation_id)
+    service.rename_organisation(session=session, organisation=organisation, name=data.name)
+    return service.organisation_public(session=session, organisation=organisation)

@@ -1,0 +1,1 @@
+"""HTML pages for participants (and, later, organisers and blog readers)."""

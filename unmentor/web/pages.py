@@ -1,0 +1,298 @@
+"""Participant pages: sign up, confirm, sign in by link, and manage my membership.
+
+A GET never changes anything: emailed links open a page with a button, because mail scanners
+fetch links before people do. Every POST carries a CSRF token.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, BackgroundTasks, Depends, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
+
+from unmentor.api.deps import ClientDep, DatabaseDep, MailerDep, SettingsDep
+from unmentor.clock import utcnow
+from unmentor.errors import LinkInvalid, NotFound
+from unmentor.links import service as links
+from unmentor.links.models import LinkPurpose
+from unmentor.links.urls import LOGIN_PATH, MANAGE_PATH, VERIFY_PATH
+from unmentor.people import membership
+from unmentor.people.normalise import normalise_email
+from unmentor.people.schemas import SignupRequest
+from unmentor.people.service import get_organisation, get_participant
+from unmentor.web.forms import check_csrf, sign_in_cookie, sign_out_cookie, signed_in_participant
+from unmentor.web.rendering import message_page, render
+
+# A token longer than this is not one of ours; refusing early keeps junk out of the queries.
+Token = Annotated[str, Query(max_length=100)]
+TokenField = Annotated[str, Form(max_length=100)]
+
+
+class NotSignedIn(Exception):
+    """A /me action without a valid sign-in cookie."""
+
+
+async def require_csrf(request: Request, settings: SettingsDep) -> None:
+    await check_csrf(request, settings)
+
+
+def current_participant(request: Request, settings: SettingsDep) -> int:
+    participant_id = signed_in_participant(request, settings)
+    if participant_id is None:
+        raise NotSignedIn
+    return participant_id
+
+
+ParticipantIdDep = Annotated[int, Depends(current_participant)]
+router = APIRouter(include_in_schema=False)
+posts = APIRouter(include_in_schema=False, dependencies=[Depends(require_csrf)])
+
+
+def _see_other(path: str) -> RedirectResponse:
+    return RedirectResponse(path, status_code=303)
+
+
+@router.get("/", response_class=HTMLResponse)
+def signup_form(request: Request) -> HTMLResponse:
+    return render(request, "signup.html", values={}, errors={})
+
+
+@posts.post("/signup", response_class=HTMLResponse)
+def signup_submit(
+    request: Request,
+    database: DatabaseDep,
+    settings: SettingsDep,
+    mailer: MailerDep,
+    client: ClientDep,
+    background: BackgroundTasks,
+    name: Annotated[str, Form(max_length=2000)] = "",
+    email: Annotated[str, Form(max_length=2000)] = "",
+    organisation: Annotated[str, Form(max_length=2000)] = "",
+    sector: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    values = {"name": name, "email": email, "organisation": organisation, "sector": sector}
+    try:
+        signup = SignupRequest(**values)
+    except ValidationError as error:
+        errors = {str(e["loc"][0]): e["msg"].removeprefix("Value error, ") for e in error.errors()}
+        return render(request, "signup.html", status_code=422, values=values, errors=errors)
+    now = utcnow()
+    membership.count_request(
+        database=database, email=signup.email, client=client, settings=settings, now=now
+    )
+    with database.session() as session:
+        membership.sign_up(session=session, request=signup, settings=settings, now=now)
+    background.add_task(mailer.deliver)
+    return _see_other("/signup/sent")
+
+
+@router.get("/signup/sent", response_class=HTMLResponse)
+def signup_sent(request: Request) -> HTMLResponse:
+    return message_page(request, "Check your email", membership.SIGNUP_ACCEPTED)
+
+
+def _link_page(
+    request: Request, database, token: str, purpose: LinkPurpose, **context
+) -> HTMLResponse:
+    """The page behind an emailed link: a button if the link is usable, a reason if not."""
+    try:
+        with database.read_session() as session:
+            links.check(session=session, token=token, purpose=purpose, now=utcnow())
+    except LinkInvalid as error:
+        return message_page(
+            request,
+            "This link cannot be used",
+            error.message,
+            status_code=400,
+            link=("/me", "Get a new link") if purpose == LinkPurpose.login else ("/", "Sign up"),
+        )
+    return render(request, "confirm.html", token=token, **context)
+
+
+@router.get(VERIFY_PATH, response_class=HTMLResponse)
+def verify_page(request: Request, database: DatabaseDep, token: Token = "") -> HTMLResponse:
+    return _link_page(
+        request,
+        database,
+        token,
+        LinkPurpose.verify,
+        title="Confirm your email",
+        text="Press the button to confirm your address and join the next round.",
+        action=VERIFY_PATH,
+        button="Confirm my email",
+    )
+
+
+@posts.post(VERIFY_PATH)
+def verify_submit(
+    database: DatabaseDep,
+    settings: SettingsDep,
+    mailer: MailerDep,
+    background: BackgroundTasks,
+    token: TokenField = "",
+) -> Response:
+    with database.session() as session:
+        participant = membership.verify(
+            session=session, token=token, settings=settings, now=utcnow()
+        )
+    background.add_task(mailer.deliver)
+    response = _see_other(f"{MANAGE_PATH}?welcome=1")
+    sign_in_cookie(response, participant.id, settings)
+    return response
+
+
+@router.get(LOGIN_PATH, response_class=HTMLResponse)
+def login_page(request: Request, database: DatabaseDep, token: Token = "") -> HTMLResponse:
+    return _link_page(
+        request,
+        database,
+        token,
+        LinkPurpose.login,
+        title="Sign in to UnMentor",
+        text="Press the button to manage your membership.",
+        action=LOGIN_PATH,
+        button="Sign in",
+    )
+
+
+@posts.post(LOGIN_PATH)
+def login_submit(database: DatabaseDep, settings: SettingsDep, token: TokenField = "") -> Response:
+    with database.session() as session:
+        participant = membership.sign_in(session=session, token=token, now=utcnow())
+    response = _see_other(MANAGE_PATH)
+    sign_in_cookie(response, participant.id, settings)
+    return response
+
+
+@router.get(MANAGE_PATH, response_class=HTMLResponse)
+def manage_page(
+    request: Request, database: DatabaseDep, settings: SettingsDep, welcome: bool = False
+) -> HTMLResponse:
+    participant_id = signed_in_participant(request, settings)
+    if participant_id is None:
+        return render(request, "signin.html", error=None)
+    try:
+        with database.read_session() as session:
+            participant = get_participant(session=session, participant_id=participant_id)
+            organisation = get_organisation(
+                session=session, organisation_id=participant.organisation_id
+            )
+    except NotFound:
+        response = render(request, "signin.html", error=None)
+        sign_out_cookie(response)
+        return response
+    today = utcnow().date()
+    return render(
+        request,
+        "manage.html",
+        participant=participant,
+        organisation=organisation,
+        welcome=welcome,
+        pause_from=today + timedelta(days=1),
+        pause_to=today + timedelta(days=settings.max_pause_days),
+    )
+
+
+@posts.post("/me/link", response_class=HTMLResponse)
+def request_link(
+    request: Request,
+    database: DatabaseDep,
+    settings: SettingsDep,
+    mailer: MailerDep,
+    client: ClientDep,
+    background: BackgroundTasks,
+    email: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    try:
+        address = normalise_email(email)
+    except ValueError as error:
+        return render(request, "signin.html", status_code=422, error=str(error), email=email)
+    now = utcnow()
+    membership.count_request(
+        database=database, email=address, client=client, settings=settings, now=now
+    )
+    with database.session() as session:
+        membership.request_link(session=session, email=address, settings=settings, now=now)
+    background.add_task(mailer.deliver)
+    return message_page(request, "Check your email", membership.LINK_ACCEPTED)
+
+
+@posts.post("/me/pause")
+def pause(
+    participant_id: ParticipantIdDep,
+    database: DatabaseDep,
+    settings: SettingsDep,
+    until: Annotated[date, Form()],
+) -> Response:
+    with database.session() as session:
+        membership.pause(
+            session=session,
+            participant_id=participant_id,
+            until=until,
+            settings=settings,
+            now=utcnow(),
+        )
+    return _see_other(MANAGE_PATH)
+
+
+@posts.post("/me/resume")
+def resume(participant_id: ParticipantIdDep, database: DatabaseDep) -> Response:
+    with database.session() as session:
+        membership.resume(session=session, participant_id=participant_id, now=utcnow())
+    return _see_other(MANAGE_PATH)
+
+
+@posts.post("/me/leave")
+def leave(participant_id: ParticipantIdDep, database: DatabaseDep) -> Response:
+    with database.session() as session:
+        membership.leave(session=session, participant_id=participant_id, now=utcnow())
+    return _see_other(MANAGE_PATH)
+
+
+@posts.post("/me/erase", response_class=HTMLResponse)
+def erase(
+    request: Request,
+    participant_id: ParticipantIdDep,
+    database: DatabaseDep,
+    confirm: Annotated[str, Form(max_length=20)] = "",
+) -> Response:
+    if confirm != "yes":
+        return message_page(
+            request,
+            "Nothing was erased",
+            "Tick the box to confirm that you want everything about you erased.",
+            status_code=422,
+            link=(MANAGE_PATH, "Back"),
+        )
+    with database.session() as session:
+        membership.erase(session=session, participant_id=participant_id)
+    response = message_page(
+        request,
+        "Your data is erased",
+        "Everything we held about you has been deleted. Thank you for taking part.",
+        link=("/", "Home"),
+    )
+    sign_out_cookie(response)
+    return response
+
+
+@posts.post("/me/signout")
+def sign_out() -> Response:
+    response = _see_other(MANAGE_PATH)
+    sign_out_cookie(response)
+    return response
+
+
+@router.get("/me/data.json")
+def download_data(participant_id: ParticipantIdDep, database: DatabaseDep) -> Response:
+    with database.read_session() as session:
+        data = membership.export_data(session=session, participant_id=participant_id)
+    return Response(
+        json.dumps(data, indent=2, ensure_ascii=False),
+        media_type="application/json",
+        headers={"Content-Disposition": 'attachment; filename="my-unmentor-data.json"'},
+    )

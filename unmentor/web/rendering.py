@@ -1,0 +1,51 @@
+"""Rendering templates with what every page needs (CSRF token, cookies)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from unmentor.web.forms import csrf_token, set_csrf_cookie_if_new
+
+templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+
+
+def render(
+    request: Request,
+    template: str,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+    **context: object,
+) -> HTMLResponse:
+    """An HTML response for `template`, with a CSRF token ready for its forms."""
+    settings = request.app.state.settings
+    context.setdefault("csrf_token", csrf_token(request, settings))
+    response = templates.TemplateResponse(
+        request, template, context, status_code=status_code, headers=headers
+    )
+    set_csrf_cookie_if_new(request, response, settings)
+    return response
+
+
+def message_page(
+    request: Request,
+    title: str,
+    text: str,
+    *,
+    status_code: int = 200,
+    link: tuple[str, str] | None = None,
+    headers: dict[str, str] | None = None,
+) -> HTMLResponse:
+    """A page that only says something, optionally with one link onwards."""
+    return render(
+        request,
+        "message.html",
+        status_code=status_code,
+        headers=headers,
+        title=title,
+        text=text,
+        link=link,
+    )
