@@ -77,9 +77,9 @@ class Database:
     @contextmanager
     def read_session(self) -> Iterator[Session]:
         """A session for work that only reads; it never takes SQLite's write lock."""
+        # Closing (not rolling back) ends the transaction and keeps loaded objects readable.
         with Session(self.read_engine, expire_on_commit=False) as session:
             yield session
-            session.rollback()
 
     def dispose(self) -> None:
         self.engine.dispose()

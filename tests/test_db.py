@@ -1,0 +1,86 @@
+"""The database layer: SQLite pragmas, write locking, and migrations that match the models."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import text
+
+from unmentor.db import Database, current_revision, head_revision, upgrade
+from unmentor.tables import metadata
+
+
+@pytest.mark.parametrize("engine_name", ["engine", "read_engine"])
+def test_sqlite_pragmas_are_set_on_every_connection(sqlite_url: str, engine_name: str) -> None:
+    database = Database(sqlite_url)
+    engine = getattr(database, engine_name)
+    try:
+        for _ in range(3):  # several pooled connections, not just the first
+            with engine.connect() as connection:
+                values = [
+                    connection.exec_driver_sql(f"PRAGMA {name}").scalar()
+                    for name in ("journal_mode", "busy_timeout", "foreign_keys")
+                ]
+                assert values == ["wal", 10_000, 1]
+    finally:
+        database.dispose()
+
+
+def test_writer_takes_the_write_lock_when_it_begins(sqlite_url: str) -> None:
+    database = Database(sqlite_url)
+    path = sqlite_url.removeprefix("sqlite:///")
+    try:
+        with database.session() as session:
+            session.connection().exec_driver_sql("SELECT 1")  # a read, but in a write transaction
+            other = sqlite3.connect(path, timeout=0, isolation_level=None)
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                other.execute("BEGIN IMMEDIATE")
+            other.close()
+    finally:
+        database.dispose()
+
+
+def test_reader_does_not_block_writers(sqlite_url: str) -> None:
+    database = Database(sqlite_url)
+    path = sqlite_url.removeprefix("sqlite:///")
+    try:
+        with database.read_session() as session:
+            session.connection().exec_driver_sql("SELECT count(*) FROM participant")
+            other = sqlite3.connect(path, timeout=0, isolation_level=None)
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("ROLLBACK")
+            other.close()
+    finally:
+        database.dispose()
+
+
+def test_foreign_keys_are_enforced(database: Database) -> None:
+    with pytest.raises(Exception, match=r"(?i)foreign key"), database.session() as session:
+        session.connection().execute(
+            text(
+                "INSERT INTO participant (name, email, organisation_id, status, created_at,"
+                " updated_at) VALUES ('A', 'a@example.org', 999, 'active', :now, :now)"
+            ),
+            {"now": "2026-01-01 00:00:00"},
+        )
+
+
+def test_migrations_produce_exactly_the_models(database: Database) -> None:
+    with database.engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), metadata)
+    assert differences == []
+
+
+def test_database_is_at_the_newest_revision(database_url: str) -> None:
+    assert current_revision(database_url) == head_revision()
+
+
+def test_upgrade_creates_a_new_sqlite_file_and_is_repeatable(tmp_path) -> None:
+    url = f"sqlite:///{tmp_path / 'new.db'}"
+    assert current_revision(url) is None
+    upgrade(url)
+    upgrade(url)
+    assert current_revision(url) == head_revision()
