@@ -23,3 +23,20 @@ def link_in(message: Message, path: str) -> str:
 def token_of(link: str) -> str:
     """The token query parameter of an emailed link."""
     return parse_qs(urlsplit(link).query)["token"][0]
+
+
+def hidden_field(html: str, name: str) -> str:
+    """The value of a hidden form field in a page."""
+    marker = f'name="{name}" value="'
+    start = html.index(marker) + len(marker)
+    return html[start : html.index('"', start)]
+
+
+def press_button(http, link: str, action: str):
+    """Open an emailed link and press its button, as a person would."""
+    page = http.get(link)
+    assert page.status_code == 200, page.text
+    return http.post(
+        action,
+        data={"csrf_token": hidden_field(page.text, "csrf_token"), "token": token_of(link)},
+    )

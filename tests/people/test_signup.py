@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from conftest import LiveServer
 from sqlmodel import func, select
-from support import link_in, token_of
+from support import hidden_field, link_in, press_button, token_of
 
 from unmentor.clock import utcnow
 from unmentor.links import service as links
@@ -73,16 +73,7 @@ def test_a_member_signing_up_again_gets_a_sign_in_link_not_a_new_account(
 
 
 def confirm_verification(http, link: str):
-    """Open the emailed link and press its button, as a person would."""
-    page = http.get(link)
-    csrf = _hidden(page.text, "csrf_token")
-    return http.post("/verify", data={"csrf_token": csrf, "token": token_of(link)})
-
-
-def _hidden(html: str, name: str) -> str:
-    marker = f'name="{name}" value="'
-    start = html.index(marker) + len(marker)
-    return html[start : html.index('"', start)]
+    return press_button(http, link, "/verify")
 
 
 def test_opening_the_link_does_not_verify_only_the_button_does(server: LiveServer, mailbox) -> None:
@@ -106,7 +97,7 @@ def test_a_verification_link_works_once(server: LiveServer, mailbox) -> None:
     with server.client() as http:
         http.post("/api/v1/signups", json=ANN)
         link = link_in(mailbox.wait_for("ann.smith@example.org")[0], "/verify")
-        csrf = _hidden(http.get(link).text, "csrf_token")
+        csrf = hidden_field(http.get(link).text, "csrf_token")
         assert (
             http.post("/verify", data={"csrf_token": csrf, "token": token_of(link)}).status_code
             == 303
@@ -134,7 +125,7 @@ def test_an_expired_link_is_refused_and_changes_nothing(server: LiveServer, mail
         page = http.get(f"/verify?token={stale}")
         csrf = http.get("/").text
         posted = http.post(
-            "/verify", data={"csrf_token": _hidden(csrf, "csrf_token"), "token": stale}
+            "/verify", data={"csrf_token": hidden_field(csrf, "csrf_token"), "token": stale}
         )
     assert page.status_code == 400 and "expired" in page.text
     assert posted.status_code == 400 and "expired" in posted.text
