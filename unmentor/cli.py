@@ -226,3 +226,7 @@ def jobs_run(
         typer.echo(f"{job.name}: {job.run(context)}")
     finally:
         context.database.dispose()
+
+
+if __name__ == "__main__":
+    app()

@@ -75,3 +75,32 @@ DatabaseDep = Annotated[Database, Depends(get_database)]
 MailerDep = Annotated[Mailer, Depends(get_mailer)]
 ClientDep = Annotated[str, Depends(client_address)]
 OrganiserOnly = Depends(require_organiser)
+
+
+def reject_unknown_query_parameters(request: Request) -> None:
+    """A misspelt filter (?statu=left) must fail loudly, not silently return everything."""
+    route = request.scope.get("route")
+    dependant = getattr(route, "dependant", None)
+    if dependant is None:
+        return
+    known = {param.alias for param in _all_query_params(dependant)}
+    unknown = sorted(set(request.query_params) - known)
+    if unknown:
+        raise UnknownQueryParameters(unknown)
+
+
+def _all_query_params(dependant):
+    yield from dependant.query_params
+    for sub in dependant.dependencies:
+        yield from _all_query_params(sub)
+
+
+class UnknownQueryParameters(Exception):
+    """The request has query parameters the route does not take (HTTP 422)."""
+
+    def __init__(self, names: list[str]) -> None:
+        super().__init__(", ".join(names))
+        self.names = names
+
+
+StrictQuery = Depends(reject_unknown_query_parameters)

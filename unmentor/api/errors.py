@@ -11,8 +11,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
-from unmentor.api.deps import Forbidden, NotAuthenticated
+from unmentor.api.deps import Forbidden, NotAuthenticated, UnknownQueryParameters
 from unmentor.errors import Conflict, DomainError, InvalidInput, LinkInvalid, NotFound, RateLimited
 
 
@@ -29,7 +30,7 @@ class ErrorBody(BaseModel):
 def error_responses(*codes: int) -> dict[int | str, dict]:
     """OpenAPI entries documenting that these status codes answer with an ErrorBody."""
     descriptions = {
-        400: "The link or request cannot be used.",
+        400: "The request cannot be read (for example, the body is not valid JSON).",
         401: "No organiser token was sent.",
         403: "The token is not the organiser's.",
         404: "Not found.",
@@ -103,17 +104,37 @@ def install_api_error_handlers(app: FastAPI, *, is_api) -> None:
             headers={"WWW-Authenticate": "Bearer"},
         )
 
+    @app.exception_handler(UnknownQueryParameters)
+    async def _unknown_query(request: Request, error: UnknownQueryParameters):
+        problems = [
+            FieldProblem(field=f"query.{name}", message="is not a parameter of this request")
+            for name in error.names
+        ]
+        return json_error(422, _summary(problems), errors=problems)
+
     @app.exception_handler(Forbidden)
     async def _wrong_token(request: Request, _error: Forbidden):
         return json_error(403, "That token is not the organiser token.")
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, error: StarletteHTTPException):
+        if error.status_code == 405:
+            error.headers = {**(error.headers or {}), "Allow": _allowed_methods(app, request)}
         if not is_api(request):
             return await app.state.page_error_handler(
                 request, error.status_code, str(error.detail), error.headers
             )
         return json_error(error.status_code, str(error.detail), headers=error.headers)
+
+
+def _allowed_methods(app: FastAPI, request: Request) -> str:
+    """Every method any route accepts at this path (Starlette lists only the first route's)."""
+    methods: set[str] = set()
+    for route in app.router.routes:
+        match, _ = route.matches({**request.scope, "method": "GET"})
+        if match != Match.NONE and getattr(route, "methods", None):
+            methods |= route.methods
+    return ", ".join(sorted(methods))
 
 
 def _summary(problems: list[FieldProblem]) -> str:

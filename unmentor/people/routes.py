@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, BackgroundTasks, Path, Query, Response, status
+from pydantic import AfterValidator
 
 from unmentor.api.deps import (
     ClientDep,
@@ -14,11 +15,13 @@ from unmentor.api.deps import (
     ReadSessionDep,
     SessionDep,
     SettingsDep,
+    StrictQuery,
 )
 from unmentor.api.errors import error_responses
 from unmentor.clock import utcnow
 from unmentor.people import membership, service
 from unmentor.people.models import ParticipantStatus
+from unmentor.people.normalise import optional_text
 from unmentor.people.schemas import (
     Accepted,
     OrganisationCreate,
@@ -39,14 +42,15 @@ PageNumber = Annotated[int, Query(ge=1, le=100_000, description="1-based page nu
 PerPage = Annotated[int, Query(ge=1, le=200, description="Items per page.")]
 Search = Annotated[
     str | None,
-    Query(max_length=200, pattern=r"^[^\x00-\x1f\x7f]*$", description="Part of a name or email."),
+    Query(max_length=200, description="Part of a name or email."),
+    AfterValidator(lambda text: optional_text(text) if text is not None else None),
 ]
 
-public = APIRouter(prefix="/api/v1", tags=["sign-up"])
+public = APIRouter(prefix="/api/v1", tags=["sign-up"], dependencies=[StrictQuery])
 organiser = APIRouter(
     prefix="/api/v1",
-    dependencies=[OrganiserOnly],
-    responses=error_responses(401, 403),
+    dependencies=[OrganiserOnly, StrictQuery],
+    responses=error_responses(400, 401, 403),
 )
 
 
@@ -54,7 +58,7 @@ organiser = APIRouter(
     "/signups",
     status_code=status.HTTP_202_ACCEPTED,
     response_model=Accepted,
-    responses=error_responses(422, 429),
+    responses=error_responses(400, 422, 429),
 )
 def sign_up(
     request: SignupRequest,

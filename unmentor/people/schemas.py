@@ -5,16 +5,42 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Generic, Literal, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
 
 from unmentor.people.models import EMAIL_MAX, NAME_MAX, SECTOR_MAX, ParticipantStatus
 from unmentor.people.normalise import normalise_email, optional_text, required_text
 
-Name = Annotated[str, StringConstraints(max_length=NAME_MAX), AfterValidator(required_text)]
+# minLength is stated for the schema only, so that "" gets required_text's plainer message.
+Name = Annotated[
+    str,
+    StringConstraints(max_length=NAME_MAX),
+    AfterValidator(required_text),
+    Field(json_schema_extra={"minLength": 1}),
+]
 Sector = Annotated[str, StringConstraints(max_length=SECTOR_MAX), AfterValidator(optional_text)]
 Email = Annotated[
-    str, StringConstraints(min_length=3, max_length=EMAIL_MAX), AfterValidator(normalise_email)
+    str,
+    StringConstraints(min_length=3, max_length=EMAIL_MAX),
+    AfterValidator(normalise_email),
+    Field(json_schema_extra={"format": "email"}),
 ]
+
+
+def _date_as_text(value: object) -> object:
+    # Pydantic would read 0 as 1970-01-01; a number is never what a client meant by a date.
+    if isinstance(value, int | float):
+        raise ValueError("must be a date written as YYYY-MM-DD")
+    return value
+
+
+IsoDate = Annotated[date, BeforeValidator(_date_as_text)]
 
 T = TypeVar("T")
 
@@ -73,7 +99,7 @@ class ParticipantCreate(StrictModel):
         ParticipantStatus.active,
         description="'active' adds them at once; 'pending' asks them to verify by email first.",
     )
-    joined_on: date | None = Field(None, description="Defaults to today for active people.")
+    joined_on: IsoDate | None = Field(None, description="Defaults to today for active people.")
 
 
 class ParticipantUpdate(StrictModel):
@@ -82,7 +108,7 @@ class ParticipantUpdate(StrictModel):
     organisation: Name | None = None
     sector: Sector | None = None
     status: ParticipantStatus | None = None
-    paused_until: date | None = Field(None, description="Required when status is 'paused'.")
+    paused_until: IsoDate | None = Field(None, description="Required when status is 'paused'.")
 
 
 class Page(BaseModel, Generic[T]):

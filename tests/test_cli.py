@@ -1,0 +1,131 @@
+"""The `unmentor` command, through Typer's runner and, for `serve`, as a real process."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from conftest import free_port
+from typer.testing import CliRunner
+
+from unmentor.cli import app
+from unmentor.db import current_revision, head_revision
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Run the CLI in an empty folder with its own config.toml and SQLite file."""
+    (tmp_path / "config.toml").write_text((REPO / "config.toml").read_text())
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+
+    def invoke(*args: str):
+        return runner.invoke(app, list(args), catch_exceptions=False)
+
+    return invoke
+
+
+def test_help_lists_the_commands(run) -> None:
+    result = run("--help")
+    assert result.exit_code == 0
+    for command in ("serve", "scheduler", "db", "participants", "mail", "jobs"):
+        assert command in result.output
+    assert "--no-scheduler" in run("serve", "--help").output
+
+
+def test_db_upgrade_creates_the_database_and_is_repeatable(run, tmp_path: Path) -> None:
+    first = run("db", "upgrade")
+    second = run("db", "upgrade")
+    assert first.exit_code == second.exit_code == 0
+    assert "upgraded from empty" in first.output
+    assert "already at" in second.output
+    assert current_revision(f"sqlite:///{tmp_path / 'unmentor.db'}") == head_revision()
+
+
+def test_participants_add_and_list(run) -> None:
+    run("db", "upgrade")
+    added = run(
+        "participants", "add", "Ann Smith", "Ann@Example.org", "Devon CC", "--sector", "Health"
+    )
+    listed = run("participants", "list")
+    searched = run("participants", "list", "--search", "nobody")
+    assert added.exit_code == 0 and "Added participant 1" in added.output
+    assert "ann@example.org" in listed.output and "Devon CC" in listed.output
+    assert "1 shown of 1" in listed.output
+    assert "0 shown of 0" in searched.output
+
+
+def test_participants_add_refuses_bad_input_clearly(run) -> None:
+    run("db", "upgrade")
+    bad = run("participants", "add", "", "not-an-email", "Org")
+    run("participants", "add", "Ann", "ann@example.org", "Org")
+    duplicate = run("participants", "add", "Ann", "ANN@example.org", "Org")
+    assert bad.exit_code == 2
+    assert "name: must not be empty" in bad.output
+    assert "email: not a valid email address" in bad.output
+    assert duplicate.exit_code == 1
+    assert "already exists" in duplicate.output
+
+
+def test_commands_refuse_an_unmigrated_database(run) -> None:
+    result = run("jobs", "run", "tidy_up")
+    assert result.exit_code == 1
+    assert "unmentor db upgrade" in result.output
+
+
+def test_invalid_settings_are_reported_not_a_traceback(run, monkeypatch) -> None:
+    monkeypatch.setenv("UNMENTOR_SMTP_PORT", "not-a-port")
+    result = run("db", "upgrade")
+    assert result.exit_code == 2
+    assert "smtp_port" in result.output
+
+
+def test_jobs_list_and_run(run) -> None:
+    run("db", "upgrade")
+    assert "send_mail" in run("jobs", "list").output
+    assert run("jobs", "run", "end_pauses").output.strip() == "end_pauses: 0 participants resumed"
+    assert run("jobs", "run", "nope").exit_code == 1
+
+
+def test_serve_runs_the_site(tmp_path: Path) -> None:
+    """`unmentor serve` as a real process: the sign-up page and the API answer."""
+    (tmp_path / "config.toml").write_text((REPO / "config.toml").read_text())
+    env = {k: v for k, v in os.environ.items() if not k.startswith("UNMENTOR_")}
+    unmentor = [sys.executable, "-m", "unmentor.cli"]
+    subprocess.run([*unmentor, "db", "upgrade"], cwd=tmp_path, env=env, check=True)
+    port = free_port()
+    process = subprocess.Popen(
+        [*unmentor, "serve", "--port", str(port)],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        page = _get_when_up(f"http://127.0.0.1:{port}/", process)
+        assert page.status_code == 200 and "Sign up" in page.text
+        docs = httpx.get(f"http://127.0.0.1:{port}/openapi.json")
+        assert "/api/v1/signups" in docs.json()["paths"]
+    finally:
+        process.terminate()
+        output = process.communicate(timeout=10)[0].decode()
+    assert "UnMentor on http://127.0.0.1" in output
+
+
+def _get_when_up(url: str, process: subprocess.Popen) -> httpx.Response:
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(process.stdout.read().decode())
+        try:
+            return httpx.get(url)
+        except httpx.ConnectError:
+            time.sleep(0.1)
+    raise AssertionError("server did not start")
