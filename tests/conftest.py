@@ -23,6 +23,7 @@ import httpx
 import pytest
 import uvicorn
 from aiosmtpd.controller import Controller
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import create_engine, make_url, text
 from support import ORGANISER_TOKEN
 
@@ -36,6 +37,11 @@ POSTGRES_URL = os.environ.get(
     "UNMENTOR_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
 REQUIRE_POSTGRES = os.environ.get("UNMENTOR_REQUIRE_POSTGRES") == "1"
+
+# Property tests: "dev" keeps a local run quick; CI (HYPOTHESIS_PROFILE=ci) prints reproducers.
+hypothesis_settings.register_profile("dev", deadline=None)
+hypothesis_settings.register_profile("ci", deadline=None, print_blob=True, derandomize=True)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
 @pytest.fixture(autouse=True)

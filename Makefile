@@ -1,0 +1,46 @@
+# Two commands matter: `make run` serves the site, `make test` runs the whole suite.
+# Both create .venv on first use; nothing is installed outside it.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: help run test lint format bench clean
+
+help:  ## Show the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "unmentor needs Python 3.11 or newer: try 'make PYTHON=python3.11 ...'"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@ $(VENV)/.installed
+
+run: $(VENV)/.installed  ## Migrate unmentor.db and serve site, API and scheduler on :8000
+	$(BIN)/unmentor db upgrade
+	$(BIN)/unmentor serve
+
+test: $(VENV)/.installed-test lint  ## Lint, then run every test (SQLite; PostgreSQL if reachable)
+	$(BIN)/python -m pytest
+
+lint: $(VENV)/.installed-test  ## ruff check and ruff format --check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed-test  ## Fix what ruff can fix
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: $(VENV)/.installed-test  ## Run the benchmarks under bench/
+	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+clean:  ## Remove the virtualenv and caches (keeps unmentor.db)
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis *.egg-info

@@ -1,0 +1,103 @@
+"""A person signs up, confirms, and manages their membership in a real browser."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from conftest import LiveServer
+from sqlmodel import select
+from support import link_in
+
+from unmentor.clock import utcnow
+from unmentor.people.models import Participant, ParticipantStatus
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def database_url(sqlite_url: str) -> str:
+    """Browser tests exercise the pages, not the database: SQLite is enough."""
+    return sqlite_url
+
+
+def _person(server: LiveServer, email: str) -> Participant | None:
+    with server.database.read_session() as session:
+        return session.exec(select(Participant).where(Participant.email == email)).first()
+
+
+def _sign_up_and_confirm(page, server: LiveServer, mailbox, email: str) -> None:
+    page.goto(server.url + "/")
+    page.fill("#name", "Ann Smith")
+    page.fill("#email", email)
+    page.fill("#organisation", "Devon County Council")
+    page.fill("#sector", "Local government")
+    page.click("text=Sign up >> nth=-1")
+    page.wait_for_selector("h1:has-text('Check your email')")
+    link = link_in(mailbox.wait_for(email)[0], "/verify")
+    page.goto(link)
+    assert _person(server, email).status == ParticipantStatus.pending, "opening is not confirming"
+    page.click("button:has-text('Confirm my email')")
+    page.wait_for_selector("text=Your email is confirmed")
+
+
+def test_sign_up_confirm_and_see_my_membership(page, server: LiveServer, mailbox, tmp_path):
+    _sign_up_and_confirm(page, server, mailbox, "ann@example.org")
+    assert page.inner_text("#status").strip() == "Taking part in the next round"
+    assert "Devon County Council" in page.content()
+    assert _person(server, "ann@example.org").status == ParticipantStatus.active
+    page.screenshot(path=str(tmp_path / "manage.png"), full_page=True)
+
+
+def test_form_errors_are_shown_beside_the_fields_and_input_is_kept(page, server: LiveServer):
+    page.goto(server.url + "/")
+    page.fill("#name", "Ann Smith")
+    page.fill("#email", "not-an-email")
+    page.fill("#organisation", "Devon County Council")
+    page.click("text=Sign up >> nth=-1")
+    error = page.wait_for_selector("#email-error")
+    assert "not a valid email address" in error.inner_text()
+    assert page.input_value("#name") == "Ann Smith"
+    assert page.get_attribute("#email", "aria-invalid") == "true"
+    assert _person(server, "not-an-email") is None
+
+
+def test_pause_resume_leave_and_erase(page, server: LiveServer, mailbox):
+    _sign_up_and_confirm(page, server, mailbox, "bob@example.org")
+    until = (utcnow() + timedelta(days=40)).date()
+    page.fill("#until", until.isoformat())
+    page.click("button:has-text('Pause')")
+    page.wait_for_selector("#status:has-text('Paused until')")
+    assert _person(server, "bob@example.org").paused_until == until
+
+    page.click("button:has-text('Take part again')")
+    page.wait_for_selector("#status:has-text('Taking part')")
+
+    page.click("button:has-text('Leave UnMentor')")
+    page.wait_for_selector("#status:has-text('You have left')")
+    assert _person(server, "bob@example.org").status == ParticipantStatus.left
+
+    with page.expect_download() as download:
+        page.click("text=Download my data")
+    assert "bob@example.org" in download.value.path().read_text()
+
+    page.check("input[name=confirm]")
+    page.click("button:has-text('Erase me')")
+    page.wait_for_selector("h1:has-text('Your data is erased')")
+    assert _person(server, "bob@example.org") is None
+    page.goto(server.url + "/me")
+    page.wait_for_selector("button:has-text('Email me a link')")
+
+
+def test_sign_in_again_by_emailed_link(page, server: LiveServer, mailbox):
+    _sign_up_and_confirm(page, server, mailbox, "cy@example.org")
+    page.context.clear_cookies()
+    page.goto(server.url + "/me")
+    page.fill("#email", "cy@example.org")
+    page.click("button:has-text('Email me a link')")
+    page.wait_for_selector("h1:has-text('Check your email')")
+    messages = mailbox.wait_for("cy@example.org", count=3)  # verify, welcome, sign-in
+    login = link_in(next(m for m in messages if "link" in m["Subject"]), "/me/login")
+    page.goto(login)
+    page.click("button:has-text('Sign in')")
+    page.wait_for_selector("h1:has-text('Hello, Ann Smith')")
