@@ -168,3 +168,18 @@ def test_mail_for_an_erased_participant_goes_with_them(database) -> None:
     with database.session() as session:
         membership.erase(session=session, participant_id=person.id)
     assert _rows(database) == []
+
+
+def test_console_transport_prints_links_whole(caplog) -> None:
+    import logging
+
+    from unmentor.mail.models import OutboxMessage as Row
+    from unmentor.mail.relay import build_message
+    from unmentor.mail.transports import ConsoleTransport
+
+    link = "http://127.0.0.1:8000/verify?token=" + "x" * 60
+    row = Row(idempotency_key="k", to_address="a@example.org", subject="S", body=f"Open {link}\n")
+    with caplog.at_level(logging.INFO, logger="unmentor.mail"):
+        ConsoleTransport().send(build_message(row, sender=SENDER))
+    assert link in caplog.text
+    assert "To: a@example.org" in caplog.text

@@ -23,7 +23,10 @@ class ConsoleTransport:
     """Prints each email to the log: the development default, so links show in the terminal."""
 
     def send(self, message: EmailMessage) -> None:
-        log.warning("email (mail_backend=console, not sent)\n%s", message.as_string().rstrip("\n"))
+        # Decoded text, not the wire form: quoted-printable would break the links in two.
+        headers = "\n".join(f"{name}: {message[name]}" for name in ("From", "To", "Subject"))
+        body = message.get_content().rstrip("\n")
+        log.info("email (mail_backend=console, not sent)\n%s\n\n%s\n", headers, body)
 
 
 class FileTransport:
