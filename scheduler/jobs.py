@@ -16,6 +16,9 @@ from unmentor.db import Database
 from unmentor.links import service as links
 from unmentor.mail.mailer import Mailer
 from unmentor.people import membership
+from unmentor.rounds import forming, outcomes, reminders
+from unmentor.rounds.calendar import period_of
+from unmentor.settings import Settings
 
 log = logging.getLogger("unmentor.scheduler")
 
@@ -24,6 +27,50 @@ log = logging.getLogger("unmentor.scheduler")
 class Context:
     database: Database
     mailer: Mailer
+    settings: Settings
+
+
+def form_round(context: Context) -> str:
+    """Form this period's round once its forming day has come (a no-op once formed)."""
+    now = utcnow()
+    period = period_of(now.date(), context.settings)
+    if now.date() < period.forms_on:
+        return f"not yet: the {period.key} round forms on {period.forms_on}"
+    formed = forming.form_round(
+        database=context.database, settings=context.settings, today=now.date(), now=now
+    )
+    if not formed.created:
+        return f"round {formed.round.number} for {period.key} already formed"
+    context.mailer.deliver()
+    return (
+        f"formed round {formed.round.number}: {formed.groups} groups, "
+        f"{formed.placed} people, {formed.sat_out} sat out"
+    )
+
+
+def send_reminders(context: Context) -> str:
+    """Remind members of open rounds who have not answered, once per round."""
+    now = utcnow()
+    with context.database.session() as session:
+        count = reminders.send_due_reminders(
+            session=session, settings=context.settings, today=now.date(), now=now
+        )
+    if count:
+        context.mailer.deliver()
+    return f"{count} reminders queued"
+
+
+def close_rounds(context: Context) -> str:
+    """Close open rounds whose closing day has come."""
+    now = utcnow()
+    closed = []
+    with context.database.session() as session:
+        for round_ in outcomes.rounds_due_to_close(session=session, today=now.date()):
+            outcomes.close_round(session=session, settings=context.settings, round_=round_, now=now)
+            closed.append(str(round_.number))
+    if closed:
+        context.mailer.deliver()
+    return f"closed rounds: {', '.join(closed) or 'none'}"
 
 
 def send_mail(context: Context) -> str:
@@ -54,9 +101,16 @@ class Job:
     run: Callable[[Context], str]
     trigger: str  # "interval" or "cron"
     trigger_args: dict
+    at_start: bool = False
 
 
+# Round jobs run hourly and at start-up, so a tick missed while the service was down is caught
+# up at once; each does nothing when there is nothing to do, and the database makes a second
+# run harmless (one round per period, one reminder per member).
 JOBS: tuple[Job, ...] = (
+    Job("form_round", form_round, "interval", {"hours": 1}, at_start=True),
+    Job("close_rounds", close_rounds, "interval", {"hours": 1}, at_start=True),
+    Job("send_reminders", send_reminders, "interval", {"hours": 1}, at_start=True),
     Job("send_mail", send_mail, "interval", {"minutes": 1}),
     Job("end_pauses", end_pauses, "cron", {"hour": 0, "minute": 5}),
     Job("tidy_up", tidy_up, "interval", {"hours": 1}),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
@@ -12,6 +14,8 @@ from scheduler.jobs import JOBS, Context, run_job
 def configure(scheduler: BaseScheduler, context: Context) -> BaseScheduler:
     """Add every job; ticks missed while a run was slow collapse into one run."""
     for job in JOBS:
+        # Passing next_run_time=None would add the job paused, so only pass it to run at once.
+        start_now = {"next_run_time": datetime.now(UTC)} if job.at_start else {}
         scheduler.add_job(
             run_job,
             job.trigger,
@@ -22,6 +26,7 @@ def configure(scheduler: BaseScheduler, context: Context) -> BaseScheduler:
             max_instances=1,
             misfire_grace_time=None,
             replace_existing=True,
+            **start_now,
             **job.trigger_args,
         )
     return scheduler

@@ -16,8 +16,9 @@ from unmentor.db import Database
 from unmentor.mail.mailer import Mailer
 from unmentor.mail.transports import Transport
 from unmentor.people import routes as people_routes
+from unmentor.rounds import routes as rounds_routes
 from unmentor.settings import Settings, load_settings
-from unmentor.web import pages
+from unmentor.web import answers, organiser, pages
 from unmentor.web.forms import CsrfFailed
 from unmentor.web.rendering import message_page
 
@@ -48,7 +49,9 @@ def create_app(
             from scheduler.jobs import Context
             from scheduler.runner import start_in_background
 
-            background = start_in_background(Context(database=database, mailer=mailer))
+            background = start_in_background(
+                Context(database=database, mailer=mailer, settings=settings)
+            )
         yield
         if background is not None:
             background.shutdown(wait=False)
@@ -81,10 +84,23 @@ def create_app(
     async def _not_signed_in(_request: Request, _error: pages.NotSignedIn):
         return RedirectResponse("/me", status_code=303)
 
-    app.include_router(people_routes.public)
-    app.include_router(people_routes.organiser)
-    app.include_router(pages.router)
-    app.include_router(pages.posts)
+    @app.exception_handler(organiser.OrganiserSignInNeeded)
+    async def _organiser_sign_in(_request: Request, _error: organiser.OrganiserSignInNeeded):
+        return RedirectResponse(organiser.HOME, status_code=303)
+
+    for router in (
+        people_routes.public,
+        people_routes.organiser,
+        rounds_routes.public,
+        rounds_routes.organiser,
+        pages.router,
+        pages.posts,
+        answers.router,
+        organiser.router,
+        organiser.pages,
+        organiser.actions,
+    ):
+        app.include_router(router)
     app.mount(
         "/static", StaticFiles(directory=Path(__file__).parent / "web" / "static"), name="static"
     )

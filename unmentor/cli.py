@@ -27,6 +27,8 @@ participants_app = typer.Typer(help="Look up and add participants.", no_args_is_
 mail_app = typer.Typer(help="The outbox of emails waiting to be sent.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(participants_app, name="participants")
+round_app = typer.Typer(help="Form, close and list rounds by hand.", no_args_is_help=True)
+app.add_typer(round_app, name="round")
 jobs_app = typer.Typer(help="The scheduler's recurring jobs.", no_args_is_help=True)
 app.add_typer(mail_app, name="mail")
 app.add_typer(jobs_app, name="jobs")
@@ -183,7 +185,11 @@ def _job_context(settings: Settings):
     from unmentor.mail.mailer import Mailer
 
     database = db.Database(settings.database_url)
-    return Context(database=database, mailer=Mailer(database=database, settings=settings))
+    return Context(
+        database=database,
+        mailer=Mailer(database=database, settings=settings),
+        settings=settings,
+    )
 
 
 @app.command("scheduler")
@@ -226,6 +232,87 @@ def jobs_run(
         typer.echo(f"{job.name}: {job.run(context)}")
     finally:
         context.database.dispose()
+
+
+@round_app.command("form")
+def round_form(
+    seed: Annotated[
+        int | None, typer.Option(min=0, max=2**31 - 1, help="Seed from a preview.")
+    ] = None,
+) -> None:
+    """Form the current period's round now and queue the introductions."""
+    from unmentor.mail.mailer import Mailer
+    from unmentor.rounds import forming
+
+    settings = _settings()
+    _require_current_schema(settings)
+    database = db.Database(settings.database_url)
+    now = utcnow()
+    try:
+        formed = forming.form_round(
+            database=database, settings=settings, today=now.date(), now=now, seed=seed
+        )
+        if not formed.created:
+            raise _fail(
+                f"the round for {formed.round.period} is already formed "
+                f"(round {formed.round.number})."
+            )
+        report = Mailer(database=database, settings=settings).deliver()
+    finally:
+        database.dispose()
+    typer.echo(
+        f"Formed round {formed.round.number} ({formed.round.period}): {formed.groups} groups, "
+        f"{formed.placed} people placed, {formed.sat_out} sat out; {report.sent} emails sent."
+    )
+
+
+@round_app.command("close")
+def round_close(number: Annotated[int, typer.Argument(help="The round's number.")]) -> None:
+    """Close a round now: missing answers become unconfirmed."""
+    from unmentor.rounds import outcomes
+    from unmentor.rounds import service as rounds
+
+    settings = _settings()
+    _require_current_schema(settings)
+    database = db.Database(settings.database_url)
+    try:
+        with database.session() as session:
+            round_ = rounds.get_round(session=session, number=number)
+            closed = outcomes.close_round(
+                session=session, settings=settings, round_=round_, now=utcnow()
+            )
+    except DomainError as error:
+        raise _fail(error.message) from None
+    finally:
+        database.dispose()
+    typer.echo(
+        f"Closed round {number}: {closed.unconfirmed} answers missing became unconfirmed; "
+        f"{len(closed.paused)} people paused for never answering."
+    )
+
+
+@round_app.command("list")
+def round_list() -> None:
+    """List rounds with their met / not met / unconfirmed counts."""
+    from unmentor.rounds import service as rounds
+
+    settings = _settings()
+    _require_current_schema(settings)
+    database = db.Database(settings.database_url)
+    try:
+        with database.read_session() as session:
+            summaries = rounds.list_rounds(session=session)
+    finally:
+        database.dispose()
+    if not summaries:
+        typer.echo("No rounds yet: `unmentor round form` forms the first.")
+    for r in summaries:
+        rate = f"{r.met_rate:.0%}" if r.met_rate is not None else "-"
+        typer.echo(
+            f"round {r.number:>3}  {r.period}  {r.status:<6}  {r.people:>6} people  "
+            f"{r.groups:>5} groups  met {r.met:>4}  not met {r.not_met:>4}  "
+            f"unconfirmed {r.unconfirmed:>4}  waiting {r.pending:>4}  met rate {rate}"
+        )
 
 
 if __name__ == "__main__":

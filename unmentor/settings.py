@@ -91,6 +91,21 @@ class Settings(BaseSettings):
     max_pause_days: int = Field(
         366, ge=1, description="The furthest ahead a participant may pause until."
     )
+    round_every_months: int = Field(
+        1, ge=1, le=12, description="A new round every this many months (1 = monthly)."
+    )
+    round_form_day: int = Field(
+        1, ge=1, le=28, description="Day of the period's first month on which a round is formed."
+    )
+    round_reminder_after_days: int = Field(
+        14, ge=1, description="Remind members who have not answered this many days after forming."
+    )
+    round_close_after_days: int = Field(
+        25, ge=2, description="Close the round this many days after forming; silence = unconfirmed."
+    )
+    pause_after_unconfirmed_rounds: int = Field(
+        3, ge=1, description="Pause someone after this many rounds in a row without an answer."
+    )
 
     @model_validator(mode="after")
     def _refuse_placeholder_secrets_in_production(self) -> Settings:
@@ -106,6 +121,19 @@ class Settings(BaseSettings):
                 f"production mode needs real values for {', '.join(weak)} "
                 f"(at least {MIN_SECRET_LENGTH} characters, not a placeholder); "
                 "set them with UNMENTOR_SECRET_KEY / UNMENTOR_ORGANISER_TOKEN"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _round_dates_fit_the_period(self) -> Settings:
+        if self.round_reminder_after_days >= self.round_close_after_days:
+            raise ValueError("round_reminder_after_days must be less than round_close_after_days")
+        shortest_period = 28 * self.round_every_months
+        if self.round_form_day - 1 + self.round_close_after_days > shortest_period:
+            raise ValueError(
+                f"a round formed on day {self.round_form_day} and closed "
+                f"{self.round_close_after_days} days later would run into the next period "
+                f"({self.round_every_months} month(s)); shorten round_close_after_days"
             )
         return self
 

@@ -9,5 +9,6 @@ from unmentor import ratelimit  # noqa: F401
 from unmentor.links import models as _links  # noqa: F401
 from unmentor.mail import models as _mail  # noqa: F401
 from unmentor.people import models as _people  # noqa: F401
+from unmentor.rounds import models as _rounds  # noqa: F401
 
 metadata = SQLModel.metadata

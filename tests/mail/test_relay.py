@@ -152,7 +152,7 @@ def test_templates_render_with_a_subject() -> None:
     assert "48 hours" in email.body
 
 
-def test_mail_for_an_erased_participant_goes_with_them(database) -> None:
+def test_mail_for_an_erased_participant_goes_with_them(database, make_settings) -> None:
     from unmentor.people import membership
 
     with database.session() as session:
@@ -166,7 +166,9 @@ def test_mail_for_an_erased_participant_goes_with_them(database) -> None:
             now=utcnow(),
         )
     with database.session() as session:
-        membership.erase(session=session, participant_id=person.id)
+        membership.erase(
+            session=session, participant_id=person.id, settings=make_settings(), now=utcnow()
+        )
     assert _rows(database) == []
 
 

@@ -3,6 +3,7 @@
 VERIFY_PATH = "/verify"
 LOGIN_PATH = "/me/login"
 MANAGE_PATH = "/me"
+OUTCOME_PATH = "/outcome"
 
 
 def absolute(base_url: str, path: str, token: str | None = None) -> str:

@@ -25,6 +25,7 @@ from unmentor.mail.outbox import enqueue
 from unmentor.people.models import Organisation, Participant, ParticipantStatus
 from unmentor.people.schemas import SignupRequest
 from unmentor.people.service import find_by_email, get_or_create_organisation, get_participant
+from unmentor.rounds.models import RoundMember, RoundSitOut
 from unmentor.security import hash_token
 from unmentor.settings import Settings
 
@@ -237,14 +238,23 @@ def _set_status(
     return participant
 
 
-def erase(*, session: Session, participant_id: int) -> None:
-    """Delete the person and every row about them; an organisation left empty goes too."""
+def erase(*, session: Session, participant_id: int, settings: Settings, now: datetime) -> None:
+    """Delete the person and every row about them; an organisation left empty goes too.
+
+    Anyone they were due to meet in an open round is told first. Round memberships go with
+    the person (ON DELETE CASCADE), so pictures and exports no longer contain them.
+    """
+    from unmentor.rounds.departures import tell_groupmates  # rounds build on people
+
     participant = get_participant(session=session, participant_id=participant_id)
+    tell_groupmates(session=session, settings=settings, participant=participant, now=now)
     organisation_id = participant.organisation_id
     # Child rows go by ON DELETE CASCADE; deleting them explicitly as well keeps erasure
     # complete even on a connection where foreign keys were not switched on.
     session.exec(delete(LinkToken).where(LinkToken.participant_id == participant_id))
     session.exec(delete(OutboxMessage).where(OutboxMessage.participant_id == participant_id))
+    session.exec(delete(RoundMember).where(RoundMember.participant_id == participant_id))
+    session.exec(delete(RoundSitOut).where(RoundSitOut.participant_id == participant_id))
     session.exec(delete(Participant).where(Participant.id == participant_id))
     remaining = session.exec(
         select(func.count()).where(Participant.organisation_id == organisation_id)
@@ -264,6 +274,7 @@ def export_data(*, session: Session, participant_id: int) -> dict[str, Any]:
         .order_by(OutboxMessage.created_at)
     ).all()
     return {
+        "rounds": _rounds_of(session, participant_id),
         "participant": {
             "name": participant.name,
             "email": participant.email,
@@ -283,6 +294,38 @@ def export_data(*, session: Session, participant_id: int) -> dict[str, Any]:
             for message in emails
         ],
     }
+
+
+def _rounds_of(session: Session, participant_id: int) -> list[dict[str, Any]]:
+    from unmentor.rounds.models import Round
+
+    mine = session.exec(
+        select(Round, RoundMember)
+        .join(RoundMember, RoundMember.round_id == Round.id)
+        .where(RoundMember.participant_id == participant_id)
+        .order_by(Round.number)
+    ).all()
+    rounds = []
+    for round_, member in mine:
+        partners = session.exec(
+            select(Participant.name)
+            .join(RoundMember, RoundMember.participant_id == Participant.id)
+            .where(
+                RoundMember.round_id == round_.id,
+                RoundMember.group_no == member.group_no,
+                RoundMember.participant_id != participant_id,
+            )
+        ).all()
+        rounds.append(
+            {
+                "round": round_.number,
+                "period": round_.period,
+                "met_with": sorted(partners),
+                "your_answer": member.outcome.value if member.outcome else None,
+                "reason": member.reason.value if member.reason else None,
+            }
+        )
+    return rounds
 
 
 def _iso(value: date | datetime | None) -> str | None:

@@ -160,9 +160,13 @@ def update_participant(
     tags=["participants"],
     responses=error_responses(404, 422),
 )
-def erase_participant(participant_id: ParticipantId, session: SessionDep) -> Response:
+def erase_participant(
+    participant_id: ParticipantId, session: SessionDep, settings: SettingsDep
+) -> Response:
     """Erase a participant and everything held about them (as they can do themselves)."""
-    membership.erase(session=session, participant_id=participant_id)
+    membership.erase(
+        session=session, participant_id=participant_id, settings=settings, now=utcnow()
+    )
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

@@ -89,3 +89,30 @@ def sign_in_cookie(response: Response, participant_id: int, settings: Settings) 
 
 def sign_out_cookie(response: Response) -> None:
     response.delete_cookie(SESSION_COOKIE)
+
+
+ORGANISER_COOKIE = "um_organiser"
+ORGANISER_HOURS = 12
+
+
+def organiser_signed_in(request: Request, settings: Settings) -> bool:
+    """Whether this browser holds a valid organiser cookie."""
+    cookie = request.cookies.get(ORGANISER_COOKIE)
+    signer = Signer(settings.secret_key.get_secret_value(), purpose="organiser")
+    return bool(cookie) and signer.unsign(cookie) == "organiser"
+
+
+def organiser_cookie(response: Response, settings: Settings) -> None:
+    """Keep the organiser signed in on this browser for a working day."""
+    max_age = ORGANISER_HOURS * 3600
+    value = Signer(settings.secret_key.get_secret_value(), purpose="organiser").sign(
+        "organiser", max_age_seconds=max_age
+    )
+    response.set_cookie(
+        ORGANISER_COOKIE,
+        value,
+        max_age=max_age,
+        httponly=True,
+        samesite="strict",
+        secure=_secure(settings),
+    )

@@ -258,6 +258,7 @@ def erase(
     request: Request,
     participant_id: ParticipantIdDep,
     database: DatabaseDep,
+    settings: SettingsDep,
     confirm: Annotated[str, Form(max_length=20)] = "",
 ) -> Response:
     if confirm != "yes":
@@ -269,7 +270,9 @@ def erase(
             link=(MANAGE_PATH, "Back"),
         )
     with database.session() as session:
-        membership.erase(session=session, participant_id=participant_id)
+        membership.erase(
+            session=session, participant_id=participant_id, settings=settings, now=utcnow()
+        )
     response = message_page(
         request,
         "Your data is erased",

@@ -1,0 +1,1 @@
+"""Rounds: forming groups for a period, introductions, answers, reminders and closing."""

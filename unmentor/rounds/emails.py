@@ -1,0 +1,116 @@
+"""The emails of a round: introductions, reminders, sit-out notices.
+
+They are built as outbox rows in bulk, so that forming a round of 100,000 people writes its
+emails in the same transaction without one ORM object per email.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import insert
+from sqlmodel import Session
+
+from unmentor.links.urls import MANAGE_PATH, OUTCOME_PATH, absolute
+from unmentor.mail.compose import compose
+from unmentor.mail.models import OutboxMessage
+from unmentor.rounds.tokens import outcome_token
+from unmentor.settings import Settings
+
+
+@dataclass(frozen=True)
+class Person:
+    id: int
+    name: str
+    email: str
+    organisation: str
+
+
+def period_name(period_key: str) -> str:
+    """'2026-11' as 'November 2026', for subjects people read."""
+    return date.fromisoformat(f"{period_key}-01").strftime("%B %Y")
+
+
+def answer_links(settings: Settings, round_id: int, participant_id: int) -> tuple[str, str]:
+    """The 'we met' and 'we didn't meet' links of one member."""
+    token = outcome_token(settings.secret_key.get_secret_value(), round_id, participant_id)
+    base = absolute(settings.base_url, OUTCOME_PATH, token)
+    return f"{base}&answer=met", f"{base}&answer=not_met"
+
+
+def footer(settings: Settings) -> str:
+    return f"Pause, leave or erase your data: {absolute(settings.base_url, MANAGE_PATH)}"
+
+
+def group_email_rows(
+    *,
+    template: str,
+    key_prefix: str,
+    round_id: int,
+    period_key: str,
+    closes_on: date,
+    groups: list[list[Person]],
+    settings: Settings,
+    now: datetime,
+) -> list[dict]:
+    """One outbox row per member of each group, introducing the others."""
+    rows = []
+    shared = {
+        "period_name": period_name(period_key),
+        "closes_on": closes_on.strftime("%-d %B %Y"),
+        "footer": footer(settings),
+    }
+    for group in groups:
+        for person in group:
+            met, not_met = answer_links(settings, round_id, person.id)
+            email = compose(
+                template,
+                name=person.name,
+                partners=[other for other in group if other.id != person.id],
+                met_link=met,
+                not_met_link=not_met,
+                **shared,
+            )
+            rows.append(_row(f"{key_prefix}:{round_id}:{person.id}", person, email, now=now))
+    return rows
+
+
+def sit_out_rows(
+    *, round_id: int, period_key: str, people: list[tuple[Person, str]], settings: Settings, now
+) -> list[dict]:
+    """A notice for each person who could not be placed, with the reason."""
+    return [
+        _row(
+            f"sat_out:{round_id}:{person.id}",
+            person,
+            compose(
+                "sat_out",
+                name=person.name,
+                period_name=period_name(period_key),
+                reason=reason,
+                footer=footer(settings),
+            ),
+            now=now,
+        )
+        for person, reason in people
+    ]
+
+
+def _row(key: str, person: Person, email, *, now: datetime) -> dict:
+    return {
+        "idempotency_key": key,
+        "participant_id": person.id,
+        "to_address": person.email,
+        "subject": email.subject[:300],
+        "body": email.body,
+        "created_at": now,
+        "send_after": now,
+        "attempts": 0,
+    }
+
+
+def write_outbox_rows(session: Session, rows: list[dict]) -> None:
+    """Insert many outbox rows at once (the caller's keys are new, by construction)."""
+    if rows:
+        session.exec(insert(OutboxMessage), params=rows)

@@ -1,0 +1,213 @@
+"""Forming a round: everyone active, grouped by the matching engine, written in one transaction.
+
+The round, its members, its sit-outs and every introduction email commit together or not at
+all, and the unique period makes a second round for the same period impossible: two
+schedulers, a retry or a crash half way leave exactly one complete round or none.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import func, insert, or_, text
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from unmentor.db import Database
+from unmentor.matching import Candidate, match_round
+from unmentor.people.membership import resume_due_pauses
+from unmentor.people.models import Organisation, Participant, ParticipantStatus
+from unmentor.rounds.calendar import Period, period_of
+from unmentor.rounds.emails import Person, group_email_rows, sit_out_rows, write_outbox_rows
+from unmentor.rounds.history import earlier_pairs, sit_out_counts
+from unmentor.rounds.models import Round, RoundMember, RoundSitOut
+from unmentor.settings import Settings
+
+# Any constant will do: it names "forming a round" among PostgreSQL advisory locks.
+FORMATION_LOCK = 0x756E6D01
+
+
+@dataclass
+class Plan:
+    """What a round would be: groups of participant ids, and who sits out and why."""
+
+    period: Period
+    seed: int
+    groups: list[list[int]]
+    sat_out: dict[int, str]
+    people: dict[int, Person] = field(repr=False)
+    fresh_partners: dict[int, int] = field(default_factory=dict, repr=False)
+
+
+@dataclass
+class Formed:
+    round: Round
+    created: bool
+    groups: int = 0
+    placed: int = 0
+    sat_out: int = 0
+
+
+def new_seed() -> int:
+    return secrets.randbelow(2**31)
+
+
+def _available_people(session: Session, today: date) -> dict[int, tuple[Person, int]]:
+    """Everyone who can be placed today, with their organisation id."""
+    rows = session.exec(
+        select(
+            Participant.id,
+            Participant.name,
+            Participant.email,
+            Participant.organisation_id,
+            Organisation.name,
+        )
+        .join(Organisation, Organisation.id == Participant.organisation_id)
+        .where(
+            or_(
+                Participant.status == ParticipantStatus.active,
+                # A pause that has ended counts as active even before the nightly job runs.
+                (Participant.status == ParticipantStatus.paused)
+                & (Participant.paused_until <= today),
+            )
+        )
+        .order_by(Participant.id)
+    ).all()
+    return {
+        pid: (Person(id=pid, name=name, email=email, organisation=org_name), org_id)
+        for pid, name, email, org_id, org_name in rows
+    }
+
+
+def plan_round(*, session: Session, settings: Settings, today: date, seed: int) -> Plan:
+    """The grouping the next round would get with this seed; writes nothing."""
+    available = _available_people(session, today)
+    priority = sit_out_counts(session=session)
+    candidates = [
+        Candidate(id=pid, org=str(org_id), priority=priority.get(pid, 0))
+        for pid, (_, org_id) in available.items()
+    ]
+    result = match_round(candidates, earlier_pairs(session=session), seed=seed, triads=True)
+    reasons = getattr(result, "reasons", {}) or {}
+    return Plan(
+        period=period_of(today, settings),
+        seed=seed,
+        groups=[list(group) for group in result.groups],
+        sat_out={pid: str(reasons.get(pid, "an odd number of people")) for pid in result.unmatched},
+        people={pid: person for pid, (person, _) in available.items()},
+        fresh_partners=dict(getattr(result, "fresh_partners", {}) or {}),
+    )
+
+
+def _lock(session: Session) -> None:
+    # SQLite's writer transaction (BEGIN IMMEDIATE) already serialises formation.
+    if session.get_bind().dialect.name == "postgresql":
+        session.exec(text("SELECT pg_advisory_xact_lock(:key)").bindparams(key=FORMATION_LOCK))
+
+
+def round_for_period(*, session: Session, period_key: str) -> Round | None:
+    return session.exec(select(Round).where(Round.period == period_key)).first()
+
+
+def _round_dates(period: Period, today: date, settings: Settings) -> tuple[date, date, date]:
+    """Start, reminder and closing dates; a late round keeps its full time where it fits."""
+    starts = max(period.forms_on, today)
+    last_day = period.next_starts_on - timedelta(days=1)
+    closes = min(starts + timedelta(days=settings.round_close_after_days), last_day)
+    reminder = min(starts + timedelta(days=settings.round_reminder_after_days), closes)
+    return starts, reminder, closes
+
+
+def form_round(
+    *,
+    database: Database,
+    settings: Settings,
+    today: date,
+    now: datetime,
+    seed: int | None = None,
+) -> Formed:
+    """Form the round of today's period, or return the one already formed."""
+    try:
+        with database.session() as session:
+            _lock(session)
+            period = period_of(today, settings)
+            existing = round_for_period(session=session, period_key=period.key)
+            if existing is not None:
+                return Formed(round=existing, created=False)
+            resume_due_pauses(session=session, today=today)
+            plan = plan_round(
+                session=session,
+                settings=settings,
+                today=today,
+                seed=seed if seed is not None else new_seed(),
+            )
+            formed = _write_round(session, plan, settings=settings, today=today, now=now)
+    except IntegrityError:
+        # Only reachable if another process formed this period's round at the same moment
+        # without the lock (an older version, say): theirs stands, ours rolled back whole.
+        with database.read_session() as session:
+            existing = round_for_period(session=session, period_key=period.key)
+        if existing is None:
+            raise
+        return Formed(round=existing, created=False)
+    return formed
+
+
+def _write_round(
+    session: Session, plan: Plan, *, settings: Settings, today: date, now: datetime
+) -> Formed:
+    starts, reminder, closes = _round_dates(plan.period, today, settings)
+    number = (session.exec(select(func.max(Round.number))).one() or 0) + 1
+    round_ = Round(
+        number=number,
+        period=plan.period.key,
+        starts_on=starts,
+        reminder_on=reminder,
+        closes_on=closes,
+        seed=plan.seed,
+        formed_at=now,
+    )
+    session.add(round_)
+    session.flush()
+    members = [
+        {"round_id": round_.id, "group_no": group_no, "participant_id": pid}
+        for group_no, group in enumerate(plan.groups, start=1)
+        for pid in group
+    ]
+    if members:
+        session.exec(insert(RoundMember), params=members)
+    if plan.sat_out:
+        session.exec(
+            insert(RoundSitOut),
+            params=[
+                {"round_id": round_.id, "participant_id": pid, "reason": reason[:300]}
+                for pid, reason in plan.sat_out.items()
+            ],
+        )
+    emails = group_email_rows(
+        template="introduction",
+        key_prefix="intro",
+        round_id=round_.id,
+        period_key=plan.period.key,
+        closes_on=closes,
+        groups=[[plan.people[pid] for pid in group] for group in plan.groups],
+        settings=settings,
+        now=now,
+    )
+    emails += sit_out_rows(
+        round_id=round_.id,
+        period_key=plan.period.key,
+        people=[(plan.people[pid], reason) for pid, reason in plan.sat_out.items()],
+        settings=settings,
+        now=now,
+    )
+    write_outbox_rows(session, emails)
+    return Formed(
+        round=round_,
+        created=True,
+        groups=len(plan.groups),
+        placed=len(members),
+        sat_out=len(plan.sat_out),
+    )

@@ -1,0 +1,31 @@
+"""Looking up a round's members with the details emails and pages need."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sqlmodel import Session, select
+
+from unmentor.people.models import Organisation, Participant
+from unmentor.rounds.emails import Person
+from unmentor.rounds.models import RoundMember
+
+
+def groups_with_people(
+    *, session: Session, round_id: int, group_nos: set[int] | None = None
+) -> dict[int, list[tuple[RoundMember, Person]]]:
+    """Each group of the round (or just `group_nos`) with its members' details."""
+    query = (
+        select(RoundMember, Participant.name, Participant.email, Organisation.name)
+        .join(Participant, Participant.id == RoundMember.participant_id)
+        .join(Organisation, Organisation.id == Participant.organisation_id)
+        .where(RoundMember.round_id == round_id)
+        .order_by(RoundMember.group_no, RoundMember.participant_id)
+    )
+    if group_nos is not None:
+        query = query.where(RoundMember.group_no.in_(group_nos))
+    groups: dict[int, list[tuple[RoundMember, Person]]] = defaultdict(list)
+    for member, name, email, organisation in session.exec(query).all():
+        person = Person(id=member.participant_id, name=name, email=email, organisation=organisation)
+        groups[member.group_no].append((member, person))
+    return dict(groups)

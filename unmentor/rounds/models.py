@@ -1,0 +1,87 @@
+"""Tables for rounds, their members (grouped by number) and who sat out.
+
+A group is the set of members of a round sharing a `group_no`; there is no group table, so a
+round of 100,000 people is one bulk insert of member rows rather than two dependent ones.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import Enum as SAEnum
+from sqlalchemy import Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from unmentor.clock import utcnow
+
+
+class Outcome(StrEnum):
+    met = "met"
+    not_met = "not_met"
+    unconfirmed = "unconfirmed"  # the round closed without an answer
+
+
+class NotMetReason(StrEnum):
+    no_reply = "no_reply"
+    no_time = "no_time"
+    cancelled = "cancelled"
+    other = "other"
+
+
+def _enum(enum: type[StrEnum], name: str) -> SAEnum:
+    return SAEnum(
+        enum,
+        native_enum=False,
+        length=16,
+        values_callable=lambda members: [member.value for member in members],
+        create_constraint=True,
+        name=name,
+    )
+
+
+class Round(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    number: int = Field(unique=True)
+    # One round per period, enforced here: two schedulers or a retry cannot make a second.
+    period: str = Field(max_length=20, unique=True)
+    starts_on: date
+    reminder_on: date
+    closes_on: date
+    seed: int
+    formed_at: datetime = Field(default_factory=utcnow)
+    closed_at: datetime | None = None
+
+
+class RoundMember(SQLModel, table=True):
+    __tablename__ = "round_member"
+    __table_args__ = (
+        # Nobody is in two groups of one round.
+        UniqueConstraint("round_id", "participant_id", name="uq_round_member_once_per_round"),
+        Index("ix_round_member_group", "round_id", "group_no"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(foreign_key="round.id", ondelete="CASCADE")
+    group_no: int
+    # Erasing a participant removes them from every round, pictures included.
+    participant_id: int = Field(foreign_key="participant.id", index=True, ondelete="CASCADE")
+    # The member's own answer; None while the round is open and they have not answered.
+    outcome: Outcome | None = Field(default=None, sa_type=_enum(Outcome, "outcome_check"))
+    reason: NotMetReason | None = Field(
+        default=None, sa_type=_enum(NotMetReason, "notmetreason_check")
+    )
+    answered_at: datetime | None = None
+    reminded_at: datetime | None = None
+
+
+class RoundSitOut(SQLModel, table=True):
+    """Someone active who could not be placed in a round; they get priority next time."""
+
+    __tablename__ = "round_sitout"
+
+    round_id: int = Field(foreign_key="round.id", primary_key=True, ondelete="CASCADE")
+    participant_id: int = Field(
+        foreign_key="participant.id", primary_key=True, index=True, ondelete="CASCADE"
+    )
+    reason: str = Field(max_length=300)

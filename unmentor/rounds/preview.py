@@ -1,0 +1,49 @@
+"""A look at the next round's grouping before it is sent; nothing is written."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel
+from sqlmodel import Session
+
+from unmentor.rounds.forming import plan_round
+from unmentor.settings import Settings
+
+
+class PreviewPerson(BaseModel):
+    participant_id: int
+    name: str
+    organisation: str
+
+
+class Preview(BaseModel):
+    period: str
+    seed: int
+    groups: list[list[PreviewPerson]]
+    sat_out: list[tuple[PreviewPerson, str]]
+    people: int
+    few_fresh_partners: list[tuple[PreviewPerson, int]]
+
+
+def preview_round(
+    *, session: Session, settings: Settings, today: date, seed: int, warn_below: int = 3
+) -> Preview:
+    """The grouping that forming with `seed` today would produce."""
+    plan = plan_round(session=session, settings=settings, today=today, seed=seed)
+
+    def view(pid: int) -> PreviewPerson:
+        person = plan.people[pid]
+        return PreviewPerson(participant_id=pid, name=person.name, organisation=person.organisation)
+
+    running_dry = sorted(
+        (count, pid) for pid, count in plan.fresh_partners.items() if count < warn_below
+    )
+    return Preview(
+        period=plan.period.key,
+        seed=seed,
+        groups=[[view(pid) for pid in group] for group in plan.groups],
+        sat_out=[(view(pid), reason) for pid, reason in plan.sat_out.items()],
+        people=len(plan.people),
+        few_fresh_partners=[(view(pid), count) for count, pid in running_dry],
+    )

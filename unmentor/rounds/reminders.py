@@ -1,0 +1,86 @@
+"""Reminders and re-sent introductions: the same answer links, at most one reminder a round."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import update
+from sqlmodel import Session, select
+
+from unmentor.errors import Conflict, NotFound
+from unmentor.rounds.emails import group_email_rows, write_outbox_rows
+from unmentor.rounds.members import groups_with_people
+from unmentor.rounds.models import Round, RoundMember
+from unmentor.settings import Settings
+
+
+def send_due_reminders(*, session: Session, settings: Settings, today: date, now: datetime) -> int:
+    """Queue one reminder for each member of an open round who has not answered yet."""
+    due = session.exec(
+        select(Round).where(Round.closed_at.is_(None), Round.reminder_on <= today)
+    ).all()
+    queued = 0
+    for round_ in due:
+        waiting = session.exec(
+            select(RoundMember.participant_id, RoundMember.group_no).where(
+                RoundMember.round_id == round_.id,
+                RoundMember.outcome.is_(None),
+                RoundMember.reminded_at.is_(None),
+            )
+        ).all()
+        if not waiting:
+            continue
+        to_remind = {pid for pid, _ in waiting}
+        groups = groups_with_people(
+            session=session, round_id=round_.id, group_nos={g for _, g in waiting}
+        )
+        rows = group_email_rows(
+            template="reminder",
+            key_prefix="reminder",
+            round_id=round_.id,
+            period_key=round_.period,
+            closes_on=round_.closes_on,
+            groups=[[person for _, person in group] for group in groups.values()],
+            settings=settings,
+            now=now,
+        )
+        rows = [row for row in rows if row["participant_id"] in to_remind]
+        write_outbox_rows(session, rows)
+        session.exec(
+            update(RoundMember)
+            .where(
+                RoundMember.round_id == round_.id,
+                RoundMember.participant_id.in_(to_remind),
+                RoundMember.reminded_at.is_(None),
+            )
+            .values(reminded_at=now)
+        )
+        queued += len(rows)
+    return queued
+
+
+def resend_introduction(
+    *, session: Session, settings: Settings, round_: Round, participant_id: int, now: datetime
+) -> None:
+    """Queue the introduction again for one member (lost it, or it bounced)."""
+    if round_.closed_at is not None:
+        raise Conflict(f"Round {round_.number} is closed.")
+    member = session.exec(
+        select(RoundMember).where(
+            RoundMember.round_id == round_.id, RoundMember.participant_id == participant_id
+        )
+    ).first()
+    if member is None:
+        raise NotFound(f"Participant {participant_id} is not in round {round_.number}.")
+    group = groups_with_people(session=session, round_id=round_.id, group_nos={member.group_no})
+    rows = group_email_rows(
+        template="introduction",
+        key_prefix=f"intro-again-{now:%Y%m%d%H%M%S%f}",
+        round_id=round_.id,
+        period_key=round_.period,
+        closes_on=round_.closes_on,
+        groups=[[person for _, person in group[member.group_no]]],
+        settings=settings,
+        now=now,
+    )
+    write_outbox_rows(session, [row for row in rows if row["participant_id"] == participant_id])

@@ -1,0 +1,81 @@
+"""What the API accepts and returns for rounds and answers."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from unmentor.rounds.models import NotMetReason
+
+
+class RoundSummary(BaseModel):
+    number: int
+    period: str = Field(description="First month of the round's period, YYYY-MM.")
+    status: Literal["open", "closed"]
+    starts_on: date
+    reminder_on: date
+    closes_on: date
+    formed_at: datetime
+    closed_at: datetime | None
+    people: int = Field(description="Members placed in groups.")
+    groups: int
+    sat_out: int
+    met: int = Field(description="Groups where someone confirmed meeting.")
+    not_met: int
+    unconfirmed: int = Field(description="Groups closed without any answer.")
+    pending: int = Field(description="Groups of an open round with no answer yet.")
+    conflicts: int = Field(description="Groups whose members gave opposite answers.")
+    met_rate: float | None = Field(description="met / groups with an answer or closed.")
+
+
+class MemberView(BaseModel):
+    participant_id: int
+    name: str
+    organisation: str
+    email: str
+    answer: Literal["met", "not_met", "unconfirmed"] | None
+    reason: NotMetReason | None
+    answered_at: datetime | None
+    reminded: bool
+
+
+class GroupView(BaseModel):
+    group_no: int
+    outcome: Literal["met", "not_met", "unconfirmed", "pending"]
+    conflict: bool
+    members: list[MemberView]
+
+
+class SatOutView(BaseModel):
+    participant_id: int
+    name: str
+    reason: str
+
+
+class RoundDetail(RoundSummary):
+    group_list: list[GroupView]
+    sat_out_list: list[SatOutView]
+
+
+class FormRoundRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    seed: int | None = Field(
+        None, ge=0, lt=2**31, description="Use a previewed seed; omit for a fresh random one."
+    )
+
+
+class OutcomeRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    token: str = Field(max_length=100, description="The token from the participant's email.")
+    outcome: Literal["met", "not_met"]
+    reason: NotMetReason | None = Field(None, description="Why not, when outcome is not_met.")
+
+
+class OutcomeRecorded(BaseModel):
+    round: int
+    outcome: Literal["met", "not_met"]
+    detail: str

@@ -1,0 +1,142 @@
+"""Reading rounds for organisers: summaries with counts, and a round's full detail."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from unmentor.errors import NotFound
+from unmentor.people.models import Organisation, Participant
+from unmentor.rounds.models import Outcome, Round, RoundMember, RoundSitOut
+from unmentor.rounds.outcomes import group_outcome, is_conflict
+from unmentor.rounds.schemas import (
+    GroupView,
+    MemberView,
+    RoundDetail,
+    RoundSummary,
+    SatOutView,
+)
+
+
+def get_round(*, session: Session, number: int) -> Round:
+    """The round with this number, or NotFound."""
+    round_ = session.exec(select(Round).where(Round.number == number)).first()
+    if round_ is None:
+        raise NotFound(f"No round number {number}.")
+    return round_
+
+
+def _answers_by_group(session: Session, round_ids: list[int]) -> dict[int, dict[int, list]]:
+    rows = session.exec(
+        select(RoundMember.round_id, RoundMember.group_no, RoundMember.outcome).where(
+            RoundMember.round_id.in_(round_ids)
+        )
+    ).all()
+    groups: dict[int, dict[int, list]] = defaultdict(lambda: defaultdict(list))
+    for round_id, group_no, outcome in rows:
+        groups[round_id][group_no].append(outcome)
+    return groups
+
+
+def _summary(round_: Round, groups: dict[int, list], sat_out: int) -> dict:
+    closed = round_.closed_at is not None
+    tally = defaultdict(int)
+    for answers in groups.values():
+        tally[group_outcome(answers, closed=closed)] += 1
+        tally["conflicts"] += is_conflict(answers)
+    settled = tally["met"] + tally["not_met"] + tally["unconfirmed"]
+    return {
+        "number": round_.number,
+        "period": round_.period,
+        "status": "closed" if closed else "open",
+        "starts_on": round_.starts_on,
+        "reminder_on": round_.reminder_on,
+        "closes_on": round_.closes_on,
+        "formed_at": round_.formed_at,
+        "closed_at": round_.closed_at,
+        "people": sum(len(answers) for answers in groups.values()),
+        "groups": len(groups),
+        "sat_out": sat_out,
+        "met": tally["met"],
+        "not_met": tally["not_met"],
+        "unconfirmed": tally["unconfirmed"],
+        "pending": tally["pending"],
+        "conflicts": tally["conflicts"],
+        "met_rate": round(tally["met"] / settled, 4) if settled else None,
+    }
+
+
+def list_rounds(*, session: Session) -> list[RoundSummary]:
+    """Every round, newest first, with its counts."""
+    rounds = session.exec(select(Round).order_by(Round.number.desc())).all()
+    if not rounds:
+        return []
+    answers = _answers_by_group(session, [r.id for r in rounds])
+    sat_out = dict(
+        session.exec(
+            select(RoundSitOut.round_id, func.count()).group_by(RoundSitOut.round_id)
+        ).all()
+    )
+    return [
+        RoundSummary(**_summary(r, answers.get(r.id, {}), sat_out.get(r.id, 0))) for r in rounds
+    ]
+
+
+def get_summary(*, session: Session, number: int) -> RoundSummary:
+    """One round's counts."""
+    round_ = get_round(session=session, number=number)
+    answers = _answers_by_group(session, [round_.id]).get(round_.id, {})
+    sat_out = session.exec(select(func.count()).where(RoundSitOut.round_id == round_.id)).one()
+    return RoundSummary(**_summary(round_, answers, sat_out))
+
+
+def round_detail(*, session: Session, number: int) -> RoundDetail:
+    """One round with every group, every member's answer and who sat out."""
+    round_ = get_round(session=session, number=number)
+    rows = session.exec(
+        select(RoundMember, Participant.name, Participant.email, Organisation.name)
+        .join(Participant, Participant.id == RoundMember.participant_id)
+        .join(Organisation, Organisation.id == Participant.organisation_id)
+        .where(RoundMember.round_id == round_.id)
+        .order_by(RoundMember.group_no, Participant.name)
+    ).all()
+    members: dict[int, list[MemberView]] = defaultdict(list)
+    answers: dict[int, list[Outcome | None]] = defaultdict(list)
+    for member, name, email, organisation in rows:
+        answers[member.group_no].append(member.outcome)
+        members[member.group_no].append(
+            MemberView(
+                participant_id=member.participant_id,
+                name=name,
+                organisation=organisation,
+                email=email,
+                answer=member.outcome.value if member.outcome else None,
+                reason=member.reason,
+                answered_at=member.answered_at,
+                reminded=member.reminded_at is not None,
+            )
+        )
+    closed = round_.closed_at is not None
+    groups = [
+        GroupView(
+            group_no=group_no,
+            outcome=group_outcome(answers[group_no], closed=closed),
+            conflict=is_conflict(answers[group_no]),
+            members=members[group_no],
+        )
+        for group_no in sorted(members)
+    ]
+    sat_out = session.exec(
+        select(RoundSitOut.participant_id, Participant.name, RoundSitOut.reason)
+        .join(Participant, Participant.id == RoundSitOut.participant_id)
+        .where(RoundSitOut.round_id == round_.id)
+        .order_by(Participant.name)
+    ).all()
+    summary = _summary(round_, answers, len(sat_out))
+    return RoundDetail(
+        **summary,
+        group_list=groups,
+        sat_out_list=[SatOutView(participant_id=p, name=n, reason=r) for p, n, r in sat_out],
+    )

@@ -1,0 +1,90 @@
+"""The page behind "we met" / "we didn't meet" links: a button to press, never a GET that acts."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import HTMLResponse
+
+from unmentor.api.deps import DatabaseDep, SettingsDep
+from unmentor.clock import utcnow
+from unmentor.errors import LinkInvalid
+from unmentor.links.urls import OUTCOME_PATH
+from unmentor.rounds import outcomes
+from unmentor.rounds.emails import period_name
+from unmentor.rounds.models import NotMetReason, Outcome
+from unmentor.web.forms import check_csrf
+from unmentor.web.rendering import message_page, render
+
+REASONS = {
+    NotMetReason.no_reply: "They did not reply",
+    NotMetReason.no_time: "We could not find a time",
+    NotMetReason.cancelled: "It was cancelled",
+    NotMetReason.other: "Something else",
+}
+
+router = APIRouter(include_in_schema=False)
+
+
+async def _csrf(request: Request, settings: SettingsDep) -> None:
+    await check_csrf(request, settings)
+
+
+@router.get(OUTCOME_PATH, response_class=HTMLResponse)
+def answer_page(
+    request: Request,
+    database: DatabaseDep,
+    settings: SettingsDep,
+    token: Annotated[str, Query(max_length=100)] = "",
+    answer: Annotated[str, Query(max_length=20)] = "met",
+) -> HTMLResponse:
+    try:
+        with database.read_session() as session:
+            found = outcomes.member_for_token(session=session, settings=settings, token=token)
+    except LinkInvalid as error:
+        return message_page(request, "This link cannot be used", error.message, status_code=400)
+    if found.round.closed_at is not None:
+        return message_page(
+            request,
+            "This round is closed",
+            "Thank you, but answers for this round can no longer be recorded.",
+            status_code=409,
+        )
+    return render(
+        request,
+        "answer.html",
+        token=token,
+        answer="not_met" if answer == "not_met" else "met",
+        partners=" and ".join(found.partner_names) or "your partner",
+        period=period_name(found.round.period),
+        current=found.member.outcome.value if found.member.outcome else None,
+        reasons=REASONS,
+    )
+
+
+@router.post(OUTCOME_PATH, response_class=HTMLResponse, dependencies=[Depends(_csrf)])
+def answer_submit(
+    request: Request,
+    database: DatabaseDep,
+    settings: SettingsDep,
+    token: Annotated[str, Form(max_length=100)] = "",
+    outcome: Annotated[Outcome, Form()] = Outcome.met,
+    reason: Annotated[str, Form(max_length=20)] = "",
+) -> HTMLResponse:
+    known = {member.value for member in NotMetReason}
+    with database.session() as session:
+        outcomes.record_answer(
+            session=session,
+            settings=settings,
+            token=token,
+            outcome=outcome,
+            reason=NotMetReason(reason) if reason in known else None,
+            now=utcnow(),
+        )
+    text = (
+        "Thank you! We are glad you met."
+        if outcome == Outcome.met
+        else "Thank you for letting us know. We will introduce you to someone new next round."
+    )
+    return message_page(request, "Answer recorded", text)

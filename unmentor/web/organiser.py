@@ -1,0 +1,171 @@
+"""Organiser pages: rounds at a glance, one round in detail, and a preview of the next one."""
+
+from __future__ import annotations
+
+import hmac
+from typing import Annotated
+
+from fastapi import APIRouter, BackgroundTasks, Depends, Form, Path, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from unmentor.api.deps import DatabaseDep, MailerDep, SettingsDep
+from unmentor.clock import utcnow
+from unmentor.rounds import forming, outcomes, reminders, service
+from unmentor.rounds.preview import preview_round
+from unmentor.web.forms import (
+    ORGANISER_COOKIE,
+    check_csrf,
+    organiser_cookie,
+    organiser_signed_in,
+)
+from unmentor.web.rendering import render
+
+HOME = "/organiser"
+
+
+class OrganiserSignInNeeded(Exception):
+    """An organiser page was asked for without the organiser cookie."""
+
+
+async def _csrf(request: Request, settings: SettingsDep) -> None:
+    await check_csrf(request, settings)
+
+
+def _organiser(request: Request, settings: SettingsDep) -> None:
+    if not organiser_signed_in(request, settings):
+        raise OrganiserSignInNeeded
+
+
+RoundNumber = Annotated[int, Path(ge=1, le=2**31 - 1)]
+router = APIRouter(include_in_schema=False)
+pages = APIRouter(include_in_schema=False, dependencies=[Depends(_organiser)])
+actions = APIRouter(include_in_schema=False, dependencies=[Depends(_organiser), Depends(_csrf)])
+
+
+def _see_other(path: str) -> RedirectResponse:
+    return RedirectResponse(path, status_code=303)
+
+
+@router.get(HOME, response_class=HTMLResponse)
+def home(request: Request, settings: SettingsDep) -> Response:
+    if organiser_signed_in(request, settings):
+        return _see_other(f"{HOME}/rounds")
+    return render(request, "organiser_signin.html", error=None)
+
+
+@router.post(f"{HOME}/signin", response_class=HTMLResponse, dependencies=[Depends(_csrf)])
+def sign_in(
+    request: Request, settings: SettingsDep, token: Annotated[str, Form(max_length=500)] = ""
+) -> Response:
+    expected = settings.organiser_token.get_secret_value()
+    if not hmac.compare_digest(token.encode(), expected.encode()):
+        return render(
+            request, "organiser_signin.html", status_code=403, error="That is not the token."
+        )
+    response = _see_other(f"{HOME}/rounds")
+    organiser_cookie(response, settings)
+    return response
+
+
+@router.post(f"{HOME}/signout", dependencies=[Depends(_csrf)])
+def sign_out() -> Response:
+    response = _see_other(HOME)
+    response.delete_cookie(ORGANISER_COOKIE)
+    return response
+
+
+@pages.get(f"{HOME}/rounds", response_class=HTMLResponse)
+def rounds_page(request: Request, database: DatabaseDep) -> HTMLResponse:
+    with database.read_session() as session:
+        rounds = service.list_rounds(session=session)
+    return render(request, "organiser_rounds.html", rounds=rounds)
+
+
+@pages.get(f"{HOME}/rounds/next", response_class=HTMLResponse)
+def preview_page(
+    request: Request,
+    database: DatabaseDep,
+    settings: SettingsDep,
+    seed: Annotated[int | None, Query(ge=0, lt=2**31)] = None,
+) -> Response:
+    if seed is None:
+        # A seed in the address makes the preview reproducible: reloading shows the same.
+        return _see_other(f"{HOME}/rounds/next?seed={forming.new_seed()}")
+    with database.read_session() as session:
+        preview = preview_round(
+            session=session, settings=settings, today=utcnow().date(), seed=seed
+        )
+        existing = forming.round_for_period(session=session, period_key=preview.period)
+    return render(
+        request,
+        "organiser_preview.html",
+        preview=preview,
+        existing=existing,
+        reroll=forming.new_seed(),
+    )
+
+
+@actions.post(f"{HOME}/rounds")
+def form_round(
+    database: DatabaseDep,
+    settings: SettingsDep,
+    mailer: MailerDep,
+    background: BackgroundTasks,
+    seed: Annotated[int, Form(ge=0, lt=2**31)],
+) -> Response:
+    now = utcnow()
+    formed = forming.form_round(
+        database=database, settings=settings, today=now.date(), now=now, seed=seed
+    )
+    background.add_task(mailer.deliver)
+    return _see_other(f"{HOME}/rounds/{formed.round.number}")
+
+
+@pages.get(f"{HOME}/rounds/{{number}}", response_class=HTMLResponse)
+def round_page(request: Request, number: RoundNumber, database: DatabaseDep) -> HTMLResponse:
+    with database.read_session() as session:
+        detail = service.round_detail(session=session, number=number)
+    waiting = [
+        member
+        for group in detail.group_list
+        if group.outcome == "pending"
+        for member in group.members
+    ]
+    return render(request, "organiser_round.html", round=detail, waiting=waiting)
+
+
+@actions.post(f"{HOME}/rounds/{{number}}/close")
+def close(
+    number: RoundNumber,
+    database: DatabaseDep,
+    settings: SettingsDep,
+    mailer: MailerDep,
+    background: BackgroundTasks,
+) -> Response:
+    with database.session() as session:
+        round_ = service.get_round(session=session, number=number)
+        outcomes.close_round(session=session, settings=settings, round_=round_, now=utcnow())
+    background.add_task(mailer.deliver)
+    return _see_other(f"{HOME}/rounds/{number}")
+
+
+@actions.post(f"{HOME}/rounds/{{number}}/resend")
+def resend(
+    number: RoundNumber,
+    database: DatabaseDep,
+    settings: SettingsDep,
+    mailer: MailerDep,
+    background: BackgroundTasks,
+    participant_id: Annotated[int, Form(ge=1, le=2**31 - 1)],
+) -> Response:
+    with database.session() as session:
+        round_ = service.get_round(session=session, number=number)
+        reminders.resend_introduction(
+            session=session,
+            settings=settings,
+            round_=round_,
+            participant_id=participant_id,
+            now=utcnow(),
+        )
+    background.add_task(mailer.deliver)
+    return _see_other(f"{HOME}/rounds/{number}?resent={participant_id}")
