@@ -40,3 +40,12 @@ def make_participant(
         session.add(participant)
         session.flush()
     return participant
+
+
+def make_community(session: Session, sizes: dict[str, int]) -> list[Participant]:
+    """Active participants: `sizes` maps an organisation name to how many work there."""
+    people = []
+    for organisation, count in sizes.items():
+        for _ in range(count):
+            people.append(make_participant(session, organisation=organisation))
+    return people

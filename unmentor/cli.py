@@ -315,5 +315,36 @@ def round_list() -> None:
         )
 
 
+@app.command()
+def demo(
+    people: Annotated[int, typer.Option(min=2, max=100_000, help="How many participants.")] = 320,
+    rounds: Annotated[int, typer.Option(min=1, max=60, help="How many rounds of history.")] = 8,
+    seed: Annotated[int, typer.Option(help="Same seed, same community.")] = 2026,
+) -> None:
+    """Fill an empty database with a realistic community and several rounds."""
+    from unmentor.demo import build_demo
+
+    settings = _settings()
+    _require_current_schema(settings)
+    database = db.Database(settings.database_url)
+    try:
+        report = build_demo(
+            database=database,
+            settings=settings,
+            people=people,
+            rounds=rounds,
+            seed=seed,
+            progress=lambda line: typer.echo(f"  {line}"),
+        )
+    except DomainError as error:
+        raise _fail(error.message) from None
+    finally:
+        database.dispose()
+    typer.echo(
+        f"Demo ready: {report.people} people in {report.organisations} organisations, "
+        f"{report.rounds} rounds. Organisers: {settings.base_url}/organiser"
+    )
+
+
 if __name__ == "__main__":
     app()

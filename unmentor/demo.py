@@ -1,0 +1,270 @@
+"""A realistic demo community with several rounds of history, so a newcomer sees a living service.
+
+People join over the months, organisations differ in size, and each past round ends with a
+plausible mix of met, not met and unconfirmed. The current round is left open, part answered.
+Every email the demo would have sent is removed from the outbox: the addresses are made up.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import delete, func, update
+from sqlmodel import select
+
+from unmentor.clock import utcnow
+from unmentor.db import Database
+from unmentor.errors import Conflict
+from unmentor.mail.models import OutboxMessage
+from unmentor.people.models import Organisation, Participant, ParticipantStatus
+from unmentor.people.normalise import organisation_key
+from unmentor.rounds import outcomes
+from unmentor.rounds.calendar import period_of
+from unmentor.rounds.forming import form_round
+from unmentor.rounds.models import NotMetReason, Outcome, Round, RoundMember
+from unmentor.settings import Settings
+
+SECTORS = {
+    "Local government": [
+        "Devon County Council",
+        "Plymouth City Council",
+        "Bristol City Council",
+        "Leeds City Council",
+        "Camden Council",
+        "Hackney Council",
+        "Cornwall Council",
+        "Kent County Council",
+        "Manchester City Council",
+    ],
+    "Health": [
+        "NHS Devon",
+        "Royal Free London NHS Trust",
+        "NHS England",
+        "Leeds Teaching Hospitals",
+        "Public Health Wales",
+        "Sussex Partnership NHS Trust",
+    ],
+    "Central government": [
+        "Government Digital Service",
+        "Department for Education",
+        "Ministry of Justice",
+        "HM Revenue & Customs",
+        "Cabinet Office",
+        "Department for Work and Pensions",
+        "Home Office",
+    ],
+    "Charity": ["Citizens Advice", "Shelter", "Age UK", "Mind", "The Trussell Trust"],
+    "Housing": ["Clarion Housing", "Peabody", "Places for People"],
+    "Emergency services": [
+        "Devon & Cornwall Police",
+        "London Fire Brigade",
+        "West Midlands Police",
+    ],
+    "Education": ["University of Exeter", "Open University", "Leeds Beckett University"],
+}
+FIRST = [
+    "Amara",
+    "Ben",
+    "Chloe",
+    "Dev",
+    "Ella",
+    "Farah",
+    "George",
+    "Hana",
+    "Ibrahim",
+    "Jess",
+    "Kwame",
+    "Laura",
+    "Mo",
+    "Niamh",
+    "Owen",
+    "Priya",
+    "Rhys",
+    "Sofia",
+    "Tom",
+    "Uma",
+    "Vikram",
+    "Wendy",
+    "Xavier",
+    "Yasmin",
+    "Zoe",
+    "Aled",
+    "Bea",
+    "Callum",
+    "Dina",
+    "Euan",
+]
+LAST = [
+    "Adams",
+    "Begum",
+    "Clarke",
+    "Davies",
+    "Evans",
+    "Fraser",
+    "Gill",
+    "Hughes",
+    "Iqbal",
+    "Jones",
+    "Khan",
+    "Lewis",
+    "Murphy",
+    "Nowak",
+    "Okafor",
+    "Patel",
+    "Quinn",
+    "Roberts",
+    "Singh",
+    "Taylor",
+    "Usman",
+    "Vaughan",
+    "Walsh",
+    "Young",
+    "Zhang",
+]
+REASONS = [NotMetReason.no_reply, NotMetReason.no_time, NotMetReason.cancelled, NotMetReason.other]
+
+
+@dataclass
+class DemoReport:
+    people: int
+    organisations: int
+    rounds: int
+
+
+def _months_back(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 - months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def build_demo(
+    *,
+    database: Database,
+    settings: Settings,
+    people: int = 320,
+    rounds: int = 8,
+    seed: int = 2026,
+    today: date | None = None,
+    progress: Callable[[str], None] = lambda _: None,
+) -> DemoReport:
+    """Fill an empty database with a community and `rounds` rounds up to today's period."""
+    rng = random.Random(seed)
+    today = today or utcnow().date()
+    with database.read_session() as session:
+        if session.exec(select(func.count()).select_from(Participant)).one():
+            raise Conflict("The demo needs an empty database; this one has participants.")
+    first_period = period_of(
+        _months_back(today, (rounds - 1) * settings.round_every_months), settings
+    )
+    joined = _create_people(database, rng, people, first_period.starts_on, today)
+    progress(f"{people} people joining over {rounds} rounds")
+    day = first_period.forms_on
+    for number in range(1, rounds + 1):
+        period = period_of(day, settings)
+        formed_on = min(period.forms_on, today)
+        _activate_joined_by(database, joined, formed_on)
+        now = datetime.combine(formed_on, time(9), tzinfo=utcnow().tzinfo)
+        formed = form_round(
+            database=database,
+            settings=settings,
+            today=formed_on,
+            now=now,
+            seed=rng.randrange(2**31),
+        )
+        current = number == rounds
+        _answer(database, rng, formed.round.id, answered_share=0.45 if current else 1.0, now=now)
+        if not current:
+            with database.session() as session:
+                outcomes.close_round(
+                    session=session,
+                    settings=settings,
+                    round_=session.get(Round, formed.round.id),
+                    now=now + timedelta(days=settings.round_close_after_days),
+                )
+        progress(f"round {formed.round.number} ({period.key}): {formed.placed} people placed")
+        day = period.next_starts_on + timedelta(days=settings.round_form_day - 1)
+    with database.session() as session:
+        # Made-up addresses: nothing the demo queued may ever be sent.
+        session.exec(delete(OutboxMessage))
+        organisations = session.exec(
+            select(func.count(func.distinct(Participant.organisation_id)))
+        ).one()
+    return DemoReport(people=people, organisations=organisations, rounds=rounds)
+
+
+def _create_people(database, rng, count, first_day: date, today: date) -> dict[int, date]:
+    """Participants (pending until their join date) and the day each joins."""
+    organisations = [(sector, name) for sector, names in SECTORS.items() for name in names]
+    # Skewed sizes, as in real communities: a few large organisations, many small ones.
+    weights = [1 / (rank + 1) ** 0.8 for rank in range(len(organisations))]
+    rng.shuffle(weights)
+    span = max((today - first_day).days, 1)
+    joined: dict[int, date] = {}
+    now = utcnow()
+    with database.session() as session:
+        orgs = {}
+        for sector, name in organisations:
+            org = Organisation(name=name, name_key=organisation_key(name), created_at=now)
+            session.add(org)
+            orgs[name] = (org, sector)
+        session.flush()
+        for i in range(count):
+            sector, org_name = rng.choices(organisations, weights)[0]
+            first, last = rng.choice(FIRST), rng.choice(LAST)
+            email = f"{first}.{last}.{i}@example.org".lower()
+            # Growth: half the community is there at the start, the rest joins over time.
+            offset = 0 if rng.random() < 0.45 else int(span * rng.random() ** 0.7)
+            joins = first_day + timedelta(days=offset)
+            person = Participant(
+                name=f"{first} {last}",
+                email=email,
+                organisation_id=orgs[org_name][0].id,
+                sector=sector,
+                status=ParticipantStatus.pending,
+                created_at=datetime.combine(joins, time(12), tzinfo=now.tzinfo),
+                updated_at=now,
+            )
+            session.add(person)
+            session.flush()
+            joined[person.id] = joins
+    return joined
+
+
+def _activate_joined_by(database, joined: dict[int, date], day: date) -> None:
+    ready = [pid for pid, joins in joined.items() if joins <= day]
+    with database.session() as session:
+        session.exec(
+            update(Participant)
+            .where(Participant.id.in_(ready), Participant.status == ParticipantStatus.pending)
+            .values(status=ParticipantStatus.active)
+        )
+        for pid in ready:
+            person = session.get(Participant, pid)
+            if person.joined_on is None:
+                person.joined_on = joined[pid]
+                session.add(person)
+
+
+def _answer(database, rng, round_id: int, *, answered_share: float, now: datetime) -> None:
+    """A realistic mix: most groups meet, some do not, some never say."""
+    with database.session() as session:
+        members = session.exec(select(RoundMember).where(RoundMember.round_id == round_id)).all()
+        groups: dict[int, list[RoundMember]] = {}
+        for member in members:
+            groups.setdefault(member.group_no, []).append(member)
+        for group in groups.values():
+            if rng.random() > answered_share:
+                continue
+            roll = rng.random()
+            if roll < 0.65:
+                outcome, reason = Outcome.met, None
+            elif roll < 0.82:
+                outcome, reason = Outcome.not_met, rng.choice(REASONS)
+            else:
+                continue  # never confirmed
+            for member in group:
+                if rng.random() < 0.7 or member is group[0]:
+                    member.outcome, member.reason, member.answered_at = outcome, reason, now
+                    session.add(member)
