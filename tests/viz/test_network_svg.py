@@ -1,0 +1,178 @@
+"""The network SVG, read by content: how many lines of each outcome, which are emphasised, what
+text appears where, and that public images carry no keys and are byte-identical for equal input."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from viz import compute_layouts, render_network
+from viz.data import Link, Person
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize(
+    ("upto", "expected"),
+    [
+        (1, {"met": 1, "not_met": 1, "unconfirmed": 1, "pending": 0}),
+        (2, {"met": 4, "not_met": 3, "unconfirmed": 1, "pending": 0}),
+        (3, {"met": 5, "not_met": 4, "unconfirmed": 1, "pending": 2}),
+    ],
+)
+def test_lines_per_outcome_are_the_cumulative_links(network, read_svg, upto, expected):
+    svg = read_svg(render_network(network.people, network.links, upto, public=True))
+    assert {outcome: svg.edge_count(outcome) for outcome in expected} == expected
+
+
+def test_red_lines_per_round(network, read_svg):
+    svg = read_svg(render_network(network.people, network.links, 3, public=True))
+    assert [svg.edge_count("not_met", r) for r in (1, 2, 3)] == [1, 2, 1]
+    assert all(s["stroke"] == "#d62728" for s in svg.styles("edges-r2-not_met"))
+    assert not any(s["stroke"] == "#d62728" for s in svg.styles("edges-r2-met"))
+
+
+def test_current_round_is_wider_and_on_top(network, read_svg):
+    svg = read_svg(render_network(network.people, network.links, 2, public=True))
+    current = {float(s["stroke-width"]) for s in svg.styles("edges-r2-met")}
+    earlier = {float(s["stroke-width"]) for s in svg.styles("edges-r1-met")}
+    assert min(current) > 2 * max(earlier)
+    ids = svg.ids()
+    assert max(ids.index(g) for g in ids if g.startswith("edges-r1-")) < min(
+        ids.index(g) for g in ids if g.startswith("edges-r2-")
+    )
+    assert svg.edge_count("met", 2) == 3  # the triad's two met links and one pair
+
+
+def test_pending_and_unconfirmed_are_dashed(network, read_svg):
+    svg = read_svg(render_network(network.people, network.links, 3, public=True))
+    assert all("stroke-dasharray" in s for s in svg.styles("edges-r3-pending"))
+    assert all("stroke-dasharray" in s for s in svg.styles("edges-r1-unconfirmed"))
+    assert not any("stroke-dasharray" in s for s in svg.styles("edges-r1-met"))
+
+
+def test_only_people_present_by_the_round_are_drawn(network, read_svg):
+    assert read_svg(render_network(network.people, network.links, 1, public=True)).node_count() == 6
+    assert read_svg(render_network(network.people, network.links, 2, public=True)).node_count() == 7
+    assert read_svg(render_network(network.people, network.links, 3, public=True)).node_count() == 8
+    # Someone signed up but not yet paired is drawn when the service says they are present.
+    extra = network.keys[7]
+    svg = read_svg(render_network(network.people, network.links, 2, public=True, present={extra}))
+    assert svg.node_count() == 8
+
+
+def test_public_svg_has_no_keys_anywhere(network, read_svg):
+    layouts = compute_layouts(network.links)
+    for upto in (1, 2, 3):
+        data = render_network(
+            network.people, network.links, upto, public=True, layout=layouts[upto]
+        )
+        for key in network.keys:
+            assert str(key).encode() not in data
+        for prefix in {str(key)[:6] for key in network.keys}:
+            assert prefix.encode() not in data
+
+
+def test_categories_appear_only_in_the_legend(network, read_svg):
+    svg = read_svg(render_network(network.people, network.links, 3, public=False))
+    texts = svg.texts()
+    labels = {"Health", "Charity", "Arts", "Not given"}
+    assert labels <= {text for text, _ in texts}
+    assert all(in_legend for text, in_legend in texts if text in labels)
+    rest = svg.without_legend()
+    assert not any(label in rest for label in labels)
+
+
+def test_public_folds_small_categories_into_other(network, read_svg):
+    # Health and Charity have two people each: a colour of their own would point at them.
+    public = {
+        t
+        for t, _ in read_svg(render_network(network.people, network.links, 3, public=True)).texts()
+    }
+    assert "Arts" in public and "Other" in public
+    assert not {"Health", "Charity"} & public
+    organiser = {
+        t
+        for t, _ in read_svg(render_network(network.people, network.links, 3, public=False)).texts()
+    }
+    assert {"Health", "Charity", "Arts"} <= organiser
+
+
+def test_labels_are_for_organisers_only(network):
+    labels = {network.keys[0]: "Ada Canary"}
+    organiser = render_network(network.people, network.links, 3, public=False, labels=labels)
+    assert b"Ada Canary" in organiser
+    with pytest.raises(ValueError, match="public"):
+        render_network(network.people, network.links, 3, public=True, labels=labels)
+
+
+def test_no_date_or_version_in_output(network):
+    svg = render_network(network.people, network.links, 3, public=True)
+    assert b"<dc:date>" not in svg and b"Matplotlib v" not in svg and b"matplotlib.org" not in svg
+    png = render_network(network.people, network.links, 3, public=True, fmt="png")
+    assert b"Software" not in png and b"Matplotlib" not in png
+
+
+def test_svg_is_byte_identical_across_processes(network):
+    here = render_network(network.people, network.links, 3, public=True)
+    script = (
+        "import hashlib, sys\n"
+        "sys.path.insert(0, 'tests/viz')\n"
+        "from conftest import small\n"
+        "from viz import render_network\n"
+        "n = small()\n"
+        "for fmt in ('svg', 'png'):\n"
+        "    data = render_network(n.people, n.links, 3, public=True, fmt=fmt)\n"
+        "    print(hashlib.sha256(data).hexdigest())\n"
+    )
+    env = {**os.environ, "PYTHONHASHSEED": "12345", "PYTHONPATH": str(REPO)}
+    out = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    ).stdout.split()
+    png = render_network(network.people, network.links, 3, public=True, fmt="png")
+    assert out == [hashlib.sha256(here).hexdigest(), hashlib.sha256(png).hexdigest()]
+
+
+def test_title_is_the_given_one_or_the_round(network, read_svg):
+    svg = read_svg(render_network(network.people, network.links, 2, public=True))
+    assert "Round 2" in {t for t, _ in svg.texts()}
+    assert "<title>Round 2</title>" in svg.text
+    svg = read_svg(render_network(network.people, network.links, 2, public=True, title="Spring"))
+    assert "Spring" in {t for t, _ in svg.texts()}
+
+
+def test_layout_must_cover_everyone(network):
+    with pytest.raises(ValueError, match="layout"):
+        render_network(
+            network.people, network.links, 3, public=True, layout={network.keys[0]: (0, 0)}
+        )
+
+
+def test_empty_round_renders(read_svg):
+    svg = read_svg(render_network([Person(1, "A")], [], 1, public=True))
+    assert svg.node_count() == 0 and svg.edge_count("met") == 0
+
+
+def test_unknown_format_is_refused(network):
+    with pytest.raises(ValueError, match="fmt"):
+        render_network(network.people, network.links, 1, public=True, fmt="gif")  # type: ignore[arg-type]
+
+
+def test_link_rejects_bad_values():
+    with pytest.raises(ValueError):
+        Link(1, 1, 1, "met")
+    with pytest.raises(ValueError):
+        Link(1, 2, 0, "met")
+    with pytest.raises(ValueError):
+        Link(1, 2, 1, "maybe")  # type: ignore[arg-type]
