@@ -34,7 +34,7 @@ from viz.style import (
 
 #: In public images a category with fewer people than this is shown as "Other".
 PUBLIC_MIN_CATEGORY = 3
-_AXES_BOX = (0.01, 0.01, 0.72, 0.90)  # left, bottom, width, height of the drawing, in figure units
+AXES_BOX = (0.01, 0.01, 0.72, 0.90)  # left, bottom, width, height of the drawing, in figure units
 
 
 def render_network(
@@ -75,7 +75,7 @@ def render_network(
         title = f"Round {upto_round}"
 
     def draw(fig: Figure) -> None:
-        ax = fig.add_axes(_AXES_BOX)
+        ax = fig.add_axes(AXES_BOX)
         ax.set_axis_off()
         box = frame or square_frame(xy)
         ax.set_xlim(box[0], box[1])
@@ -97,8 +97,8 @@ def render_network(
 
 
 def _pixels_per_unit(fig: Figure, box: tuple[float, float, float, float]) -> float:
-    width_px = fig.get_figwidth() * fig.dpi * _AXES_BOX[2]
-    height_px = fig.get_figheight() * fig.dpi * _AXES_BOX[3]
+    width_px = fig.get_figwidth() * fig.dpi * AXES_BOX[2]
+    height_px = fig.get_figheight() * fig.dpi * AXES_BOX[3]
     return min(width_px / (box[1] - box[0]), height_px / (box[3] - box[2]))
 
 

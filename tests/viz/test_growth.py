@@ -1,0 +1,78 @@
+"""Growth and outcomes charts: rounds marked, bars present per round and in proportion."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+import pytest
+
+from viz.data import GrowthPoint, RoundMark
+from viz.growth import render_growth, render_outcomes
+
+START = date(2024, 1, 1)
+POINTS = [GrowthPoint(START + timedelta(days=7 * i), 40 + 10 * i, 30 + 6 * i) for i in range(12)]
+ROUNDS = [RoundMark(n, START + timedelta(days=14 * n), 0.5 + 0.05 * n) for n in range(1, 6)]
+
+
+def test_growth_marks_every_round(read_svg):
+    svg = read_svg(render_growth(POINTS, ROUNDS))
+    ids = set(svg.ids())
+    assert {f"round-{n}" for n in range(1, 6)} <= ids
+    assert "round-6" not in ids
+    assert {"line-signed_up", "line-active", "line-met_rate"} <= ids
+    assert {"R1", "R5", "Signed up", "Active", "Met rate"} <= {t for t, _ in svg.texts()}
+
+
+def test_growth_without_rates_has_no_rate_axis(read_svg):
+    marks = [RoundMark(m.number, m.day) for m in ROUNDS]
+    svg = read_svg(render_growth(POINTS, marks))
+    assert "line-met_rate" not in svg.ids() and "Met rate" not in {t for t, _ in svg.texts()}
+
+
+def test_growth_png_decodes(png_tools):
+    read_png, _ = png_tools
+    image = read_png(render_growth(POINTS, ROUNDS, fmt="png", size=(600, 300)))
+    assert image.shape[:2] == (300, 600)
+
+
+def test_growth_is_deterministic():
+    assert render_growth(POINTS, ROUNDS) == render_growth(list(reversed(POINTS)), ROUNDS)
+
+
+def test_empty_growth_renders():
+    assert render_growth([], []).startswith(b"<?xml")
+
+
+def _bar_height(svg, gid: str) -> float:
+    group = svg.group(gid)
+    assert group is not None, gid
+    (path,) = [e for e in group.iter() if e.tag.endswith("path")]
+    ys = [float(y) for y in re.findall(r"[ML] [-\d.]+ ([-\d.]+)", path.get("d"))]
+    return max(ys) - min(ys)
+
+
+def test_outcome_bars_per_round_in_proportion(network, read_svg):
+    svg = read_svg(render_outcomes(network.links))
+    ids = set(svg.ids())
+    assert {"bars-met-r1", "bars-not_met-r1", "bars-unconfirmed-r1", "bars-pending-r3"} <= ids
+    # Round 2: 3 of 5 links met, 2 did not.
+    assert _bar_height(svg, "bars-met-r2") / _bar_height(svg, "bars-not_met-r2") == pytest.approx(
+        1.5, rel=1e-3
+    )
+    # Round 3: 2 pending of 4 links, round 1: thirds.
+    assert _bar_height(svg, "bars-pending-r3") == pytest.approx(
+        2 * _bar_height(svg, "bars-met-r3"), rel=1e-3
+    )
+    assert _bar_height(svg, "bars-met-r1") == pytest.approx(
+        _bar_height(svg, "bars-unconfirmed-r1"), rel=1e-3
+    )
+
+
+def test_outcome_bars_red_only_for_not_met(network, png_tools):
+    read_png, red_mask = png_tools
+    from viz.data import Link
+
+    met_only = [Link(1, 2, 1, "met"), Link(3, 4, 2, "unconfirmed")]
+    assert red_mask(read_png(render_outcomes(met_only, fmt="png"))).sum() == 0
+    assert red_mask(read_png(render_outcomes(network.links, fmt="png"))).sum() > 500
