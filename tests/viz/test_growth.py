@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from datetime import date, timedelta
 
@@ -67,6 +68,23 @@ def test_outcome_bars_per_round_in_proportion(network, read_svg):
     assert _bar_height(svg, "bars-met-r1") == pytest.approx(
         _bar_height(svg, "bars-unconfirmed-r1"), rel=1e-3
     )
+
+
+def test_outcome_bars_stack_to_the_same_height(network, read_svg):
+    svg = read_svg(render_outcomes(network.links))
+    spans = {}
+    for number, outcomes in ((1, ("met", "not_met", "unconfirmed")), (2, ("met", "not_met"))):
+        ys = []
+        for outcome in outcomes:
+            group = svg.group(f"bars-{outcome}-r{number}")
+            (path,) = [e for e in group.iter() if e.tag.endswith("path")]
+            found = [float(y) for y in re.findall(r"[ML] [-\d.]+ ([-\d.]+)", path.get("d"))]
+            ys.append((min(found), max(found)))
+        ys.sort()
+        # Each bar starts where the one below it ends: stacked, not overlapping.
+        assert all(a[1] == pytest.approx(b[0], abs=1e-3) for a, b in itertools.pairwise(ys))
+        spans[number] = (ys[0][0], ys[-1][1])
+    assert spans[1] == pytest.approx(spans[2], abs=1e-3)
 
 
 def test_outcome_bars_red_only_for_not_met(network, png_tools):

@@ -124,3 +124,21 @@ def test_frame_is_square_and_holds_every_layout(layouts):
         xy = np.array(list(layout.values()))
         assert xy[:, 0].min() >= xmin and xy[:, 0].max() <= xmax
         assert xy[:, 1].min() >= ymin and xy[:, 1].max() <= ymax
+
+
+def test_newcomers_are_placed_by_their_placed_partners_or_on_the_rim():
+    from viz.layout import _place_newcomers
+
+    rng = np.random.default_rng(0)
+    # 0..3 are placed; 4 is linked to 0 and 1, 5 to 4 only (placed in a second pass), 6-7 only
+    # to each other (nobody placed to start from: the rim).
+    xy = np.zeros((8, 2))
+    xy[:4] = [(10, 0), (10, 2), (-10, 0), (-10, 2)]
+    old = np.array([True] * 4 + [False] * 4)
+    edges = np.array([(0, 4), (1, 4), (4, 5), (6, 7)])
+    _place_newcomers(xy, old, edges, rng)
+    assert np.hypot(*(xy[4] - (10, 1))) < 2.5
+    assert np.hypot(*(xy[5] - xy[4])) < 2.5
+    radius = np.hypot(xy[6:, 0], xy[6:, 1])
+    assert (radius > 1.0).all()
+    assert (xy[:4] == [(10, 0), (10, 2), (-10, 0), (-10, 2)]).all()
