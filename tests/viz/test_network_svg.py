@@ -176,3 +176,20 @@ def test_link_rejects_bad_values():
         Link(1, 2, 0, "met")
     with pytest.raises(ValueError):
         Link(1, 2, 1, "maybe")  # type: ignore[arg-type]
+
+
+def test_output_depends_on_keys_only_through_the_picture(network):
+    """Renaming everyone (in an order-scrambling way) with the same positions gives the same bytes:
+    neither key values nor their order can be read from the file."""
+    layout = compute_layouts(network.links)[3]
+    rename = {key: 10 + (key * 7919) % 1000 for key in network.keys}
+    assert sorted(rename, key=rename.get) != sorted(rename)
+    people = [Person(rename[p.key], p.category) for p in network.people]
+    links = [Link(rename[x.a], rename[x.b], x.round_number, x.outcome) for x in network.links]
+    moved = {rename[key]: xy for key, xy in layout.items()}
+    for fmt in ("svg", "png"):
+        original = render_network(
+            network.people, network.links, 3, public=True, fmt=fmt, layout=layout
+        )
+        renamed = render_network(people, links, 3, public=True, fmt=fmt, layout=moved)
+        assert original == renamed
