@@ -34,6 +34,7 @@ from viz.style import (
 
 #: In public images a category with fewer people than this is shown as "Other".
 PUBLIC_MIN_CATEGORY = 3
+FADE_FROM_LINKS = 2000
 AXES_BOX = (0.01, 0.01, 0.72, 0.90)  # left, bottom, width, height of the drawing, in figure units
 
 
@@ -113,6 +114,9 @@ def _draw_links(
     )
     # A link's width follows the picture's scale: hairlines for 10,000 people, firm lines for 50.
     width = float(np.clip(0.08 * unit, 0.2, 1.2))
+    # Thousands of overlapping lines saturate into a solid mat; fading them with the number of
+    # links keeps the density readable. Small networks (UnMentoring's size) are not faded.
+    fade = float(np.clip(np.sqrt(FADE_FROM_LINKS / max(len(table), 1)), 0.3, 1.0))
     drawn: set[str] = set()
     for number in np.unique(table.round_number).tolist():
         is_current = number == current
@@ -132,8 +136,8 @@ def _draw_links(
                 segments[order],
                 colors=style.colour,
                 linestyles=style.dashes,
-                linewidths=width * (CURRENT_WIDTH_FACTOR if is_current else 1.0),
-                alpha=CURRENT_ALPHA if is_current else style.alpha,
+                linewidths=width * (1 + (CURRENT_WIDTH_FACTOR - 1) * fade if is_current else 1),
+                alpha=CURRENT_ALPHA * np.sqrt(fade) if is_current else style.alpha * fade,
                 zorder=3 if is_current else 1,
                 capstyle="round",
             )
