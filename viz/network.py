@@ -23,7 +23,7 @@ from matplotlib.lines import Line2D
 
 from viz.canvas import Format, render
 from viz.data import OUTCOMES, Link, LinkArrays, Person, as_link_arrays, present_keys
-from viz.layout import compute_layouts, square_frame
+from viz.layout import compute_layouts, layout_frame, square_frame
 from viz.style import (
     CURRENT_ALPHA,
     CURRENT_WIDTH_FACTOR,
@@ -95,6 +95,45 @@ def render_network(
         _draw_legend(fig, categories_drawn, outcomes_drawn, legend_title)
 
     return render(draw, size=size, fmt=fmt, title=title)
+
+
+def render_rounds(
+    people: Iterable[Person],
+    links: Iterable[Link] | LinkArrays,
+    *,
+    public: bool,
+    fmt: Format = "svg",
+    present: Mapping[int, Collection[int]] | None = None,
+    colours: Mapping[str, str] | None = None,
+    legend_title: str | None = None,
+    size: tuple[int, int] = (900, 720),
+    seed: int = 0,
+) -> dict[int, bytes]:
+    """Images of every round, one stable layout sequence in one shared frame: a growth gallery."""
+    people = list(people)
+    table = as_link_arrays(links)
+    layouts = compute_layouts(table, present=present, seed=seed)
+    # The last round's frame for all: early rounds sit small in the middle and the network visibly
+    # spreads, instead of every image being zoomed to fit.
+    frame = layout_frame(*layouts.values())
+    joined: set[int] = set()
+    images = {}
+    for number, layout in layouts.items():
+        joined.update((present or {}).get(number, ()))
+        images[number] = render_network(
+            people,
+            table,
+            number,
+            public=public,
+            fmt=fmt,
+            layout=layout,
+            frame=frame,
+            present=joined,
+            colours=colours,
+            legend_title=legend_title,
+            size=size,
+        )
+    return images
 
 
 def _pixels_per_unit(fig: Figure, box: tuple[float, float, float, float]) -> float:

@@ -129,6 +129,17 @@ class Svg:
             if (g.get("id") or "").startswith("nodes-")
         )
 
+    def dots(self) -> np.ndarray:
+        """(x, y) of every dot, in SVG coordinates."""
+        return np.array(
+            [
+                (float(use.get("x")), float(use.get("y")))
+                for g in self.root.iter(f"{SVG_NS}g")
+                if (g.get("id") or "").startswith("nodes-")
+                for use in g.iter(f"{SVG_NS}use")
+            ]
+        ).reshape(-1, 2)
+
     def texts(self) -> list[tuple[str, bool]]:
         """(text, inside the legend) for every <text> element."""
         legend = self.group("legend")

@@ -9,10 +9,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from viz import compute_layouts, render_network
+from viz import compute_layouts, layout_frame, render_network, render_rounds
 from viz.data import Link, Person
+from viz.layout import NEXT_ITERATIONS, OLD_STEP
+from viz.network import AXES_BOX
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -194,3 +197,20 @@ def test_output_depends_on_keys_only_through_the_picture(network):
         )
         renamed = render_network(people, links, 3, public=True, fmt=fmt, layout=moved)
         assert original == renamed
+
+
+def test_gallery_shares_one_frame_so_people_stay_put(community, read_svg):
+    images = render_rounds(community.people, community.links, public=True)
+    assert sorted(images) == list(range(1, 9))
+    before, after = read_svg(images[5]).dots(), read_svg(images[6]).dots()
+    # Every dot of round 5 has a dot of round 6 no further than an old person may drift in a
+    # round (OLD_STEP per iteration), in the points of this shared frame: nobody jumps.
+    xmin, xmax, _, _ = layout_frame(*compute_layouts(community.links).values())
+    points_per_unit = AXES_BOX[2] * 900 * 0.72 / (xmax - xmin)
+    drift = OLD_STEP * NEXT_ITERATIONS * points_per_unit
+    nearest = np.sqrt(((before[:, None, :] - after[None, :, :]) ** 2).sum(-1)).min(axis=1)
+    assert nearest.max() <= drift + 0.01
+    # Drawn with separately fitted frames instead, the same people land elsewhere.
+    alone = read_svg(render_network(community.people, community.links, 5, public=True)).dots()
+    moved = np.sqrt(((alone[:, None, :] - after[None, :, :]) ** 2).sum(-1)).min(axis=1)
+    assert np.median(moved) > 2 * np.median(nearest)
