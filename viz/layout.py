@@ -4,10 +4,15 @@ Why not networkx's `spring_layout`: it is O(n^2) per iteration in its dense form
 a dependency) at 500 nodes and more, and a fresh layout per round reshuffles everyone, so a sequence
 of images reads as noise rather than growth.
 
-What this does instead: the layout of round N starts from round N-1's positions. People already
-there may move only a small, capped step per iteration (they drift, they never jump), newcomers
-start next to their partners (or on the rim when none of their partners is placed yet) and move
-freely. The forces are Fruchterman-Reingold-like, in units where a lone pair settles one unit apart:
+What this does instead: the layout of round N starts from round N-1's positions. Newcomers start
+next to their placed partners (or on the rim when none is placed yet) and move freely. People
+already there may move at most OLD_STEP per iteration, 0.6 units a round, about half the distance
+between neighbours: every round links old people to random partners across the picture, and
+without the cap those links would drag them there, reshuffling the image. So they drift, they
+never jump (measured on synthetic communities: 1-2.5% of the layout's diagonal per round at
+300-500 people, under 0.5% at 10,000, against 26-44% for a fresh layout of the same round).
+
+The forces are Fruchterman-Reingold-like, in units where a lone pair settles one unit apart:
 
 - repulsion 1/d between every two people: exact for small networks; for large ones approximated on
   a grid (particle-mesh: deposit people on a grid, convolve with the 1/d kernel by FFT, read the
@@ -33,7 +38,8 @@ Positions = dict[int, tuple[float, float]]
 
 ATTRACTION = 1.0
 GRAVITY = 0.5
-AREA_PER_PERSON = 2.0  # equilibrium density is about (ATTRACTION + GRAVITY) / pi people per unit^2
+# Where people first go; matches the density the forces settle at, (ATTRACTION + GRAVITY) / pi.
+AREA_PER_PERSON = 2.0
 FIRST_ITERATIONS = 60
 NEXT_ITERATIONS = 30
 OLD_STEP = 0.02  # largest move per iteration of someone placed in an earlier round
