@@ -142,3 +142,9 @@ def test_newcomers_are_placed_by_their_placed_partners_or_on_the_rim():
     radius = np.hypot(xy[6:, 0], xy[6:, 1])
     assert (radius > 1.0).all()
     assert (xy[:4] == [(10, 0), (10, 2), (-10, 0), (-10, 2)]).all()
+
+
+def test_row_order_of_links_does_not_matter(community, layouts):
+    shuffled = list(community.links)
+    np.random.default_rng(5).shuffle(shuffled)
+    assert compute_layouts(shuffled) == layouts
