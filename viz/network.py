@@ -28,6 +28,8 @@ from viz.style import (
     CURRENT_ALPHA,
     CURRENT_WIDTH_FACTOR,
     EDGE_STYLES,
+    NOT_GIVEN,
+    NOT_GIVEN_GREY,
     category_colours,
     with_overrides,
 )
@@ -68,10 +70,12 @@ def render_network(
     if missing:
         raise ValueError(f"the layout lacks {len(missing)} of the people in round {upto_round}")
     xy = np.array([layout[int(k)] for k in keys], dtype=float).reshape(-1, 2)
+    category_of = {person.key: person.category for person in people}
+    # Someone drawn but missing from `people` counts as having no category, folding included.
+    people += [Person(k, None) for k in keys.tolist() if k not in category_of]
     palette = with_overrides(
         category_colours(people, min_size=PUBLIC_MIN_CATEGORY if public else 1), colours
     )
-    category_of = {person.key: person.category for person in people}
     if title is None:
         title = f"Round {upto_round}"
 
@@ -195,7 +199,7 @@ def _draw_people(
     unit: float,
 ) -> list[tuple[str, str]]:
     """One scatter per legend entry; the (label, colour) entries drawn, in legend order."""
-    fallback = palette.get(None) or ("Not given", "#b0b0b0")
+    fallback = palette.get(None) or (NOT_GIVEN, NOT_GIVEN_GREY)
     entries = [palette.get(category_of.get(k), fallback) for k in keys.tolist()]
     legend: list[tuple[str, str]] = []
     for entry in entries:

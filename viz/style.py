@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from viz.data import Outcome, Person
 
 NOT_MET_RED = "#d62728"
-OTHER_GREY = "#b0b0b0"
+OTHER_GREY = "#7f7f7f"
+NOT_GIVEN_GREY = "#c7c7c7"
 CATEGORY_PALETTE = (
     "#0072b2",  # blue
     "#e69f00",  # orange
@@ -67,8 +68,9 @@ def category_colours(
     """Category -> (legend label, colour): biggest categories first, small or surplus ones "Other".
 
     Computed over everyone passed (not only who is drawn in a round), so a sector keeps its colour
-    from one round's image to the next. Categories with fewer than `min_size` people are folded into
-    "Other", which public images use so that a colour never singles out one or two people.
+    from one round's image to the next. Categories with fewer than `min_size` people (people with
+    no category included) are folded into "Other", which public images use so that a colour never
+    singles out one or two people.
     """
     counts = Counter(person.category for person in people)
     named = sorted(
@@ -82,8 +84,10 @@ def category_colours(
         else:
             result[category] = (OTHER, OTHER_GREY)
     for category in counts:
-        if category not in result:
-            result[category] = (NOT_GIVEN, OTHER_GREY) if category is None else (OTHER, OTHER_GREY)
+        if category is None and counts[None] >= min_size:
+            result[None] = (NOT_GIVEN, NOT_GIVEN_GREY)
+        elif category not in result:
+            result[category] = (OTHER, OTHER_GREY)
     return result
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from viz import compute_layouts, layout_frame, render_network, render_rounds
+from viz import category_colours, compute_layouts, layout_frame, render_network, render_rounds
 from viz.data import Link, Person
 from viz.layout import NEXT_ITERATIONS, OLD_STEP
 from viz.network import AXES_BOX
@@ -214,3 +214,38 @@ def test_gallery_shares_one_frame_so_people_stay_put(community, read_svg):
     alone = read_svg(render_network(community.people, community.links, 5, public=True)).dots()
     moved = np.sqrt(((alone[:, None, :] - after[None, :, :]) ** 2).sum(-1)).min(axis=1)
     assert np.median(moved) > 2 * np.median(nearest)
+
+
+def test_category_colours_are_stable_and_fold_small_groups():
+    people = [Person(i, "Big") for i in range(5)] + [Person(10, "Small"), Person(11, None)]
+    organiser = category_colours(people)
+    public = category_colours(people, min_size=3)
+    assert organiser["Big"] == public["Big"]
+    assert organiser["Small"][0] == "Small" and organiser[None][0] == "Not given"
+    assert public["Small"][0] == "Other" and public[None][0] == "Other"
+    assert public["Small"][1] == public[None][1]
+    # Adding people to a smaller category does not recolour the bigger ones.
+    more = [*people, *(Person(20 + i, "Middle") for i in range(3))]
+    assert category_colours(more)["Big"] == organiser["Big"]
+
+
+def test_renders_are_identical_when_made_in_parallel_threads(network):
+    from concurrent.futures import ThreadPoolExecutor
+
+    def one(fmt: str) -> bytes:
+        return render_network(network.people, network.links, 3, public=True, fmt=fmt)
+
+    expected = {fmt: one(fmt) for fmt in ("svg", "png")}
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(one, ["svg", "png"] * 6))
+    assert all(
+        result == expected[fmt] for result, fmt in zip(results, ["svg", "png"] * 6, strict=True)
+    )
+
+
+def test_someone_missing_from_people_is_folded_in_public(network, read_svg):
+    stranger = 4242
+    svg = read_svg(
+        render_network(network.people, network.links, 3, public=True, present={stranger})
+    )
+    assert "Not given" not in {t for t, _ in svg.texts()} and svg.node_count() == 9
