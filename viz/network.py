@@ -96,6 +96,15 @@ def render_network(
                         labels[key], (x, y), fontsize=7, xytext=(3, 3), textcoords="offset points"
                     )
         fig.text(0.01, 0.965, title, fontsize=15, fontweight="bold", va="center")
+        if upto_round > 1 and len(table):
+            fig.text(
+                0.01,
+                0.925,
+                f"Thick lines: round {upto_round}; thin lines: earlier rounds",
+                fontsize=9,
+                va="center",
+                color="#555555",
+            )
         _draw_legend(fig, categories_drawn, outcomes_drawn, legend_title)
 
     return render(draw, size=size, fmt=fmt, title=title)
@@ -208,7 +217,7 @@ def _draw_people(
     order = {entry: i for i, entry in enumerate(dict.fromkeys(palette.values()))}
     order.setdefault(fallback, len(order))
     legend.sort(key=order.__getitem__)
-    diameter_pt = float(np.clip(0.55 * unit, 2.2, 9.0)) * 72 / 100
+    diameter_pt = float(np.clip(0.55 * unit, 2.2, 13.0)) * 72 / 100
     index_of = {entry: i for i, entry in enumerate(legend)}
     which = np.array([index_of[e] for e in entries], dtype=np.int64)
     for i, (_label, colour) in enumerate(legend):
