@@ -29,6 +29,7 @@ from support import ORGANISER_TOKEN
 
 from unmentor.app import create_app
 from unmentor.db import Database, upgrade
+from unmentor.mail.mailer import Mailer
 from unmentor.settings import Settings, load_settings
 from unmentor.tables import metadata
 
@@ -219,6 +220,10 @@ class LiveServer:
 
     def organiser(self) -> httpx.Client:
         return self.client(headers={"Authorization": f"Bearer {ORGANISER_TOKEN}"})
+
+    def deliver_mail(self) -> None:
+        """Send what the outbox holds now, as the scheduler would."""
+        Mailer(database=self.database, settings=self.settings).deliver()
 
 
 def start_server(app, port: int) -> tuple[uvicorn.Server, threading.Thread]:

@@ -184,7 +184,9 @@ def test_periods_follow_the_cadence(database, make_settings) -> None:
         make_community(session, {"A": 2, "B": 2})
     formed = _form(database, settings, day=date(2027, 2, 20))
     assert formed.round.period == "2027-01"
-    assert formed.round.closes_on == date(2027, 2, 20) + timedelta(days=40)
+    # Formed late: 40 days would run past the period, so it closes on the period's last day.
+    assert formed.round.closes_on == date(2027, 3, 31)
+    assert formed.round.reminder_on == date(2027, 2, 20) + timedelta(days=14)
     assert not _form(database, settings, day=date(2027, 3, 31)).created
     assert _form(database, settings, day=date(2027, 4, 6)).created
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, BackgroundTasks, Body, Path, Query, status
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from unmentor.api.deps import (
     DatabaseDep,
@@ -42,7 +42,9 @@ organiser = APIRouter(
 
 
 class Resend(BaseModel):
-    participant_id: int = Field(ge=1, le=2**31 - 1)
+    model_config = ConfigDict(extra="forbid")
+
+    participant_id: StrictInt = Field(ge=1, le=2**31 - 1)
 
 
 @public.post(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from unmentor.rounds.models import NotMetReason
 
@@ -62,7 +62,7 @@ class RoundDetail(RoundSummary):
 class FormRoundRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    seed: int | None = Field(
+    seed: StrictInt | None = Field(
         None, ge=0, lt=2**31, description="Use a previewed seed; omit for a fresh random one."
     )
 
