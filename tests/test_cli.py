@@ -129,3 +129,34 @@ def _get_when_up(url: str, process: subprocess.Popen) -> httpx.Response:
         except httpx.ConnectError:
             time.sleep(0.1)
     raise AssertionError("server did not start")
+
+
+def test_round_commands(run) -> None:
+    run("db", "upgrade")
+    for n, org in enumerate(["A", "A", "B", "B", "C"]):
+        run("participants", "add", f"Person {n}", f"p{n}@example.org", org)
+    assert "No rounds yet" in run("round", "list").output
+    formed = run("round", "form", "--seed", "4")
+    again = run("round", "form")
+    listed = run("round", "list")
+    closed = run("round", "close", "1")
+    closed_again = run("round", "close", "1")
+    assert formed.exit_code == 0 and "Formed round 1" in formed.output
+    assert "5 people placed" in formed.output
+    assert again.exit_code == 1 and "already formed" in again.output
+    assert "round   1" in listed.output and "open" in listed.output
+    assert closed.exit_code == 0 and "Closed round 1" in closed.output
+    assert closed_again.exit_code == 1 and "already closed" in closed_again.output
+
+
+def test_demo_builds_a_living_community(run) -> None:
+    run("db", "upgrade")
+    built = run("demo", "--people", "80", "--rounds", "4")
+    assert built.exit_code == 0, built.output
+    assert "Demo ready: 80 people" in built.output
+    listed = run("round", "list").output.splitlines()
+    assert len(listed) == 4
+    assert "open" in listed[0] and all("closed" in line for line in listed[1:])
+    assert all("met" in line for line in listed)
+    again = run("demo")
+    assert again.exit_code == 1 and "empty database" in again.output
