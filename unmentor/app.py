@@ -15,10 +15,12 @@ from unmentor.api.errors import install_api_error_handlers
 from unmentor.db import Database
 from unmentor.mail.mailer import Mailer
 from unmentor.mail.transports import Transport
+from unmentor.network import routes as network_routes
+from unmentor.network.images import NetworkImages
 from unmentor.people import routes as people_routes
 from unmentor.rounds import routes as rounds_routes
 from unmentor.settings import Settings, load_settings
-from unmentor.web import answers, organiser, pages
+from unmentor.web import answers, organiser, pages, public
 from unmentor.web.forms import CsrfFailed
 from unmentor.web.rendering import message_page
 
@@ -66,6 +68,7 @@ def create_app(
     app.state.settings = settings
     app.state.database = database
     app.state.mailer = mailer
+    app.state.images = NetworkImages(database)
     app.state.page_error_handler = _page_error
 
     install_api_error_handlers(app, is_api=_is_api)
@@ -93,7 +96,9 @@ def create_app(
         people_routes.organiser,
         rounds_routes.public,
         rounds_routes.organiser,
+        network_routes.organiser,
         pages.router,
+        public.router,
         pages.posts,
         answers.router,
         organiser.router,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -344,6 +345,42 @@ def demo(
         f"Demo ready: {report.people} people in {report.organisations} organisations, "
         f"{report.rounds} rounds. Organisers: {settings.base_url}/organiser"
     )
+
+
+@app.command()
+def render(
+    directory: Annotated[Path, typer.Argument(help="Folder to write the images into.")],
+    png: Annotated[bool, typer.Option("--png/--no-png", help="PNG copies as well as SVG.")] = True,
+) -> None:
+    """Write every round's anonymised network image and the growth charts, for a blog post."""
+    from unmentor.network.images import NetworkImages
+
+    settings = _settings()
+    _require_current_schema(settings)
+    database = db.Database(settings.database_url)
+    images = NetworkImages(database)
+    directory.mkdir(parents=True, exist_ok=True)
+    formats = ["svg", "png"] if png else ["svg"]
+    try:
+        data = images.data()
+        numbers = [
+            n
+            for n in data.round_numbers()
+            if data.taking_part.get(n, 0) >= settings.public_min_people
+        ]
+        skipped = len(data.round_numbers()) - len(numbers)
+        with typer.progressbar(numbers, label="Rendering rounds", show_pos=True) as progress:
+            for number in progress:
+                for fmt in formats:
+                    content = images.network(number, public=True, fmt=fmt)
+                    (directory / f"round-{number:03d}.{fmt}").write_bytes(content)
+        for fmt in formats:
+            (directory / f"growth.{fmt}").write_bytes(images.growth(fmt=fmt))
+            (directory / f"outcomes.{fmt}").write_bytes(images.outcomes(fmt=fmt))
+    finally:
+        database.dispose()
+    note = f" ({skipped} rounds below public_min_people left out)" if skipped else ""
+    typer.echo(f"Wrote {len(numbers)} round images and the growth charts to {directory}{note}.")
 
 
 if __name__ == "__main__":

@@ -103,6 +103,9 @@ class Settings(BaseSettings):
     round_close_after_days: int = Field(
         25, ge=2, description="Close the round this many days after forming; silence = unconfirmed."
     )
+    public_min_people: int = Field(
+        10, ge=2, description="Publish a round's picture only if at least this many took part."
+    )
     pause_after_unconfirmed_rounds: int = Field(
         3, ge=1, description="Pause someone after this many rounds in a row without an answer."
     )

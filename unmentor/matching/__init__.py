@@ -4,7 +4,14 @@ from unmentor.matching import Candidate, match_round
 result = match_round(candidates, history, seed=42, triads=True)
 """
 
-from unmentor.matching.engine import match_arrays, match_round
+from unmentor.matching.engine import fresh_partner_counts, match_arrays, match_round
 from unmentor.matching.types import ArrayResult, Candidate, MatchResult
 
-__all__ = ["ArrayResult", "Candidate", "MatchResult", "match_arrays", "match_round"]
+__all__ = [
+    "ArrayResult",
+    "Candidate",
+    "MatchResult",
+    "fresh_partner_counts",
+    "match_arrays",
+    "match_round",
+]

@@ -87,6 +87,13 @@ def match_arrays(
     return result
 
 
+def fresh_partner_counts(candidates: Sequence[Candidate], history: Iterable = ()) -> dict[int, int]:
+    """How many people each candidate may still meet, without forming any groups."""
+    problem = from_candidates(candidates, history)
+    counts = Compatibility(problem).fresh_partners() if problem.n else []
+    return {int(i): int(c) for i, c in zip(problem.ids, counts, strict=True)}
+
+
 def _solve(problem: Problem, *, seed: int | None, triads: bool) -> ArrayResult:
     n = problem.n
     empty = np.empty((0, 2), dtype=np.int64)

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import hmac
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, BackgroundTasks, Depends, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from unmentor.api.deps import DatabaseDep, MailerDep, SettingsDep
 from unmentor.clock import utcnow
+from unmentor.errors import NotFound
+from unmentor.network.stats import network_stats
 from unmentor.rounds import forming, outcomes, reminders, service
 from unmentor.rounds.preview import preview_round
 from unmentor.web.forms import (
@@ -18,6 +20,7 @@ from unmentor.web.forms import (
     organiser_cookie,
     organiser_signed_in,
 )
+from unmentor.web.public import MEDIA
 from unmentor.web.rendering import render
 
 HOME = "/organiser"
@@ -49,7 +52,7 @@ def _see_other(path: str) -> RedirectResponse:
 @router.get(HOME, response_class=HTMLResponse)
 def home(request: Request, settings: SettingsDep) -> Response:
     if organiser_signed_in(request, settings):
-        return _see_other(f"{HOME}/rounds")
+        return _see_other(f"{HOME}/dashboard")
     return render(request, "organiser_signin.html", error=None)
 
 
@@ -62,7 +65,7 @@ def sign_in(
         return render(
             request, "organiser_signin.html", status_code=403, error="That is not the token."
         )
-    response = _see_other(f"{HOME}/rounds")
+    response = _see_other(f"{HOME}/dashboard")
     organiser_cookie(response, settings)
     return response
 
@@ -72,6 +75,24 @@ def sign_out() -> Response:
     response = _see_other(HOME)
     response.delete_cookie(ORGANISER_COOKIE)
     return response
+
+
+@pages.get(f"{HOME}/dashboard", response_class=HTMLResponse)
+def dashboard(request: Request, database: DatabaseDep) -> HTMLResponse:
+    with database.read_session() as session:
+        stats = network_stats(session=session)
+        rounds = service.list_rounds(session=session)
+    latest = rounds[0].number if rounds else None
+    return render(request, "organiser_dashboard.html", stats=stats, rounds=rounds, latest=latest)
+
+
+@pages.get(f"{HOME}/images/rounds/{{number}}/network.{{fmt}}")
+def round_picture(request: Request, number: RoundNumber, fmt: Literal["svg", "png"]) -> Response:
+    images = request.app.state.images
+    if number not in images.data().round_numbers():
+        raise NotFound(f"No round number {number}.")
+    content = images.network(number, public=False, fmt=fmt)
+    return Response(content, media_type=MEDIA[fmt], headers={"Cache-Control": "private, no-store"})
 
 
 @pages.get(f"{HOME}/rounds", response_class=HTMLResponse)

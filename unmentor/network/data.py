@@ -1,0 +1,124 @@
+"""Reading the network out of the database as viz's plain data.
+
+Everything is read afresh from the current rows, so an erased person (whose memberships are
+deleted with them) is simply absent from every picture and number drawn after the erasure.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlmodel import Session, select
+
+from unmentor.people.models import Organisation, Participant
+from unmentor.rounds.models import Round, RoundMember, RoundSitOut
+from unmentor.rounds.outcomes import group_outcome
+from viz import GrowthPoint, Link, Person, RoundMark
+
+
+@dataclass
+class NetworkData:
+    people: list[Person]  # category: the person's sector (safe to name in public)
+    links: list[Link]
+    rounds: list[Round]
+    organisation_of: dict[int, str]
+    sector_of: dict[int, str | None]
+    name_of: dict[int, str]
+    taking_part: dict[int, int] = field(default_factory=dict)  # round number -> people
+    signed_up: list[date] = field(default_factory=list)
+
+    def fingerprint(self) -> str:
+        """Changes whenever anything drawn changes: the key of the image cache."""
+        digest = hashlib.sha256()
+        for person in self.people:
+            digest.update(f"p{person.key}:{person.category}|".encode())
+        for link in self.links:
+            digest.update(f"l{link.a}-{link.b}-{link.round_number}-{link.outcome}|".encode())
+        for round_ in self.rounds:
+            digest.update(f"r{round_.number}:{round_.closed_at}|".encode())
+        return digest.hexdigest()
+
+    def round_numbers(self) -> list[int]:
+        return [r.number for r in self.rounds]
+
+    def growth(self) -> tuple[list[GrowthPoint], list[RoundMark]]:
+        """Sign-ups over time and, at each round, how many took part."""
+        marks, points = [], []
+        met_rate = _met_rates(self.links)
+        for round_ in self.rounds:
+            joined = sum(1 for day in self.signed_up if day <= round_.starts_on)
+            points.append(
+                GrowthPoint(
+                    day=round_.starts_on,
+                    signed_up=joined,
+                    active=self.taking_part.get(round_.number, 0),
+                )
+            )
+            marks.append(
+                RoundMark(
+                    number=round_.number, day=round_.starts_on, met_rate=met_rate.get(round_.number)
+                )
+            )
+        return points, marks
+
+
+def _met_rates(links: list[Link]) -> dict[int, float]:
+    decided: dict[int, list[str]] = defaultdict(list)
+    for link in links:
+        if link.outcome != "pending":
+            decided[link.round_number].append(link.outcome)
+    return {n: outcomes.count("met") / len(outcomes) for n, outcomes in decided.items()}
+
+
+def load_network(*, session: Session) -> NetworkData:
+    """The whole network as plain data: people in any round, and each group's links."""
+    rounds = list(session.exec(select(Round).order_by(Round.number)).all())
+    number_of = {r.id: r.number for r in rounds}
+    closed = {r.id: r.closed_at is not None for r in rounds}
+    members = session.exec(
+        select(
+            RoundMember.round_id,
+            RoundMember.group_no,
+            RoundMember.participant_id,
+            RoundMember.outcome,
+        )
+    ).all()
+    groups: dict[tuple[int, int], list[tuple[int, object]]] = defaultdict(list)
+    for round_id, group_no, pid, outcome in members:
+        groups[(round_id, group_no)].append((pid, outcome))
+    links = []
+    for (round_id, _), group in sorted(groups.items()):
+        outcome = group_outcome([o for _, o in group], closed=closed[round_id])
+        for (a, _), (b, _) in itertools.combinations(sorted(group), 2):
+            links.append(Link(a=a, b=b, round_number=number_of[round_id], outcome=outcome))
+    taking_part: dict[int, int] = defaultdict(int)
+    for round_id, _, _, _ in members:
+        taking_part[number_of[round_id]] += 1
+    for round_id, _ in session.exec(select(RoundSitOut.round_id, RoundSitOut.participant_id)).all():
+        taking_part[number_of[round_id]] += 1
+    rows = session.exec(
+        select(
+            Participant.id,
+            Participant.name,
+            Participant.sector,
+            Organisation.name,
+            Participant.created_at,
+        ).join(Organisation, Organisation.id == Participant.organisation_id)
+    ).all()
+    in_network = {link.a for link in links} | {link.b for link in links}
+    return NetworkData(
+        people=[
+            Person(key=pid, category=sector) for pid, _, sector, _, _ in rows if pid in in_network
+        ],
+        links=links,
+        rounds=rounds,
+        organisation_of={pid: org for pid, _, _, org, _ in rows},
+        sector_of={pid: sector for pid, _, sector, _, _ in rows},
+        name_of={pid: name for pid, name, _, _, _ in rows},
+        taking_part=dict(taking_part),
+        signed_up=sorted(created.date() for *_, created in rows),
+    )

@@ -1,0 +1,78 @@
+"""Public pages for blog readers: anonymised pictures and counts, nothing that names anyone.
+
+Only rounds with at least `public_min_people` taking part are shown, and the images come from
+viz's public mode (sectors as colours, no keys, labels, dates or metadata).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Path, Request
+from fastapi.responses import HTMLResponse, Response
+
+from unmentor.api.deps import SettingsDep
+from unmentor.errors import NotFound
+from unmentor.network.images import NetworkImages
+from unmentor.web.rendering import render
+
+router = APIRouter(include_in_schema=False)
+MEDIA = {"svg": "image/svg+xml", "png": "image/png"}
+RoundNumber = Annotated[int, Path(ge=1, le=2**31 - 1)]
+
+
+def images(request: Request) -> NetworkImages:
+    return request.app.state.images
+
+
+def published_rounds(request: Request, settings) -> list[int]:
+    """Round numbers big enough to publish."""
+    data = images(request).data()
+    return [
+        number
+        for number in data.round_numbers()
+        if data.taking_part.get(number, 0) >= settings.public_min_people
+    ]
+
+
+def _image(content: bytes, fmt: str) -> Response:
+    # Public images change when a round does; a short cache keeps blogs fast and current.
+    return Response(
+        content, media_type=MEDIA[fmt], headers={"Cache-Control": "public, max-age=300"}
+    )
+
+
+@router.get("/public/", response_class=HTMLResponse)
+def gallery(request: Request, settings: SettingsDep) -> HTMLResponse:
+    numbers = published_rounds(request, settings)
+    gallery = [(n, images(request).alt_text(n)) for n in numbers]
+    return render(
+        request, "public_gallery.html", rounds=gallery, latest=numbers[-1] if numbers else None
+    )
+
+
+@router.get("/public/rounds/{number}/network.{fmt}")
+def round_image(
+    request: Request, settings: SettingsDep, number: RoundNumber, fmt: Literal["svg", "png"]
+) -> Response:
+    if number not in published_rounds(request, settings):
+        raise NotFound("There is no published picture for that round.")
+    return _image(images(request).network(number, public=True, fmt=fmt), fmt)
+
+
+@router.get("/public/network.{fmt}")
+def whole_network(request: Request, settings: SettingsDep, fmt: Literal["svg", "png"]) -> Response:
+    numbers = published_rounds(request, settings)
+    if not numbers:
+        raise NotFound("Nothing is published yet.")
+    return _image(images(request).network(numbers[-1], public=True, fmt=fmt), fmt)
+
+
+@router.get("/public/growth.{fmt}")
+def growth(request: Request, fmt: Literal["svg", "png"]) -> Response:
+    return _image(images(request).growth(fmt=fmt), fmt)
+
+
+@router.get("/public/outcomes.{fmt}")
+def outcomes(request: Request, fmt: Literal["svg", "png"]) -> Response:
+    return _image(images(request).outcomes(fmt=fmt), fmt)
