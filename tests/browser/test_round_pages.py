@@ -69,6 +69,8 @@ def test_organiser_sees_the_round_and_closes_it(page, server: LiveServer, round_
     page.wait_for_selector("#token-error")
     page.fill("#token", ORGANISER_TOKEN)
     page.click("button:has-text('Sign in')")
+    page.wait_for_selector("#metrics")
+    page.click("nav.tabs >> text=Rounds")
     page.wait_for_selector("#rounds")
     page.click(f"text=Round {round_.number}")
     page.wait_for_selector("#groups")
