@@ -2,28 +2,35 @@
 
 from __future__ import annotations
 
-from sqlalchemy import and_, func
-from sqlalchemy.orm import aliased
+import itertools
+
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from unmentor.rounds.models import RoundMember, RoundSitOut
 
 
 def earlier_pairs(*, session: Session) -> list[tuple[int, int]]:
-    """Every pair of people who were ever in one group (so never to be paired again)."""
-    a = aliased(RoundMember)
-    b = aliased(RoundMember)
+    """Every pair of people who were ever in one group (so never to be paired again).
+
+    Members are read in group order and paired here: a SQL self-join on the members table
+    can make SQLite probe a whole round per member (quadratic), and this is one linear scan.
+    """
     rows = session.exec(
-        select(a.participant_id, b.participant_id).join(
-            b,
-            and_(
-                a.round_id == b.round_id,
-                a.group_no == b.group_no,
-                a.participant_id < b.participant_id,
-            ),
+        select(RoundMember.round_id, RoundMember.group_no, RoundMember.participant_id).order_by(
+            RoundMember.round_id, RoundMember.group_no
         )
     ).all()
-    return [(x, y) for x, y in rows]
+    pairs: list[tuple[int, int]] = []
+    group: list[int] = []
+    current = None
+    for round_id, group_no, participant_id in rows:
+        if (round_id, group_no) != current:
+            pairs.extend(itertools.combinations(group, 2))
+            group, current = [], (round_id, group_no)
+        group.append(participant_id)
+    pairs.extend(itertools.combinations(group, 2))
+    return pairs
 
 
 def sit_out_counts(*, session: Session) -> dict[int, int]:
