@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Enum as SAEnum
 from sqlmodel import Field, SQLModel
 
 from unmentor.clock import utcnow
+from unmentor.sqltypes import string_enum
 
 
 class LinkPurpose(StrEnum):
@@ -22,16 +22,7 @@ class LinkToken(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     # SHA-256 of the token: a leaked database does not hand out working links.
     token_hash: str = Field(max_length=64, unique=True, index=True)
-    purpose: LinkPurpose = Field(
-        sa_type=SAEnum(
-            LinkPurpose,
-            native_enum=False,
-            length=16,
-            values_callable=lambda members: [member.value for member in members],
-            create_constraint=True,
-            name="linkpurpose_check",
-        )
-    )
+    purpose: LinkPurpose = Field(sa_type=string_enum(LinkPurpose, "linkpurpose_check"))
     participant_id: int = Field(foreign_key="participant.id", index=True, ondelete="CASCADE")
     created_at: datetime = Field(default_factory=utcnow)
     expires_at: datetime

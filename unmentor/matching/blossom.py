@@ -105,9 +105,11 @@ class BlossomSearch:
         return "outer", used, parent
 
     def flip(self, end: int, parent: np.ndarray) -> None:
-        """Augment along the path that ends at unmatched `end` (or at a dummy, see expose)."""
+        """Augment along the path that ends at unmatched `end`."""
+        self._flip_from(end, parent)
+
+    def _flip_from(self, v: int, parent: np.ndarray) -> None:
         mate = self.mate
-        v = end
         while v != -1:
             pv = int(parent[v])
             ppv = int(mate[pv])
@@ -129,15 +131,8 @@ class BlossomSearch:
         Flipping the even path root..out is an augmentation to a dummy neighbour of `out`;
         the dummy is then dropped, leaving `out` unmatched.
         """
-        mate = self.mate
-        # Walk as in flip(), starting from the dummy whose parent is `out`.
-        v = out
-        partner_of_v = int(mate[v])
-        mate[v] = -1
-        v = partner_of_v
-        while v != -1:
-            pv = int(parent[v])
-            ppv = int(mate[pv])
-            mate[v] = pv
-            mate[pv] = v
-            v = ppv
+        # flip() from the dummy would first pair `out` with it; leaving `out` unmatched instead
+        # and walking on from its old partner does the same without a dummy row.
+        partner = int(self.mate[out])
+        self.mate[out] = -1
+        self._flip_from(partner, parent)

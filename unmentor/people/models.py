@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Enum as SAEnum
 from sqlmodel import Field, SQLModel
 
 from unmentor.clock import utcnow
+from unmentor.sqltypes import string_enum
 
 NAME_MAX = 200
 EMAIL_MAX = 320
@@ -20,19 +20,6 @@ class ParticipantStatus(StrEnum):
     active = "active"
     paused = "paused"  # until `paused_until`, then active again
     left = "left"
-
-
-def _enum_column(enum: type[StrEnum]) -> SAEnum:
-    # Stored as plain strings with a CHECK, so SQLite and PostgreSQL share one migration.
-    return SAEnum(
-        enum,
-        native_enum=False,
-        length=16,
-        values_callable=lambda members: [member.value for member in members],
-        validate_strings=True,
-        create_constraint=True,
-        name=f"{enum.__name__.lower()}_check",
-    )
 
 
 class Organisation(SQLModel, table=True):
@@ -50,7 +37,9 @@ class Participant(SQLModel, table=True):
     organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="RESTRICT")
     sector: str | None = Field(default=None, max_length=SECTOR_MAX)
     status: ParticipantStatus = Field(
-        default=ParticipantStatus.pending, sa_type=_enum_column(ParticipantStatus), index=True
+        default=ParticipantStatus.pending,
+        sa_type=string_enum(ParticipantStatus, "participantstatus_check"),
+        index=True,
     )
     paused_until: date | None = None
     joined_on: date | None = None

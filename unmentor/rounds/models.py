@@ -9,11 +9,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Enum as SAEnum
 from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from unmentor.clock import utcnow
+from unmentor.sqltypes import string_enum
 
 
 class Outcome(StrEnum):
@@ -27,17 +27,6 @@ class NotMetReason(StrEnum):
     no_time = "no_time"
     cancelled = "cancelled"
     other = "other"
-
-
-def _enum(enum: type[StrEnum], name: str) -> SAEnum:
-    return SAEnum(
-        enum,
-        native_enum=False,
-        length=16,
-        values_callable=lambda members: [member.value for member in members],
-        create_constraint=True,
-        name=name,
-    )
 
 
 class Round(SQLModel, table=True):
@@ -67,9 +56,9 @@ class RoundMember(SQLModel, table=True):
     # Erasing a participant removes them from every round, pictures included.
     participant_id: int = Field(foreign_key="participant.id", index=True, ondelete="CASCADE")
     # The member's own answer; None while the round is open and they have not answered.
-    outcome: Outcome | None = Field(default=None, sa_type=_enum(Outcome, "outcome_check"))
+    outcome: Outcome | None = Field(default=None, sa_type=string_enum(Outcome, "outcome_check"))
     reason: NotMetReason | None = Field(
-        default=None, sa_type=_enum(NotMetReason, "notmetreason_check")
+        default=None, sa_type=string_enum(NotMetReason, "notmetreason_check")
     )
     answered_at: datetime | None = None
     reminded_at: datetime | None = None
