@@ -253,6 +253,10 @@ def round_form(
         formed = forming.form_round(
             database=database, settings=settings, today=now.date(), now=now, seed=seed
         )
+    except DomainError as error:
+        database.dispose()
+        raise _fail(error.message) from None
+    try:
         if not formed.created:
             raise _fail(
                 f"the round for {formed.round.period} is already formed "
@@ -381,6 +385,96 @@ def render(
         database.dispose()
     note = f" ({skipped} rounds below public_min_people left out)" if skipped else ""
     typer.echo(f"Wrote {len(numbers)} round images and the growth charts to {directory}{note}.")
+
+
+# --- import and export (transfer) ------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _progressbar(total: int, label: str):
+    """A progress bar for long transfers; silent for small ones."""
+    if total < 5_000:
+        yield lambda _n: None
+        return
+    with typer.progressbar(length=total, label=label, file=None) as bar:
+        yield bar.update
+
+
+@app.command("import")
+def import_command(
+    file: Annotated[Path, typer.Argument(help="A CSV or XLSX file of participants or rounds.")],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Check and show what would change; write nothing.")
+    ] = False,
+    skip_bad_rows: Annotated[
+        bool,
+        typer.Option(
+            "--skip-bad-rows",
+            help="Import the good rows; the problems go to FILE.import-report.txt.",
+        ),
+    ] = False,
+    sheet: Annotated[
+        str | None, typer.Option(help="XLSX: the sheet to read (default: the first we recognise).")
+    ] = None,
+    max_rows: Annotated[int, typer.Option(min=1, help="Refuse files with more data rows.")] = (
+        1_000_000
+    ),
+) -> None:
+    """Import participants or past rounds from a spreadsheet (CSV or XLSX).
+
+    \b
+    Participants, one row per person:
+      Name, Email, Organisation, [Sector], [Joined], [Status: active|pending|paused|left]
+    Past rounds, one row per group:
+      Round (number, or a date / month such as 2024-03), [Date],
+      Person 1 email, Person 2 email, [Person 3 email], Met (yes / no / blank = unconfirmed)
+
+    Column names are matched loosely (Organization, Org, Employer; E-mail, Email address;
+    Full name; Date joined). The whole file is checked first: nothing is written unless it
+    is clean, or with --skip-bad-rows only the good rows. Importing a file twice changes
+    nothing the second time.
+    """
+    from unmentor.transfer.reading import TransferError
+    from unmentor.transfer.service import ImportRefused, import_file
+
+    settings = _settings()
+    _require_current_schema(settings)
+    database = db.Database(settings.database_url)
+    try:
+        result = import_file(
+            database=database,
+            settings=settings,
+            path=file,
+            now=utcnow(),
+            sheet=sheet,
+            max_rows=max_rows,
+            dry_run=dry_run,
+            skip_bad_rows=skip_bad_rows,
+            progress=_progressbar,
+        )
+    except ImportRefused as refused:
+        for problem in refused.checked.problems[:100]:
+            typer.echo(f"  {problem}", err=True)
+        more = len(refused.checked.problems) - 100
+        if more > 0:
+            typer.echo(f"  ... and {more} more", err=True)
+        raise _fail(
+            f"{len(refused.checked.errors)} problems in {file.name}, so nothing was imported "
+            f"(all listed in {refused.report}; --skip-bad-rows imports the good rows)."
+        ) from None
+    except TransferError as error:
+        raise _fail(str(error)) from None
+    finally:
+        database.dispose()
+    typer.echo(f"{file.name}: {result.kind}, {result.rows} rows.")
+    for line in result.notes + result.columns:
+        typer.echo(f"  {line}")
+    for problem in result.problems[:100]:
+        typer.echo(f"  {problem}")
+    if result.skipped_rows:
+        typer.echo(f"Skipped {result.skipped_rows} bad rows (see {result.report}).")
+    prefix = "Would import (dry run, nothing written)" if result.dry_run else "Imported"
+    typer.echo(f"{prefix}: " + "; ".join(result.changes) + ".")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,120 @@
+"""Which spreadsheet column means what: header names matched loosely, and the kind of file.
+
+People name columns as they please ("E-mail address", "Org", "Date joined"), so a header is
+folded (case, spaces, punctuation) and looked up among synonyms; the command then prints
+what it read as what, so a surprise is visible before anything is written.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+PARTICIPANTS = "participants"
+ROUNDS = "past rounds"
+MAX_GROUP = 3  # pairs, and a triad when the numbers were odd
+
+_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "name": ("name", "full name", "fullname", "participant", "participant name", "person"),
+    "email": ("email", "e mail", "email address", "e mail address", "mail", "emailaddress"),
+    "organisation": (
+        "organisation",
+        "organization",
+        "org",
+        "organisation name",
+        "organization name",
+        "employer",
+        "company",
+        "agency",
+    ),
+    "sector": ("sector", "industry", "area"),
+    "joined": ("joined", "joined on", "date joined", "joined date", "join date", "start date"),
+    "status": ("status", "state"),
+    "round": ("round", "round number", "round no", "round date", "number"),
+    "date": ("date", "period", "month", "round month"),
+    "met": ("met", "did they meet", "outcome", "happened", "meeting happened"),
+}
+_LOOKUP = {variant: key for key, variants in _SYNONYMS.items() for variant in variants}
+# "Person 1 email", "Member 2", "participant 3 e-mail", "email 1", "p1"
+_MEMBER = re.compile(
+    r"^(?:person|member|participant|p|email|e mail)\s*(\d)(?:\s*e ?mail(?: address)?)?$"
+)
+
+REQUIRED = {
+    PARTICIPANTS: ("name", "email", "organisation"),
+    ROUNDS: ("member1", "member2"),
+}
+
+
+def fold(header: object) -> str:
+    """A header as lower-case words: 'E-Mail  Address:' -> 'e mail address'."""
+    return " ".join(re.sub(r"[\W_]+", " ", str(header or "").lower()).split())
+
+
+def meaning(header: object) -> str | None:
+    """What a header stands for ('email', 'member2' ...), or None if unknown."""
+    folded = fold(header)
+    if folded in _LOOKUP:
+        return _LOOKUP[folded]
+    member = _MEMBER.match(folded)
+    if member and 1 <= int(member.group(1)) <= MAX_GROUP:
+        return f"member{member.group(1)}"
+    return None
+
+
+@dataclass
+class Columns:
+    """The kind of file and, for each meaning, the index of the column holding it."""
+
+    kind: str
+    index: dict[str, int]
+    headers: list[str]
+    ignored: list[str] = field(default_factory=list)
+
+    def describe(self) -> list[str]:
+        """One line per column read, for the user to check: 'column B "E-mail" -> email'."""
+        lines = [
+            f'column {letter(i)} "{self.headers[i]}" -> {key}'
+            for key, i in sorted(self.index.items(), key=lambda item: item[1])
+        ]
+        lines += [f"ignored: {name}" for name in self.ignored]
+        return lines
+
+
+def letter(index: int) -> str:
+    """Spreadsheet letters for a 0-based column index: 0 -> A, 27 -> AB."""
+    name = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        name = chr(65 + rest) + name
+    return name
+
+
+def recognise(headers: list[object]) -> Columns | None:
+    """The columns of a header row if it is a participants or past-rounds file, else None."""
+    index: dict[str, int] = {}
+    ignored = []
+    texts = [str(h).strip() if h is not None else "" for h in headers]
+    for i, header in enumerate(texts):
+        key = meaning(header)
+        if key is None or key in index:
+            if header:
+                ignored.append(f'column {letter(i)} "{header}"')
+            continue
+        index[key] = i
+    # A member column wins over a "name" reading: a rounds file has no names to import.
+    for kind in (ROUNDS, PARTICIPANTS):
+        if all(key in index for key in REQUIRED[kind]):
+            if kind == ROUNDS and not ({"round", "date"} & index.keys()):
+                continue
+            return Columns(kind=kind, index=index, headers=texts, ignored=ignored)
+    return None
+
+
+def expected() -> str:
+    """The headers we look for, for a message when none are found."""
+    return (
+        "participants need Name, Email and Organisation columns; past rounds need Round "
+        "(or Date), Person 1 email and Person 2 email"
+    )

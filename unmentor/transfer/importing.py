@@ -1,0 +1,184 @@
+"""Writing checked records: participants and past rounds, new ones only, in bulk.
+
+Participants are matched by normalised email, organisations by `organisation_key`, rounds by
+period: what exists is left as it is, so importing a file twice changes nothing the second
+time. Imported rounds are history, so they are written closed, with every member carrying
+their group's outcome, and count for matching and the pictures like any formed round.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from sqlalchemy import insert
+from sqlmodel import Session, select
+
+from unmentor.people.models import Organisation, Participant
+from unmentor.people.normalise import organisation_key
+from unmentor.rounds.calendar import period_of
+from unmentor.rounds.models import Round, RoundMember
+from unmentor.settings import Settings
+from unmentor.transfer.validate import GroupRecord, ParticipantRecord
+
+CHUNK = 5_000
+Progress = Callable[[int], None]
+
+
+def _nothing(_: int) -> None:
+    pass
+
+
+def known_people(*, session: Session) -> dict[str, str]:
+    """Every participant's email with their organisation key, for checking past groups."""
+    rows = session.exec(
+        select(Participant.email, Organisation.name_key).join(
+            Organisation, Organisation.id == Participant.organisation_id
+        )
+    ).all()
+    return dict(rows)
+
+
+def known_rounds(*, session: Session) -> dict[int, str]:
+    """Every round's number with its period."""
+    return dict(session.exec(select(Round.number, Round.period)).all())
+
+
+@dataclass
+class ParticipantPlan:
+    new: list[ParticipantRecord]
+    existing: int
+    new_organisations: dict[str, str]  # key -> name as first written
+
+    def lines(self) -> list[str]:
+        return [
+            f"participants: {len(self.new)} new, {self.existing} already there (left as they are)",
+            f"organisations: {len(self.new_organisations)} new",
+        ]
+
+
+def plan_participants(*, session: Session, records: list[ParticipantRecord]) -> ParticipantPlan:
+    """Which participants and organisations would be new; reads only."""
+    emails = set(session.exec(select(Participant.email)).all())
+    organisations = set(session.exec(select(Organisation.name_key)).all())
+    new = [r for r in records if r.email not in emails]
+    new_organisations: dict[str, str] = {}
+    for record in new:
+        key = organisation_key(record.organisation)
+        if key not in organisations:
+            new_organisations.setdefault(key, record.organisation)
+    return ParticipantPlan(new, len(records) - len(new), new_organisations)
+
+
+def write_participants(
+    *, session: Session, plan: ParticipantPlan, now: datetime, progress: Progress = _nothing
+) -> None:
+    """Insert the plan's organisations and participants in bulk."""
+    if plan.new_organisations:
+        session.exec(
+            insert(Organisation),
+            params=[
+                {"name": name, "name_key": key, "created_at": now}
+                for key, name in plan.new_organisations.items()
+            ],
+        )
+    org_ids = dict(session.exec(select(Organisation.name_key, Organisation.id)).all())
+    for start in range(0, len(plan.new), CHUNK):
+        chunk = plan.new[start : start + CHUNK]
+        session.exec(
+            insert(Participant),
+            params=[
+                {
+                    "name": r.name,
+                    "email": r.email,
+                    "organisation_id": org_ids[organisation_key(r.organisation)],
+                    "sector": r.sector,
+                    "status": r.status,
+                    "joined_on": r.joined_on,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for r in chunk
+            ],
+        )
+        progress(len(chunk))
+
+
+@dataclass
+class RoundPlan:
+    new_rounds: dict[str, int]  # period -> number
+    groups: dict[str, list[GroupRecord]] = field(default_factory=dict)
+    existing_groups: int = 0
+
+    def lines(self) -> list[str]:
+        groups = sum(len(g) for g in self.groups.values())
+        people = sum(len(r.emails) for g in self.groups.values() for r in g)
+        return [
+            f"rounds: {len(self.new_rounds)} new, written closed",
+            f"groups: {groups} new with {people} members, {self.existing_groups} in rounds "
+            "already there (left as they are)",
+        ]
+
+
+def plan_rounds(*, session: Session, records: list[GroupRecord]) -> RoundPlan:
+    """New rounds (numbered as the file says, or next in date order) and their groups."""
+    existing = {period: number for number, period in known_rounds(session=session).items()}
+    by_period: dict[str, list[GroupRecord]] = defaultdict(list)
+    for record in records:
+        by_period[record.period].append(record)
+    plan = RoundPlan(new_rounds={})
+    taken = set(existing.values())
+    numbers = {p: next((r.number for r in g if r.number), None) for p, g in by_period.items()}
+    taken |= {n for p, n in numbers.items() if n and p not in existing}
+    next_number = max(taken, default=0) + 1
+    for period in sorted(by_period):
+        if period in existing:
+            plan.existing_groups += len(by_period[period])
+            continue
+        number = numbers[period]
+        if number is None:
+            number, next_number = next_number, next_number + 1
+        plan.new_rounds[period] = number
+        plan.groups[period] = by_period[period]
+    return plan
+
+
+def write_rounds(
+    *,
+    session: Session,
+    plan: RoundPlan,
+    settings: Settings,
+    progress: Progress = _nothing,
+) -> None:
+    """Insert the plan's rounds, closed, with a member row per person carrying the outcome."""
+    ids = dict(session.exec(select(Participant.email, Participant.id)).all())
+    for period, number in plan.new_rounds.items():
+        dates = period_of(date.fromisoformat(f"{period}-01"), settings)
+        round_ = Round(
+            number=number,
+            period=period,
+            starts_on=dates.forms_on,
+            reminder_on=dates.reminder_on,
+            closes_on=dates.closes_on,
+            seed=0,  # not formed by our engine: there is no seed to replay
+            formed_at=datetime.combine(dates.forms_on, time()),
+            closed_at=datetime.combine(dates.closes_on, time()),
+        )
+        session.add(round_)
+        session.flush()
+        records = plan.groups[period]
+        members = [
+            {
+                "round_id": round_.id,
+                "group_no": group_no,
+                "participant_id": ids[email],
+                "outcome": record.outcome,
+            }
+            for group_no, record in enumerate(records, start=1)
+            for email in record.emails
+        ]
+        for start in range(0, len(members), CHUNK):
+            session.exec(insert(RoundMember), params=members[start : start + CHUNK])
+        progress(len(records))

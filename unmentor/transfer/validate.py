@@ -1,0 +1,237 @@
+"""Checking a whole file before anything is written: every problem, with its row and column.
+
+Errors stop the import (or, with --skip-bad-rows, drop their row); warnings are reported
+and imported anyway, such as two people of one organisation in a past group, which the
+matching engine would never make but which history may hold.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from unmentor.people.models import ParticipantStatus
+from unmentor.people.normalise import normalise_email, optional_text, required_text
+from unmentor.rounds.models import Outcome
+from unmentor.transfer import values
+from unmentor.transfer.columns import MAX_GROUP, Columns, letter
+
+
+@dataclass(frozen=True)
+class Problem:
+    row: int
+    column: str  # 'C "Email"', or '' when the row as a whole is at fault
+    message: str
+    warning: bool = False
+
+    def __str__(self) -> str:
+        where = f"row {self.row}" + (f", column {self.column}" if self.column else "")
+        return f"{where}: {'warning: ' if self.warning else ''}{self.message}"
+
+
+@dataclass
+class ParticipantRecord:
+    row: int
+    name: str
+    email: str
+    organisation: str
+    sector: str | None
+    joined_on: date | None
+    status: ParticipantStatus
+
+
+@dataclass
+class GroupRecord:
+    row: int
+    period: str  # "2024-03"
+    number: int | None
+    emails: tuple[str, ...]
+    outcome: Outcome
+
+
+@dataclass
+class Checked:
+    """The good records of a file and every problem found in it."""
+
+    records: list = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    rows: int = 0
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if not p.warning]
+
+    @property
+    def bad_rows(self) -> set[int]:
+        return {p.row for p in self.errors}
+
+
+class _Row:
+    """One data row, reading cells by meaning and recording problems against their column."""
+
+    def __init__(self, number: int, cells: list[object], columns: Columns, checked: Checked):
+        self.number, self.cells, self.columns, self.checked = number, cells, columns, checked
+        self.ok = True
+
+    def cell(self, key: str) -> object:
+        i = self.columns.index.get(key)
+        return self.cells[i] if i is not None and i < len(self.cells) else None
+
+    def problem(self, key: str | None, message: str, *, warning: bool = False) -> None:
+        column = ""
+        if key is not None and key in self.columns.index:
+            i = self.columns.index[key]
+            column = f'{letter(i)} "{self.columns.headers[i]}"'
+        self.checked.problems.append(Problem(self.number, column, message, warning))
+        self.ok = self.ok and warning
+
+    def read(self, key: str, parse):
+        try:
+            return parse(self.cell(key))
+        except ValueError as error:
+            self.problem(key, str(error))
+            return None
+
+
+def _text(parse):
+    return lambda cell: parse(values.text(cell))
+
+
+def _email(cell: object) -> str:
+    raw = values.text(cell)
+    if not raw:
+        raise ValueError("email is empty")
+    return normalise_email(raw)
+
+
+def check_participants(rows: Iterable[tuple[int, list]], columns: Columns) -> Checked:
+    """Participants: valid email, name and organisation; one row per email."""
+    checked = Checked()
+    seen: dict[str, int] = {}
+    for number, cells in rows:
+        checked.rows += 1
+        row = _Row(number, cells, columns, checked)
+        name = row.read("name", lambda c: _required(c, "name"))
+        email = row.read("email", _email)
+        organisation = row.read("organisation", lambda c: _required(c, "organisation"))
+        sector = row.read("sector", _text(optional_text))
+        joined = row.read("joined", values.parse_date)
+        status = row.read("status", values.parse_status)
+        if email is not None:
+            if email in seen:
+                row.problem("email", f"{email} is already on row {seen[email]} (duplicate row)")
+            else:
+                seen[email] = number
+        if row.ok:
+            checked.records.append(
+                ParticipantRecord(number, name, email, organisation, sector, joined, status)
+            )
+    return checked
+
+
+def _required(cell: object, what: str) -> str:
+    try:
+        return required_text(values.text(cell))
+    except ValueError as error:
+        raise ValueError(f"{what} {error}") from None
+
+
+def check_rounds(
+    rows: Iterable[tuple[int, list]],
+    columns: Columns,
+    *,
+    people: dict[str, str],
+    rounds: dict[int, str],
+) -> Checked:
+    """Past groups: known people, nobody twice in a round, one period per round number.
+
+    `people` maps each known email to its organisation key, `rounds` each existing round
+    number to its period.
+    """
+    checked = Checked()
+    number_of_period = {period: number for number, period in rounds.items()}
+    period_of_number: dict[int, tuple[str, int]] = {}  # from the file: number -> (period, row)
+    placed: dict[tuple[str, str], int] = {}  # (period, email) -> row
+    groups: dict[tuple[str, frozenset], int] = {}
+    for number, cells in rows:
+        checked.rows += 1
+        row = _Row(number, cells, columns, checked)
+        round_no, period = _round_of(row)
+        if round_no is not None and period is None:
+            period = rounds.get(round_no) or period_of_number.get(round_no, (None,))[0]
+            if period is None:
+                row.problem("round", f"round {round_no} is new: give its date (a Date column)")
+        if period is not None and round_no is not None:
+            known = rounds.get(round_no) or period_of_number.get(round_no, (None,))[0]
+            other = number_of_period.get(period)
+            if known is not None and known != period:
+                row.problem("round", f"round {round_no} is {known}, not {period}")
+            elif other is not None and other != round_no:
+                row.problem("round", f"{period} is round {other}, not round {round_no}")
+            else:
+                period_of_number.setdefault(round_no, (period, number))
+        emails = _members(row, people)
+        outcome = row.read("met", values.parse_met)
+        if period is not None and emails:
+            key = (period, frozenset(emails))
+            if key in groups:
+                row.problem(None, f"the same group as row {groups[key]} (duplicate row)")
+            else:
+                groups[key] = number
+                for i, email in enumerate(emails, start=1):
+                    if (period, email) in placed:
+                        row.problem(
+                            f"member{i}",
+                            f"{email} is already in a group of this round (row "
+                            f"{placed[(period, email)]})",
+                        )
+                    else:
+                        placed[(period, email)] = number
+        if row.ok:
+            checked.records.append(GroupRecord(number, period, round_no, tuple(emails), outcome))
+    return checked
+
+
+def _round_of(row: _Row) -> tuple[int | None, str | None]:
+    """The round's number and period ('2024-03') as far as the row gives them."""
+    round_no = row.read("round", values.parse_round_number)
+    period = None
+    if round_no is None and values.text(row.cell("round")):
+        month = row.read("round", values.parse_month)
+        period = month and f"{month:%Y-%m}"
+    if values.text(row.cell("date")):
+        month = row.read("date", values.parse_month)
+        period = month and f"{month:%Y-%m}"
+    if round_no is None and period is None and row.ok:
+        row.problem("round" if "round" in row.columns.index else "date", "no round given")
+    return round_no, period
+
+
+def _members(row: _Row, people: dict[str, str]) -> list[str]:
+    emails: list[str] = []
+    organisations: dict[str, str] = {}
+    for i in range(1, MAX_GROUP + 1):
+        key = f"member{i}"
+        if not values.text(row.cell(key)):
+            if i <= 2:
+                row.problem(key, "a group needs at least two people; this email is empty")
+            continue
+        email = row.read(key, _email)
+        if email is None:
+            continue
+        if email not in people:
+            row.problem(key, f"{email} is not a participant (import participants first)")
+        elif email in emails:
+            row.problem(key, f"{email} is twice in this group")
+        else:
+            org = people[email]
+            if org in organisations:
+                row.problem(
+                    key,
+                    f"{email} and {organisations[org]} are from the same organisation",
+                    warning=True,
+                )
+            organisations.setdefault(org, email)
+            emails.append(email)
+    return emails if len(emails) >= 2 else []
