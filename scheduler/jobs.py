@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from unmentor import ratelimit
 from unmentor.clock import utcnow
 from unmentor.db import Database
+from unmentor.errors import Conflict
 from unmentor.links import service as links
 from unmentor.mail.mailer import Mailer
 from unmentor.people import membership
@@ -36,9 +37,12 @@ def form_round(context: Context) -> str:
     period = period_of(now.date(), context.settings)
     if now.date() < period.forms_on:
         return f"not yet: the {period.key} round forms on {period.forms_on}"
-    formed = forming.form_round(
-        database=context.database, settings=context.settings, today=now.date(), now=now
-    )
+    try:
+        formed = forming.form_round(
+            database=context.database, settings=context.settings, today=now.date(), now=now
+        )
+    except Conflict as refusal:
+        return f"not formed: {refusal.message}"
     if not formed.created:
         return f"round {formed.round.number} for {period.key} already formed"
     context.mailer.deliver()

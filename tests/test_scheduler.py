@@ -43,6 +43,7 @@ def test_forming_job_twice_makes_one_round(database, make_settings, mailbox) -> 
 
 def test_close_and_remind_jobs_do_nothing_when_nothing_is_due(database, make_settings) -> None:
     context = _context(database, make_settings())
+    assert form_round(context).startswith("not formed: Not enough people")
     assert close_rounds(context) == "closed rounds: none"
     assert send_reminders(context) == "0 reminders queued"
 

@@ -6,10 +6,12 @@ import itertools
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 
+import pytest
 from factories import make_community, make_participant
 from sqlmodel import func, select
 
 from unmentor.clock import utcnow
+from unmentor.errors import Conflict
 from unmentor.mail.models import OutboxMessage
 from unmentor.people.models import Participant, ParticipantStatus
 from unmentor.rounds.forming import form_round
@@ -172,10 +174,18 @@ def test_two_schedulers_at_once_make_one_round(database, make_settings) -> None:
     assert _count(database, OutboxMessage) == 30
 
 
-def test_an_empty_community_makes_an_empty_round(database, make_settings) -> None:
-    formed = _form(database, make_settings())
-    assert formed.created and formed.placed == 0
-    assert _count(database, RoundMember) == 0
+def test_no_round_is_formed_for_fewer_than_two_people(database, make_settings) -> None:
+    settings = make_settings()
+    with pytest.raises(Conflict, match="Not enough people"):
+        _form(database, settings)
+    with database.session() as session:
+        make_participant(session)
+    with pytest.raises(Conflict, match="1 active"):
+        _form(database, settings)
+    assert _count(database, Round) == 0
+    with database.session() as session:
+        make_participant(session, organisation="Elsewhere")
+    assert _form(database, settings).created, "the period's round can still be formed later"
 
 
 def test_periods_follow_the_cadence(database, make_settings) -> None:

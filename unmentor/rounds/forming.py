@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from unmentor.db import Database
+from unmentor.errors import Conflict
 from unmentor.matching import Candidate, match_round
 from unmentor.people.membership import resume_due_pauses
 from unmentor.people.models import Organisation, Participant, ParticipantStatus
@@ -25,6 +26,7 @@ from unmentor.rounds.history import earlier_pairs, sit_out_counts
 from unmentor.rounds.models import Round, RoundMember, RoundSitOut
 from unmentor.settings import Settings
 
+MIN_PEOPLE = 2
 # Any constant will do: it names "forming a round" among PostgreSQL advisory locks.
 FORMATION_LOCK = 0x756E6D01
 
@@ -143,6 +145,13 @@ def form_round(
                 today=today,
                 seed=seed if seed is not None else new_seed(),
             )
+            if len(plan.people) < MIN_PEOPLE:
+                # An empty round would use up the period: people who join this month would
+                # wait for the next one. Forming again later in the period still works.
+                raise Conflict(
+                    f"Not enough people to form a round: {len(plan.people)} active "
+                    f"(at least {MIN_PEOPLE} are needed)."
+                )
             formed = _write_round(session, plan, settings=settings, today=today, now=now)
     except IntegrityError:
         # Only reachable if another process formed this period's round at the same moment

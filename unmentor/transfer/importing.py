@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 
 from sqlalchemy import insert
 from sqlmodel import Session, select
@@ -163,8 +163,8 @@ def write_rounds(
             reminder_on=dates.reminder_on,
             closes_on=dates.closes_on,
             seed=0,  # not formed by our engine: there is no seed to replay
-            formed_at=datetime.combine(dates.forms_on, time()),
-            closed_at=datetime.combine(dates.closes_on, time()),
+            formed_at=datetime.combine(dates.forms_on, time(), UTC),
+            closed_at=datetime.combine(dates.closes_on, time(), UTC),
         )
         session.add(round_)
         session.flush()
