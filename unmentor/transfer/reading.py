@@ -8,6 +8,7 @@ header row is looked for among the first few rows and every choice made is said 
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -58,12 +59,14 @@ def open_table(path: Path, *, sheet: str | None = None, max_rows: int = 1_000_00
 
 
 def _limited(rows, max_rows: int, name: str):
-    for count, row in enumerate(rows, start=1):
-        if count > max_rows:
-            raise TransferError(
-                f"{name} has more than {max_rows:,} data rows; split it or raise --max-rows."
-            )
-        yield row
+    # Closing the inner generator closes the file at once, however reading ends.
+    with contextlib.closing(rows):
+        for count, row in enumerate(rows, start=1):
+            if count > max_rows:
+                raise TransferError(
+                    f"{name} has more than {max_rows:,} data rows; split it or raise --max-rows."
+                )
+            yield row
 
 
 def _encoding(path: Path) -> tuple[str, int]:
@@ -114,6 +117,9 @@ def _csv_table(path: Path, head: bytes) -> Table:
     except (csv.Error, UnicodeDecodeError) as error:
         handle.close()
         raise TransferError(f"{path.name} could not be read as CSV: {error}.") from None
+    except BaseException:
+        handle.close()
+        raise
 
     def rows() -> Iterator[tuple[int, list[object]]]:
         with handle:
