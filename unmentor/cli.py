@@ -477,5 +477,37 @@ def import_command(
     typer.echo(f"{prefix}: " + "; ".join(result.changes) + ".")
 
 
+@app.command("export")
+def export_command(
+    directory: Annotated[Path, typer.Argument(help="Folder to write the files into.")],
+) -> None:
+    """Export participants, organisations, rounds, groups and outcomes as CSV and JSON.
+
+    participants.csv and groups.csv are in the import formats: importing them (in that
+    order) into an empty database reproduces the community and its history.
+    """
+    from unmentor.transfer.exporting import export_all
+
+    settings = _settings()
+    _require_current_schema(settings)
+    database = db.Database(settings.database_url)
+    steps = ["participants", "rounds", "files"]
+    try:
+        with typer.progressbar(length=len(steps), label="Exporting") as bar:
+            exported = export_all(
+                database=database, directory=directory, progress=lambda _step: bar.update(1)
+            )
+    except OSError as error:
+        raise _fail(f"could not write to {directory}: {error.strerror or error}.") from None
+    finally:
+        database.dispose()
+    typer.echo(
+        f"Exported {exported.participants} participants, {exported.organisations} "
+        f"organisations, {exported.rounds} rounds and {exported.groups} groups to {directory}: "
+        + ", ".join(path.name for path in exported.files)
+        + "."
+    )
+
+
 if __name__ == "__main__":
     app()
