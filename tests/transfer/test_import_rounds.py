@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from sqlmodel import select
 
 from unmentor.db import Database
+from unmentor.network.data import load_network
 from unmentor.rounds.history import earlier_pairs
 from unmentor.rounds.models import Outcome, Round, RoundMember
 from unmentor.rounds.service import list_rounds, round_detail
@@ -106,3 +108,16 @@ def test_skip_bad_rows_keeps_good_groups(run, database, files, tmp_path: Path) -
     assert result.exit_code == 0, result.output
     assert len(_members(database)) == 9
     assert "zed@example.org" in (tmp_path / "rounds.csv.import-report.txt").read_text()
+
+
+def test_imported_history_is_in_the_pictures(run, database, files, tmp_path: Path) -> None:
+    _with_people(run, files, tmp_path)
+    assert run("import", str(files.csv(tmp_path / "rounds.csv", files.ROUNDS))).exit_code == 0
+    with database.read_session() as session:
+        data = load_network(session=session)
+    assert data.round_numbers() == [1, 2]
+    outcomes = sorted((link.round_number, link.outcome) for link in data.links)
+    assert outcomes.count((1, "not_met")) == 3 and (1, "met") in outcomes
+    assert (2, "unconfirmed") in outcomes
+    # Sign-ups are dated by the joined column where the file gives one.
+    assert date(2024, 1, 15) in data.signed_up and date(2024, 2, 15) in data.signed_up

@@ -97,7 +97,10 @@ def write_participants(
                     "sector": r.sector,
                     "status": r.status,
                     "joined_on": r.joined_on,
-                    "created_at": now,
+                    # The growth chart counts sign-ups by created_at: history keeps its dates.
+                    "created_at": datetime.combine(r.joined_on, time(), UTC)
+                    if r.joined_on
+                    else now,
                     "updated_at": now,
                 }
                 for r in chunk

@@ -197,7 +197,8 @@ def _round_of(row: _Row) -> tuple[int | None, str | None]:
     """The round's number and period ('2024-03') as far as the row gives them."""
     round_no = row.read("round", values.parse_round_number)
     period = None
-    if round_no is None and values.text(row.cell("round")):
+    raw = values.text(row.cell("round"))
+    if round_no is None and raw and not raw.isdigit():
         month = row.read("round", values.parse_month)
         period = month and f"{month:%Y-%m}"
     if values.text(row.cell("date")):
