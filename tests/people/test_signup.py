@@ -247,3 +247,18 @@ def test_rate_limit_counts_are_shared_between_workers(make_settings, mailbox) ->
             uv.should_exit = True
             thread.join(timeout=10)
     assert codes == [202, 202, 202, 429]
+
+
+def test_someone_who_left_rejoins_by_signing_up_and_verifying(server: LiveServer, mailbox) -> None:
+    from factories import make_participant
+
+    with server.database.session() as session:
+        gone = make_participant(
+            session, email="ann.smith@example.org", status=ParticipantStatus.left
+        )
+    with server.client() as http:
+        http.post("/api/v1/signups", json=ANN)
+        link = link_in(mailbox.wait_for("ann.smith@example.org")[0], "/verify")
+        assert confirm_verification(http, link).status_code == 303
+    [person] = _participants(server)
+    assert person.id == gone.id and person.status == ParticipantStatus.active
