@@ -453,6 +453,8 @@ def import_command(
             progress=_progressbar,
         )
     except ImportRefused as refused:
+        for line in refused.columns:
+            typer.echo(f"  {line}")
         for problem in refused.checked.problems[:100]:
             typer.echo(f"  {problem}", err=True)
         more = len(refused.checked.problems) - 100

@@ -33,8 +33,8 @@ def _no_progress(_total: int, _label: str) -> AbstractContextManager[Callable[[i
 class ImportRefused(Exception):
     """The file has errors and --skip-bad-rows was not given: nothing was written."""
 
-    def __init__(self, checked: Checked, report: Path):
-        self.checked, self.report = checked, report
+    def __init__(self, checked: Checked, report: Path, columns: list[str]):
+        self.checked, self.report, self.columns = checked, report, columns
         super().__init__(f"{len(checked.errors)} problems")
 
 
@@ -102,7 +102,7 @@ def import_file(
     if checked.problems:
         report = _write_report(path, checked, skipped=skip_bad_rows and not dry_run)
     if checked.errors and not skip_bad_rows:
-        raise ImportRefused(checked, report)
+        raise ImportRefused(checked, report, table.notes + table.columns.describe())
     result = Imported(
         kind=kind,
         rows=checked.rows,
