@@ -21,6 +21,7 @@ from unmentor.people import routes as people_routes
 from unmentor.rounds import routes as rounds_routes
 from unmentor.settings import Settings, load_settings
 from unmentor.web import answers, organiser, pages, public
+from unmentor.web import transfer as transfer_pages
 from unmentor.web.forms import CsrfFailed
 from unmentor.web.rendering import message_page
 
@@ -104,6 +105,8 @@ def create_app(
         organiser.router,
         organiser.pages,
         organiser.actions,
+        transfer_pages.pages,
+        transfer_pages.actions,
     ):
         app.include_router(router)
     app.mount(

@@ -30,19 +30,21 @@ class OrganiserSignInNeeded(Exception):
     """An organiser page was asked for without the organiser cookie."""
 
 
-async def _csrf(request: Request, settings: SettingsDep) -> None:
+async def csrf_checked(request: Request, settings: SettingsDep) -> None:
     await check_csrf(request, settings)
 
 
-def _organiser(request: Request, settings: SettingsDep) -> None:
+def require_organiser_page(request: Request, settings: SettingsDep) -> None:
     if not organiser_signed_in(request, settings):
         raise OrganiserSignInNeeded
 
 
 RoundNumber = Annotated[int, Path(ge=1, le=2**31 - 1)]
 router = APIRouter(include_in_schema=False)
-pages = APIRouter(include_in_schema=False, dependencies=[Depends(_organiser)])
-actions = APIRouter(include_in_schema=False, dependencies=[Depends(_organiser), Depends(_csrf)])
+pages = APIRouter(include_in_schema=False, dependencies=[Depends(require_organiser_page)])
+actions = APIRouter(
+    include_in_schema=False, dependencies=[Depends(require_organiser_page), Depends(csrf_checked)]
+)
 
 
 def _see_other(path: str) -> RedirectResponse:
@@ -56,7 +58,7 @@ def home(request: Request, settings: SettingsDep) -> Response:
     return render(request, "organiser_signin.html", error=None)
 
 
-@router.post(f"{HOME}/signin", response_class=HTMLResponse, dependencies=[Depends(_csrf)])
+@router.post(f"{HOME}/signin", response_class=HTMLResponse, dependencies=[Depends(csrf_checked)])
 def sign_in(
     request: Request, settings: SettingsDep, token: Annotated[str, Form(max_length=500)] = ""
 ) -> Response:
@@ -70,7 +72,7 @@ def sign_in(
     return response
 
 
-@router.post(f"{HOME}/signout", dependencies=[Depends(_csrf)])
+@router.post(f"{HOME}/signout", dependencies=[Depends(csrf_checked)])
 def sign_out() -> Response:
     response = _see_other(HOME)
     response.delete_cookie(ORGANISER_COOKIE)

@@ -1,0 +1,93 @@
+"""Organiser pages for moving data in and out: upload a spreadsheet, download everything."""
+
+from __future__ import annotations
+
+import io
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, Response
+
+from unmentor.api.deps import DatabaseDep, SettingsDep
+from unmentor.clock import utcnow
+from unmentor.transfer.exporting import export_all
+from unmentor.transfer.reading import TransferError
+from unmentor.transfer.service import ImportRefused, import_file
+from unmentor.web.organiser import HOME, csrf_checked, require_organiser_page
+from unmentor.web.rendering import render
+
+# Uploads are read into memory before checking; this keeps one request from exhausting it.
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+SUFFIXES = {".csv", ".xlsx", ".txt"}
+
+pages = APIRouter(include_in_schema=False, dependencies=[Depends(require_organiser_page)])
+actions = APIRouter(
+    include_in_schema=False, dependencies=[Depends(require_organiser_page), Depends(csrf_checked)]
+)
+
+
+@pages.get(f"{HOME}/import", response_class=HTMLResponse)
+def import_page(request: Request) -> HTMLResponse:
+    return render(request, "organiser_import.html", result=None, refused=None, error=None)
+
+
+@actions.post(f"{HOME}/import", response_class=HTMLResponse)
+async def import_upload(
+    request: Request,
+    database: DatabaseDep,
+    settings: SettingsDep,
+    file: Annotated[UploadFile, File()],
+    dry_run: Annotated[bool, Form()] = False,
+    skip_bad_rows: Annotated[bool, Form()] = False,
+) -> HTMLResponse:
+    name = Path(file.filename or "upload.csv").name
+    content = await file.read(MAX_UPLOAD_BYTES + 1)
+
+    def page(status: int, **context) -> HTMLResponse:
+        context = {"result": None, "refused": None, "error": None, **context}
+        return render(request, "organiser_import.html", status_code=status, name=name, **context)
+
+    if len(content) > MAX_UPLOAD_BYTES:
+        return page(413, error=f"{name} is larger than {MAX_UPLOAD_BYTES // 2**20} MB.")
+    if Path(name).suffix.lower() not in SUFFIXES:
+        return page(422, error=f"{name} is not a CSV or XLSX file.")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / name
+        path.write_bytes(content)
+        try:
+            result = import_file(
+                database=database,
+                settings=settings,
+                path=path,
+                now=utcnow(),
+                dry_run=dry_run,
+                skip_bad_rows=skip_bad_rows,
+            )
+        except ImportRefused as refused:
+            return page(422, refused=refused)
+        except TransferError as error:
+            return page(422, error=str(error))
+    return page(200, result=result)
+
+
+@pages.get(f"{HOME}/export.zip")
+def export_download(database: DatabaseDep) -> Response:
+    """Everything as CSV files and one JSON document, zipped."""
+    buffer = io.BytesIO()
+    with tempfile.TemporaryDirectory() as folder:
+        exported = export_all(database=database, directory=Path(folder))
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for path in exported.files:
+                archive.write(path, arcname=path.name)
+    stamp = utcnow().strftime("%Y-%m-%d")
+    return Response(
+        buffer.getvalue(),
+        media_type="application/zip",
+        headers={
+            "Content-Disposition": f'attachment; filename="unmentor-export-{stamp}.zip"',
+            "Cache-Control": "private, no-store",
+        },
+    )
