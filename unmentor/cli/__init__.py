@@ -1,0 +1,38 @@
+"""The `unmentor` command: one Typer app, its commands grouped by what they touch."""
+
+import typer
+
+from unmentor.cli import database, people, rounds, serving, transfer
+
+app = typer.Typer(
+    help="UnMentor: random one-to-one conversations across organisations, round by round.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+db_app = typer.Typer(help="Database schema: create and upgrade it.", no_args_is_help=True)
+participants_app = typer.Typer(help="Look up and add participants.", no_args_is_help=True)
+mail_app = typer.Typer(help="The outbox of emails waiting to be sent.", no_args_is_help=True)
+jobs_app = typer.Typer(help="The scheduler's recurring jobs.", no_args_is_help=True)
+round_app = typer.Typer(help="Form, close and list rounds by hand.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(participants_app, name="participants")
+app.add_typer(mail_app, name="mail")
+app.add_typer(jobs_app, name="jobs")
+app.add_typer(round_app, name="round")
+
+app.command()(serving.serve)
+app.command("scheduler")(serving.scheduler_alone)
+jobs_app.command("list")(serving.jobs_list)
+jobs_app.command("run")(serving.jobs_run)
+mail_app.command("send")(serving.mail_send)
+db_app.command("upgrade")(database.db_upgrade)
+db_app.command("revision")(database.db_revision)
+participants_app.command("list")(people.participants_list)
+participants_app.command("add")(people.participants_add)
+round_app.command("form")(rounds.round_form)
+round_app.command("close")(rounds.round_close)
+round_app.command("list")(rounds.round_list)
+app.command()(rounds.demo)
+app.command()(rounds.render)
+app.command("import")(transfer.import_command)
+app.command("export")(transfer.export_command)

@@ -1,0 +1,5 @@
+"""`python -m unmentor.cli`."""
+
+from unmentor.cli import app
+
+app()

@@ -1,0 +1,75 @@
+"""Looking up and adding participants."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+
+from unmentor import db
+from unmentor.cli.common import (
+    fail,
+    settings_or_exit,
+)
+from unmentor.clock import utcnow
+from unmentor.errors import DomainError
+from unmentor.people import service
+from unmentor.people.models import ParticipantStatus
+from unmentor.people.schemas import ParticipantCreate
+
+
+def participants_list(
+    search: Annotated[
+        str | None, typer.Option("--search", "-s", help="Part of a name or email.")
+    ] = None,
+    status: Annotated[ParticipantStatus | None, typer.Option(help="Only this status.")] = None,
+    limit: Annotated[int, typer.Option(min=1, help="Show at most this many.")] = 100,
+) -> None:
+    """List participants: id, name, email, organisation, status."""
+    database = db.Database(settings_or_exit().database_url)
+    try:
+        with database.read_session() as session:
+            items, total = service.list_participants(
+                session=session, search=search, status=status, limit=limit
+            )
+            rows = [service.participant_public(session=session, participant=p) for p in items]
+    finally:
+        database.dispose()
+    for p in rows:
+        typer.echo(f"{p.id:>6}  {p.name:<28} {p.email:<32} {p.organisation.name:<28} {p.status}")
+    typer.echo(f"{len(rows)} shown of {total}.")
+
+
+def participants_add(
+    name: Annotated[str, typer.Argument(help="Full name.")],
+    email: Annotated[str, typer.Argument(help="Email address.")],
+    organisation: Annotated[str, typer.Argument(help="Organisation (matched ignoring case).")],
+    sector: Annotated[str | None, typer.Option(help="Sector, e.g. 'Health'.")] = None,
+    pending: Annotated[
+        bool, typer.Option("--pending", help="Add as pending (not in rounds until verified).")
+    ] = False,
+) -> None:
+    """Add one participant, active at once unless --pending."""
+    try:
+        data = ParticipantCreate(
+            name=name,
+            email=email,
+            organisation=organisation,
+            sector=sector,
+            status=ParticipantStatus.pending if pending else ParticipantStatus.active,
+        )
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{e['loc'][0]}: {e['msg'].removeprefix('Value error, ')}" for e in error.errors()
+        )
+        raise fail(problems, 2) from None
+    database = db.Database(settings_or_exit().database_url)
+    try:
+        with database.session() as session:
+            participant = service.create_participant(session=session, data=data, now=utcnow())
+    except DomainError as error:
+        raise fail(error.message) from None
+    finally:
+        database.dispose()
+    typer.echo(f"Added participant {participant.id}: {participant.name} <{participant.email}>.")

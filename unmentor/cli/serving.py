@@ -1,0 +1,93 @@
+"""Serving the site and running the scheduler."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from typing import Annotated
+
+import typer
+
+from unmentor import db
+from unmentor.cli.common import (
+    fail,
+    job_context,
+    require_current_schema,
+    settings_or_exit,
+)
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    scheduler: Annotated[
+        bool,
+        typer.Option(
+            "--scheduler/--no-scheduler",
+            help="Run the scheduler in this process (turn off when it runs elsewhere).",
+        ),
+    ] = True,
+) -> None:
+    """Serve the site and the API (docs at /docs), with the scheduler."""
+    import uvicorn
+
+    from unmentor.app import create_app
+
+    settings = settings_or_exit()
+    require_current_schema(settings)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    application = create_app(settings, run_scheduler=scheduler)
+    typer.echo(f"UnMentor on http://{host}:{port}  (mail: {settings.mail_backend})")
+    uvicorn.run(application, host=host, port=port, log_level="info")
+
+
+def scheduler_alone() -> None:
+    """Run the scheduler alone (web workers use --no-scheduler)."""
+    from scheduler.runner import run_forever
+
+    settings = settings_or_exit()
+    require_current_schema(settings)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    typer.echo("Scheduler running; press Ctrl+C to stop.")
+    with contextlib.suppress(KeyboardInterrupt):
+        run_forever(job_context(settings))
+
+
+def jobs_list() -> None:
+    """Show every job and when it runs."""
+    from scheduler.jobs import JOBS
+
+    for job in JOBS:
+        when = ", ".join(f"{key}={value}" for key, value in job.trigger_args.items())
+        typer.echo(f"{job.name:<12} {job.trigger:<9} {when:<22} {job.run.__doc__}")
+
+
+def jobs_run(
+    name: Annotated[str, typer.Argument(help="The job's name (see `jobs list`).")],
+) -> None:
+    """Run one job now, in this process."""
+    from scheduler.jobs import JOBS
+
+    job = next((j for j in JOBS if j.name == name), None)
+    if job is None:
+        raise fail(f"no job called {name!r}; choose from {', '.join(j.name for j in JOBS)}.")
+    settings = settings_or_exit()
+    require_current_schema(settings)
+    context = job_context(settings)
+    try:
+        typer.echo(f"{job.name}: {job.run(context)}")
+    finally:
+        context.database.dispose()
+
+
+def mail_send() -> None:
+    """Send every email that is due now."""
+    from unmentor.mail.mailer import Mailer
+
+    settings = settings_or_exit()
+    database = db.Database(settings.database_url)
+    try:
+        report = Mailer(database=database, settings=settings).deliver()
+    finally:
+        database.dispose()
+    typer.echo(f"Sent {report.sent}, will retry {report.retrying}, gave up on {report.failed}.")

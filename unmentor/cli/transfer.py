@@ -1,0 +1,126 @@
+"""Spreadsheet import and export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from unmentor import db
+from unmentor.cli.common import (
+    fail,
+    progressbar,
+    require_current_schema,
+    settings_or_exit,
+)
+from unmentor.clock import utcnow
+
+
+def import_command(
+    file: Annotated[Path, typer.Argument(help="A CSV or XLSX file of participants or rounds.")],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Check and show what would change; write nothing.")
+    ] = False,
+    skip_bad_rows: Annotated[
+        bool,
+        typer.Option(
+            "--skip-bad-rows",
+            help="Import the good rows; the problems go to FILE.import-report.txt.",
+        ),
+    ] = False,
+    sheet: Annotated[
+        str | None, typer.Option(help="XLSX: the sheet to read (default: the first we recognise).")
+    ] = None,
+    max_rows: Annotated[int, typer.Option(min=1, help="Refuse files with more data rows.")] = (
+        1_000_000
+    ),
+) -> None:
+    """Import participants or past rounds from a spreadsheet (CSV or XLSX).
+
+    \b
+    Participants, one row per person:
+      Name, Email, Organisation, [Sector], [Joined], [Status: active|pending|paused|left]
+    Past rounds, one row per group:
+      Round (number, or a date / month such as 2024-03), [Date],
+      Person 1 email, Person 2 email, [Person 3 email], Met (yes / no / blank = unconfirmed)
+
+    Column names are matched loosely (Organization, Org, Employer; E-mail, Email address;
+    Full name; Date joined). The whole file is checked first: nothing is written unless it
+    is clean, or with --skip-bad-rows only the good rows. Importing a file twice changes
+    nothing the second time.
+    """
+    from unmentor.transfer.reading import TransferError
+    from unmentor.transfer.service import ImportRefused, import_file
+
+    settings = settings_or_exit()
+    require_current_schema(settings)
+    database = db.Database(settings.database_url)
+    try:
+        result = import_file(
+            database=database,
+            settings=settings,
+            path=file,
+            now=utcnow(),
+            sheet=sheet,
+            max_rows=max_rows,
+            dry_run=dry_run,
+            skip_bad_rows=skip_bad_rows,
+            progress=progressbar,
+        )
+    except ImportRefused as refused:
+        for line in refused.columns:
+            typer.echo(f"  {line}")
+        for problem in refused.checked.problems[:100]:
+            typer.echo(f"  {problem}", err=True)
+        more = len(refused.checked.problems) - 100
+        if more > 0:
+            typer.echo(f"  ... and {more} more", err=True)
+        raise fail(
+            f"{len(refused.checked.errors)} problems in {file.name}, so nothing was imported "
+            f"(all listed in {refused.report}; --skip-bad-rows imports the good rows)."
+        ) from None
+    except TransferError as error:
+        raise fail(str(error)) from None
+    finally:
+        database.dispose()
+    typer.echo(f"{file.name}: {result.kind}, {result.rows} rows.")
+    for line in result.notes + result.columns:
+        typer.echo(f"  {line}")
+    for problem in result.problems[:100]:
+        typer.echo(f"  {problem}")
+    if result.skipped_rows:
+        typer.echo(f"Skipped {result.skipped_rows} bad rows (see {result.report}).")
+    prefix = "Would import (dry run, nothing written)" if result.dry_run else "Imported"
+    typer.echo(f"{prefix}: " + "; ".join(result.changes) + ".")
+
+
+def export_command(
+    directory: Annotated[Path, typer.Argument(help="Folder to write the files into.")],
+) -> None:
+    """Export participants, organisations, rounds, groups and outcomes as CSV and JSON.
+
+    participants.csv and groups.csv are in the import formats: importing them (in that
+    order) into an empty database reproduces the community and its history.
+    """
+    from unmentor.transfer.exporting import export_all
+
+    settings = settings_or_exit()
+    require_current_schema(settings)
+    database = db.Database(settings.database_url)
+    steps = ["participants", "rounds", "files"]
+    try:
+        with typer.progressbar(length=len(steps), label="Exporting") as bar:
+            exported = export_all(
+                database=database, directory=directory, progress=lambda _step: bar.update(1)
+            )
+    except OSError as error:
+        raise fail(f"could not write to {directory}: {error.strerror or error}.") from None
+    finally:
+        database.dispose()
+    typer.echo(
+        f"Exported {exported.participants} participants, {exported.organisations} "
+        f"organisations, {exported.rounds} rounds and {exported.groups} groups to {directory}: "
+        + ", ".join(path.name for path in exported.files)
+        + "."
+    )
