@@ -216,3 +216,18 @@ def test_people_counts_match_after_erasure_mid_round(database, make_settings, ma
             select(OutboxMessage).where(OutboxMessage.idempotency_key.like("partner_left:%"))
         ).one()
     assert told.to_address == bob.email and ann.name in told.body
+
+
+def test_my_data_lists_my_rounds_and_partners(database, make_settings) -> None:
+    from unmentor.people.personal_data import export_data
+
+    with database.session() as session:
+        ann = make_participant(session, name="Ann", organisation="A")
+        make_participant(session, name="Bob", organisation="B")
+    _form(database, make_settings())
+    with database.read_session() as session:
+        data = export_data(session=session, participant_id=ann.id)
+    assert data["rounds"] == [
+        {"round": 1, "period": "2026-11", "met_with": ["Bob"], "your_answer": None, "reason": None}
+    ]
+    assert [email["subject"] for email in data["emails"]] == ["UnMentor November 2026: meet Bob"]

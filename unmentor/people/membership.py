@@ -7,7 +7,6 @@ the difference only shows in the email that the address's owner receives.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from sqlalchemy import delete, func, update
 from sqlalchemy.exc import IntegrityError
@@ -262,74 +261,6 @@ def erase(*, session: Session, participant_id: int, settings: Settings, now: dat
     if remaining == 0:
         session.exec(delete(Organisation).where(Organisation.id == organisation_id))
     session.flush()
-
-
-def export_data(*, session: Session, participant_id: int) -> dict[str, Any]:
-    """Everything we hold about the participant, as JSON-ready data."""
-    participant = get_participant(session=session, participant_id=participant_id)
-    organisation = session.get(Organisation, participant.organisation_id)
-    emails = session.exec(
-        select(OutboxMessage)
-        .where(OutboxMessage.participant_id == participant_id)
-        .order_by(OutboxMessage.created_at)
-    ).all()
-    return {
-        "rounds": _rounds_of(session, participant_id),
-        "participant": {
-            "name": participant.name,
-            "email": participant.email,
-            "organisation": organisation.name,
-            "sector": participant.sector,
-            "status": participant.status.value,
-            "paused_until": _iso(participant.paused_until),
-            "joined_on": _iso(participant.joined_on),
-            "signed_up_at": _iso(participant.created_at),
-        },
-        "emails": [
-            {
-                "subject": message.subject,
-                "queued_at": _iso(message.created_at),
-                "sent_at": _iso(message.sent_at),
-            }
-            for message in emails
-        ],
-    }
-
-
-def _rounds_of(session: Session, participant_id: int) -> list[dict[str, Any]]:
-    from unmentor.rounds.models import Round
-
-    mine = session.exec(
-        select(Round, RoundMember)
-        .join(RoundMember, RoundMember.round_id == Round.id)
-        .where(RoundMember.participant_id == participant_id)
-        .order_by(Round.number)
-    ).all()
-    rounds = []
-    for round_, member in mine:
-        partners = session.exec(
-            select(Participant.name)
-            .join(RoundMember, RoundMember.participant_id == Participant.id)
-            .where(
-                RoundMember.round_id == round_.id,
-                RoundMember.group_no == member.group_no,
-                RoundMember.participant_id != participant_id,
-            )
-        ).all()
-        rounds.append(
-            {
-                "round": round_.number,
-                "period": round_.period,
-                "met_with": sorted(partners),
-                "your_answer": member.outcome.value if member.outcome else None,
-                "reason": member.reason.value if member.reason else None,
-            }
-        )
-    return rounds
-
-
-def _iso(value: date | datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
 
 
 def resume_due_pauses(*, session: Session, today: date) -> int:

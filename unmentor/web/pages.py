@@ -20,7 +20,7 @@ from unmentor.errors import LinkInvalid, NotFound
 from unmentor.links import service as links
 from unmentor.links.models import LinkPurpose
 from unmentor.links.urls import LOGIN_PATH, MANAGE_PATH, VERIFY_PATH
-from unmentor.people import membership
+from unmentor.people import membership, personal_data
 from unmentor.people.normalise import normalise_email
 from unmentor.people.schemas import SignupRequest
 from unmentor.people.service import get_organisation, get_participant
@@ -293,7 +293,7 @@ def sign_out() -> Response:
 @router.get("/me/data.json")
 def download_data(participant_id: ParticipantIdDep, database: DatabaseDep) -> Response:
     with database.read_session() as session:
-        data = membership.export_data(session=session, participant_id=participant_id)
+        data = personal_data.export_data(session=session, participant_id=participant_id)
     return Response(
         json.dumps(data, indent=2, ensure_ascii=False),
         media_type="application/json",
