@@ -1,91 +1,105 @@
-"""Random over valid groupings: checked against exact enumeration with fixed seeds (not flaky)."""
+"""Promise 4: seeds reproduce, differ, and draw groupings uniformly.
+
+Every test uses fixed seeds, so none is flaky: a failure is a real change in the distribution.
+The thresholds (p < 0.001) would let a correct sampler through and shuffle-and-repair not:
+a test shows the same check rejecting shuffle-and-repair on the same instance.
+"""
 
 from __future__ import annotations
 
-import itertools
-import math
+import random
 from collections import Counter
+
+import numpy as np
+from matching.reference import chi_square_p_value, compat_graph, perfect_matchings
 
 from unmentor.matching import Candidate, match_round
 
-
-def _perfect_matchings(people: list[int], ok) -> list[frozenset]:
-    if not people:
-        return [frozenset()]
-    first, rest = people[0], people[1:]
-    found = []
-    for partner in rest:
-        if ok(first, partner):
-            remaining = [p for p in rest if p != partner]
-            for tail in _perfect_matchings(remaining, ok):
-                found.append(tail | {frozenset((first, partner))})
-    return found
+# Eight people, four organisations, some history: 16 perfect matchings, found by searching
+# for an instance where shuffle-and-repair is visibly biased.
+TINY = [Candidate(id=i, org=org) for i, org in enumerate("adcaabdc")]
+TINY_HISTORY = [(0, 2), (0, 4), (1, 2), (2, 3), (3, 4), (4, 6), (4, 7)]
+SAMPLES = 3000
 
 
-def _chi_square_p(observed: list[int], expected: float) -> float:
-    """Upper tail of the chi-square statistic (Wilson-Hilferty normal approximation)."""
-    stat = sum((o - expected) ** 2 / expected for o in observed)
-    k = len(observed) - 1
-    z = ((stat / k) ** (1 / 3) - (1 - 2 / (9 * k))) / math.sqrt(2 / (9 * k))
-    return 0.5 * math.erfc(z / math.sqrt(2))
+def _matching(result) -> frozenset:
+    return frozenset(frozenset(group) for group in result.groups)
 
 
-def test_whole_groupings_are_uniform_against_exact_enumeration() -> None:
-    """8 people, 4 organisations of 2, some history: every valid grouping equally likely."""
-    candidates = [Candidate(i, f"org{i // 2}") for i in range(8)]
-    history = [(0, 2), (1, 4), (3, 6), (5, 7)]
-    met = {frozenset(p) for p in history}
+def _shuffle_and_repair(candidates, history, rng: random.Random) -> frozenset:
+    """The naive sampler: shuffle, pair neighbours, shuffle the invalid ones again."""
+    graph = compat_graph(candidates, history)
+    while True:
+        pool, pairs = [c.id for c in candidates], []
+        for _ in range(20):
+            rng.shuffle(pool)
+            rest = []
+            for a, b in zip(pool[0::2], pool[1::2], strict=True):
+                if graph.has_edge(a, b):
+                    pairs.append(frozenset((a, b)))
+                else:
+                    rest += [a, b]
+            pool = rest
+            if not pool:
+                return frozenset(pairs)
 
-    def ok(a, b):
-        return a // 2 != b // 2 and frozenset((a, b)) not in met
 
-    everything = _perfect_matchings(list(range(8)), ok)
-    assert len(everything) > 10
-    runs = 200 * len(everything)
-    seen = Counter(
-        frozenset(frozenset(g) for g in match_round(candidates, history, seed=s).groups)
-        for s in range(runs)
+def _uniformity_p_value(draws: list[frozenset]) -> float:
+    everything = list(perfect_matchings([c.id for c in TINY], compat_graph(TINY, TINY_HISTORY)))
+    counts = Counter(draws)
+    assert set(counts) <= set(everything)
+    observed = np.array([counts[m] for m in everything], dtype=float)
+    return chi_square_p_value(observed, np.full(len(everything), len(draws) / len(everything)))
+
+
+def test_whole_pairings_are_uniform_against_exact_enumeration():
+    draws = [_matching(match_round(TINY, TINY_HISTORY, seed=s)) for s in range(SAMPLES)]
+    assert len(set(draws)) == len(
+        list(perfect_matchings(list(range(8)), compat_graph(TINY, TINY_HISTORY)))
     )
-    assert set(seen) == set(everything), "every valid grouping turns up, and nothing else"
-    p = _chi_square_p([seen[m] for m in everything], runs / len(everything))
-    assert p > 0.001, f"not uniform: p = {p:.2g}"
+    assert _uniformity_p_value(draws) > 0.001
 
 
-def test_every_valid_partner_is_equally_likely() -> None:
-    """12 people, 6 organisations of 2: by symmetry each of 10 partners has chance 1/10."""
-    candidates = [Candidate(i, f"org{i // 2}") for i in range(12)]
+def test_the_uniformity_check_rejects_shuffle_and_repair():
+    rng = random.Random(12345)
+    draws = [_shuffle_and_repair(TINY, TINY_HISTORY, rng) for _ in range(SAMPLES)]
+    assert _uniformity_p_value(draws) < 1e-6
+
+
+def test_every_valid_partner_turns_up_equally_often():
+    """Ten people in five organisations of two, no history: person 0 has 8 equal choices."""
+    candidates = [Candidate(id=i, org=str(i // 2)) for i in range(10)]
     partners = Counter()
-    runs = 3000
-    for seed in range(runs):
-        for group in match_round(candidates, [], seed=seed).groups:
-            if 0 in group:
-                partners.update(p for p in group if p != 0)
-    assert set(partners) == set(range(2, 12))
-    p = _chi_square_p([partners[x] for x in range(2, 12)], runs / 10)
-    assert p > 0.001, f"partners of person 0 are not equally likely: p = {p:.2g}"
+    for seed in range(2000):
+        group = next(g for g in match_round(candidates, [], seed=seed).groups if 0 in g)
+        partners.update(p for p in group if p != 0)
+    assert set(partners) == set(range(2, 10))
+    observed = np.array([partners[p] for p in range(2, 10)], dtype=float)
+    assert chi_square_p_value(observed, np.full(8, observed.sum() / 8)) > 0.001
 
 
-def test_different_seeds_give_different_groupings() -> None:
-    candidates = [Candidate(i, f"org{i % 7}") for i in range(40)]
-    groupings = {
-        frozenset(frozenset(g) for g in match_round(candidates, [], seed=s).groups)
-        for s in range(20)
-    }
-    assert len(groupings) == 20
+def test_who_joins_the_triad_is_uniform_by_symmetry():
+    candidates = [Candidate(id=i, org=str(i % 3)) for i in range(9)]
+    counts = Counter()
+    for seed in range(1800):
+        counts.update(next(g for g in match_round(candidates, [], seed=seed).groups if len(g) == 3))
+    observed = np.array([counts[i] for i in range(9)], dtype=float)
+    assert chi_square_p_value(observed, np.full(9, observed.sum() / 9)) > 0.001
 
 
-def test_who_sits_out_is_random_among_equals() -> None:
-    candidates = [Candidate(i, f"org{i}") for i in range(5)]
-    left_out = Counter(
-        person
-        for seed in range(2000)
-        for person in match_round(candidates, [], seed=seed, triads=False).unmatched
-    )
-    assert set(left_out) == set(range(5))
-    assert _chi_square_p([left_out[i] for i in range(5)], 400) > 0.001
+def test_who_sits_out_of_a_majority_is_uniform_among_equal_priority():
+    candidates = [Candidate(id=i, org="big") for i in range(8)]
+    candidates += [Candidate(id=100 + i, org=f"o{i}") for i in range(3)]
+    counts = Counter()
+    for seed in range(2000):
+        counts.update(match_round(candidates, [], seed=seed).unmatched)
+    observed = np.array([counts[i] for i in range(8)], dtype=float)
+    assert observed.sum() == 2000 * 5
+    assert chi_square_p_value(observed, np.full(8, observed.sum() / 8)) > 0.001
 
 
-def test_same_seed_same_grouping() -> None:
-    candidates = [Candidate(i, f"org{i % 3}") for i in range(30)]
-    history = list(itertools.combinations(range(0, 30, 4), 2))
-    assert match_round(candidates, history, seed=5) == match_round(candidates, history, seed=5)
+def test_different_seeds_give_different_groupings():
+    rng = np.random.default_rng(3)
+    candidates = [Candidate(id=int(i), org=str(rng.integers(0, 5))) for i in range(40)]
+    results = {_matching(match_round(candidates, [], seed=s)) for s in range(30)}
+    assert len(results) == 30

@@ -1,75 +1,62 @@
-"""Who may meet whom: a different organisation and never met before.
+"""Who may meet whom: someone from another organisation whom they have never met.
 
-The compatibility graph is nearly complete, so it is never built: validity is checked in bulk
-against organisation codes and sorted history keys, and a person's neighbours are a mask.
+The compatibility graph is nearly complete (a million people, a dozen past partners each), so it
+is never built. Validity is checked in bulk against organisation codes and the history set, and
+one person's neighbours are a boolean mask, built only by the exact (small or rare) steps.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from unmentor.matching.prepare import Problem
+from unmentor.matching.pairset import PairSet
+
+# Up to this many people the whole graph is a boolean matrix (4 MB at 2,048).
+DENSE_LIMIT = 2_048
 
 
 class Compatibility:
-    def __init__(self, problem: Problem) -> None:
-        self.n = problem.n
-        self.org = problem.org
-        self.history = problem.history
-        self._met: np.ndarray | None = None
-        self._start: np.ndarray | None = None
+    """The implicit graph: positions 0..n-1, an organisation code each, pairs already met."""
 
-    def _adjacency(self) -> tuple[np.ndarray, np.ndarray]:
-        # History as adjacency lists (CSR), built only when single people's neighbours are
-        # needed (the exact search on small inputs), never on the fast path.
-        if self._met is None:
-            lo, hi = np.divmod(self.history, max(self.n, 1))
-            both = np.concatenate([lo, hi])
-            order = np.argsort(both, kind="stable")
-            self._met = np.concatenate([hi, lo])[order]
-            self._start = np.searchsorted(both[order], np.arange(self.n + 1))
-        return self._met, self._start
-
-    def met(self, v: int) -> np.ndarray:
-        """Positions `v` has met before."""
-        met, start = self._adjacency()
-        return met[start[v] : start[v + 1]]
+    def __init__(self, org: np.ndarray, met: PairSet) -> None:
+        self.n = int(org.size)
+        self.org = org
+        self.met = met
+        self._adjacency: tuple[np.ndarray, np.ndarray] | None = None
+        self._matrix: np.ndarray | None = None
+        if self.n <= DENSE_LIMIT:
+            # Small rounds check validity thousands of times (mixing): one lookup beats hashing.
+            matrix = org[:, None] != org[None, :]
+            lo, hi = met.pairs()
+            matrix[lo, hi] = matrix[hi, lo] = False
+            self._matrix = matrix
 
     def valid(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        """Whether each a[i] may meet b[i]."""
-        ok = (self.org[a] != self.org[b]) & (a != b)
-        if self.history.size and a.size:
-            keys = np.minimum(a, b) * self.n + np.maximum(a, b)
-            ok &= ~self.met_before(keys)
+        """Whether each a[i] may meet b[i] (different organisations, never met)."""
+        if self._matrix is not None:
+            return self._matrix[a, b]
+        ok = self.org[a] != self.org[b]
+        if ok.any() and len(self.met):
+            ok[ok] = ~self.met.contains(a[ok], b[ok])
         return ok
 
-    def met_before(self, keys: np.ndarray) -> np.ndarray:
-        """Whether each pair key is in the history."""
-        if keys.size > 4096:
-            # Sorted queries walk the (large) history array in order: far fewer cache misses
-            # than random probes, which more than pays for the sort at this size.
-            order = np.argsort(keys, kind="stable")
-            found = np.empty(keys.size, dtype=bool)
-            found[order] = self._contains(keys[order])
-            return found
-        return self._contains(keys)
-
-    def _contains(self, keys: np.ndarray) -> np.ndarray:
-        slot = np.searchsorted(self.history, keys)
-        slot = np.minimum(slot, self.history.size - 1)
-        return self.history[slot] == keys
+    def met_by(self, v: int) -> np.ndarray:
+        """Positions `v` has met before (from other organisations)."""
+        if self._adjacency is None:
+            # Built on first use only: the fast path never needs per-person lists.
+            lo, hi = self.met.pairs()
+            ends = np.concatenate([lo, hi])
+            other = np.concatenate([hi, lo])
+            order = np.argsort(ends, kind="stable")
+            start = np.searchsorted(ends[order], np.arange(self.n + 1))
+            self._adjacency = (other[order], start)
+        other, start = self._adjacency
+        return other[start[v] : start[v + 1]]
 
     def neighbours(self, v: int) -> np.ndarray:
-        """A mask of everyone `v` may meet."""
+        """A fresh mask of everyone `v` may meet."""
+        if self._matrix is not None:
+            return self._matrix[v].copy()
         mask = self.org != self.org[v]
-        mask[self.met(v)] = False
+        mask[self.met_by(v)] = False
         return mask
-
-    def fresh_partners(self) -> np.ndarray:
-        """For each person, how many present people they may still meet."""
-        org_size = np.bincount(self.org)[self.org]
-        lo = self.history // max(self.n, 1)
-        hi = self.history - lo * self.n
-        cross = self.org[lo] != self.org[hi]  # same-organisation history costs nothing extra
-        met_cross = np.bincount(np.concatenate([lo[cross], hi[cross]]), minlength=self.n)
-        return self.n - org_size - met_cross

@@ -1,67 +1,82 @@
-"""match_round: groups for one round, random, cross-organisation, never repeating, maximum.
+"""match_round and match_arrays: one round's groups, random, cross-organisation, maximum.
 
-The path, and why each step is there:
-1. a vectorised first pairing (greedy.py) reaches the bound min(⌊n/2⌋, n - largest
-   organisation) in one or two passes whenever history allows;
-2. below the bound, Edmonds' search from each person left out (blossom.py) adds pairs until
-   none can be added, which proves the matching maximum;
-3. higher priority is placed first: an unplaced person displaces the lowest-priority person
-   reachable by an even alternating path, which keeps the number of pairs;
-4. random swaps between pairs (mixing.py) make the result uniform over valid groupings;
-5. at most one triad takes an odd one out (triads.py).
+The steps, and why each is there:
+1. a vectorised first matching (pairing.py) reaches the simple bound (explain.py) in one or
+   two passes whenever history allows, which proves it maximum;
+2. below the bound, Edmonds' search from each free person (exact.py) adds pairs until every
+   search fails, which proves the matching maximum (always below EXACT_LIMIT people; above it,
+   within a work budget, and the result says whether the proof completed);
+3. higher priority first: free people take the place of lower-priority placed people, by direct
+   swaps for everyone at once and then by alternating paths;
+4. random swaps between pairs (mixing.py) make the grouping a uniform draw;
+5. at most one triad places an odd one out (triads.py).
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterable, Sequence
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 import numpy as np
 
-from unmentor.matching.blossom import BlossomSearch
-from unmentor.matching.compat import Compatibility
-from unmentor.matching.explain import reasons_for
-from unmentor.matching.greedy import initial_matching
+from unmentor.matching.arrays import Problem, from_arrays, from_candidates
+from unmentor.matching.exact import Blossom, OutOfBudget, complete, prefer_priority
+from unmentor.matching.explain import sentence, simple_bound, sit_out_reasons
 from unmentor.matching.mixing import mix, sweeps_for
-from unmentor.matching.prepare import Problem, from_arrays, from_candidates
+from unmentor.matching.pairing import initial_matching, pair_count, priority_swaps
 from unmentor.matching.triads import find_triad
-from unmentor.matching.types import ArrayResult, Candidate, MatchResult
+from unmentor.matching.types import ArrayMatch, Candidate, MatchResult, Reason, SitOut
 
-# Below this many people an exhaustive search (and a proof of maximality) is always run.
+# Up to this many people every exact step runs to completion, so results are always proven.
 EXACT_LIMIT = 20_000
-# Above it, exact repair of the last few stops after this long and says it is not proven.
-REPAIR_SECONDS = 1.0
+# Above it, exact steps stop after about this many element operations (a second or two).
+WORK_BUDGET = 3e9
+
+
+@dataclass
+class _Solution:
+    pairs: np.ndarray  # (k, 2) positions
+    triad: tuple[int, int, int] | None
+    unmatched: np.ndarray  # positions
+    reasons: np.ndarray  # SitOut codes
+    fresh: np.ndarray
+    upper_bound: int
+    proven: bool
+    seed: int
 
 
 def match_round(
-    candidates: Sequence[Candidate],
+    candidates: Iterable[Candidate],
     history: Iterable = (),
     *,
     seed: int | None = None,
     triads: bool = True,
 ) -> MatchResult:
-    """Group `candidates` for one round, never repeating a pair in `history`."""
+    """Group `candidates` for one round: valid, maximum, priority first, random by `seed`."""
     problem = from_candidates(candidates, history)
-    result = _solve(problem, seed=seed, triads=triads)
-    ids = problem.ids
-    groups = [(int(ids[a]), int(ids[b])) for a, b in result.pairs]
-    if result.triad is not None:
-        groups.append(tuple(int(ids[p]) for p in result.triad))
-    unmatched = [int(ids[p]) for p in result.unmatched]
-    fresh = {int(i): int(f) for i, f in zip(ids, result.fresh_partners, strict=True)}
+    solution = _solve(problem, seed=seed, triads=triads)
+    ids = problem.ids.tolist()
+    groups = [(ids[a], ids[b]) for a, b in solution.pairs.tolist()]
+    if solution.triad is not None:
+        groups.append(tuple(ids[p] for p in solution.triad))
+    unmatched = [ids[p] for p in solution.unmatched.tolist()]
+    org_size = np.bincount(problem.org)[problem.org[solution.unmatched]].tolist()
+    reasons = {
+        person: Reason(
+            sentence(SitOut(code), org_size=size, n=problem.n, pairs=len(solution.pairs)),
+            SitOut(code),
+        )
+        for person, code, size in zip(unmatched, solution.reasons.tolist(), org_size, strict=True)
+    }
     return MatchResult(
         groups=groups,
         unmatched=unmatched,
-        reasons=reasons_for(
-            problem,
-            result.unmatched,
-            result.fresh_partners,
-            pairs_possible=len(result.pairs),
-        ),
-        fresh_partners=fresh,
-        upper_bound=result.upper_bound,
-        is_proven_maximum=result.is_proven_maximum,
-        seed=seed,
+        reasons=reasons,
+        fresh_partners=dict(zip(ids, solution.fresh.tolist(), strict=True)),
+        upper_bound=solution.upper_bound,
+        is_proven_maximum=solution.proven,
+        seed=solution.seed,
     )
 
 
@@ -73,103 +88,93 @@ def match_arrays(
     priority=None,
     seed: int | None = None,
     triads: bool = True,
-) -> ArrayResult:
-    """The same engine for numpy arrays of ids and organisation codes, returning arrays.
-
-    `history` is a (k, 2) array of ids. Results hold ids, not positions.
-    """
-    problem = from_arrays(ids, orgs, history, priority=priority)
-    result = _solve(problem, seed=seed, triads=triads)
-    result.pairs = problem.ids[result.pairs] if result.pairs.size else result.pairs
-    result.unmatched = problem.ids[result.unmatched]
-    if result.triad is not None:
-        result.triad = tuple(int(problem.ids[p]) for p in result.triad)
-    return result
-
-
-def fresh_partner_counts(candidates: Sequence[Candidate], history: Iterable = ()) -> dict[int, int]:
-    """How many people each candidate may still meet, without forming any groups."""
-    problem = from_candidates(candidates, history)
-    counts = Compatibility(problem).fresh_partners() if problem.n else []
-    return {int(i): int(c) for i, c in zip(problem.ids, counts, strict=True)}
-
-
-def _solve(problem: Problem, *, seed: int | None, triads: bool) -> ArrayResult:
-    n = problem.n
-    empty = np.empty((0, 2), dtype=np.int64)
-    if n == 0:
-        return ArrayResult(empty, None, np.empty(0, np.int64), np.empty(0, np.int64), 0, True)
-    rng = np.random.default_rng(seed)
-    compat = Compatibility(problem)
-    largest = int(np.bincount(problem.org).max())
-    bound = min(n // 2, n - largest)
-    mate = initial_matching(compat, rng, priority=problem.priority, bound=bound)
-    proven = _complete(compat, mate, rng, bound=bound, exhaustive=n <= EXACT_LIMIT)
-    if n <= EXACT_LIMIT:
-        _prefer_priority(compat, mate, problem.priority, rng)
-    mix(compat, mate, problem.priority, rng, sweeps=sweeps_for(n))
-    triad = None
-    unmatched = np.flatnonzero(mate < 0)
-    if triads and unmatched.size:
-        shuffled = rng.permutation(unmatched.size)
-        order = unmatched[np.lexsort((shuffled, -problem.priority[unmatched]))].tolist()
-        triad = find_triad(compat, mate, order, rng, exhaustive=n <= EXACT_LIMIT)
-        if triad is not None:
-            mate[list(triad)] = -2  # placed in the triad, out of the pairs
-    positions = np.arange(n)
-    ends = np.flatnonzero(mate > positions)
-    pairs = np.stack([ends, mate[ends]], axis=1) if ends.size else empty
-    return ArrayResult(
-        pairs=pairs,
+) -> ArrayMatch:
+    """The same engine for numpy arrays: ids, organisation labels, a (k, 2) array of ids met."""
+    problem = from_arrays(ids, orgs, history, priority)
+    solution = _solve(problem, seed=seed, triads=triads)
+    ids = problem.ids
+    triad = None if solution.triad is None else tuple(int(ids[p]) for p in solution.triad)
+    return ArrayMatch(
+        pairs=ids[solution.pairs],
         triad=triad,
-        unmatched=np.flatnonzero(mate == -1),
-        fresh_partners=compat.fresh_partners(),
-        upper_bound=bound,
-        is_proven_maximum=proven,
+        unmatched=ids[solution.unmatched],
+        reasons=solution.reasons,
+        fresh_partners=solution.fresh,
+        upper_bound=solution.upper_bound,
+        is_proven_maximum=solution.proven,
+        seed=solution.seed,
     )
 
 
-def _pair_count(mate: np.ndarray) -> int:
-    return int((mate >= 0).sum() // 2)
+def fresh_partner_counts(candidates: Iterable[Candidate], history: Iterable = ()) -> dict[int, int]:
+    """Per id: people here from another organisation never met, without forming groups."""
+    problem = from_candidates(candidates, history)
+    return dict(zip(problem.ids.tolist(), problem.fresh_partners().tolist(), strict=True))
 
 
-def _complete(compat, mate, rng, *, bound: int, exhaustive: bool) -> bool:
-    """Add pairs by augmenting paths until maximum; True when that is proven."""
-    if _pair_count(mate) >= bound:
-        return True
-    search = BlossomSearch(compat, mate)
-    deadline = time.monotonic() + REPAIR_SECONDS
-    for root in rng.permutation(np.flatnonzero(mate < 0)):
-        if mate[root] >= 0:
-            continue
-        if not exhaustive and time.monotonic() > deadline:
-            return _pair_count(mate) >= bound
-        search.augment_from(int(root))
-        if _pair_count(mate) >= bound:
-            return True
-    # Every person left out was searched from: by Berge's theorem no pair can be added.
-    return True
+def _checked_seed(seed) -> int:
+    if seed is None:
+        return secrets.randbits(63)
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
+        raise TypeError(f"seed must be an int or None, got {seed!r}")
+    if seed < 0:
+        raise ValueError(f"seed must be non-negative, got {seed}")
+    return int(seed)
 
 
-def _prefer_priority(compat, mate, priority, rng, *, passes: int = 3) -> None:
-    """Let higher-priority people displace lower-priority ones, keeping the number of pairs."""
-    if priority.min() == priority.max():
-        return
-    search = BlossomSearch(compat, mate)
-    for _ in range(passes):
-        changed = False
-        out = np.flatnonzero(mate < 0)
-        placed_min = priority[mate >= 0].min() if (mate >= 0).any() else None
-        for root in sorted(out.tolist(), key=lambda p: (-priority[p], rng.random())):
-            if placed_min is None or priority[root] <= placed_min:
-                continue
-            _, outer, parent = search.search(root)
-            lower = np.flatnonzero(outer & (mate >= 0) & (priority < priority[root]))
-            if lower.size == 0:
-                continue
-            lowest = lower[priority[lower] == priority[lower].min()]
-            search.swap_in(root, int(rng.choice(lowest)), parent)
-            changed = True
-            placed_min = priority[mate >= 0].min()
-        if not changed:
-            return
+def _solve(problem: Problem, *, seed, triads: bool) -> _Solution:
+    seed = _checked_seed(seed)
+    if not isinstance(triads, bool):
+        raise TypeError(f"triads must be a bool, got {triads!r}")
+    n = problem.n
+    rng = np.random.default_rng(seed)
+    fresh = problem.fresh_partners()
+    eligible = fresh > 0
+    bound = simple_bound(problem.org, eligible)
+    compat, priority = problem.compat, problem.priority
+    mate = initial_matching(compat, priority, eligible, rng, target=bound.pairs)
+    exhaustive = n <= EXACT_LIMIT
+    blossom = Blossom(
+        compat, mate, eligible.copy(), budget=float("inf") if exhaustive else WORK_BUDGET
+    )
+    proven = pair_count(mate) >= bound.pairs
+    try:
+        if not proven:
+            proven = complete(blossom, eligible, rng, target=bound.pairs)
+        priority_swaps(compat, mate, priority, eligible, rng)
+        prefer_priority(blossom, priority, eligible, rng)
+    except OutOfBudget:
+        pass
+    mix(compat, mate, priority, eligible, rng, sweeps=sweeps_for(n))
+    pairs = pair_count(mate)
+    triad, triad_proven = None, True
+    if triads and not bound.dominated(pairs):
+        try:
+            triad, triad_proven = find_triad(
+                blossom, priority, eligible, fresh, rng, exhaustive=exhaustive and proven
+            )
+        except OutOfBudget:
+            triad_proven = False
+    proven = proven and triad_proven
+    ends = np.flatnonzero(mate > np.arange(n))
+    placed_pairs = np.stack([ends, mate[ends]], axis=1) if ends.size else np.zeros((0, 2), int)
+    in_triad = np.zeros(n, dtype=bool)
+    if triad is not None:
+        in_triad[list(triad)] = True
+    unmatched = np.flatnonzero((mate < 0) & ~in_triad)
+    placed = 2 * len(placed_pairs) + (3 if triad is not None else 0)
+    if proven:
+        upper = placed
+    else:
+        spare = bound.eligible - 2 * bound.pairs
+        upper = 2 * bound.pairs + (1 if triads and spare and bound.majority_org < 0 else 0)
+    return _Solution(
+        pairs=placed_pairs.astype(np.int64),
+        triad=triad,
+        unmatched=unmatched,
+        reasons=sit_out_reasons(unmatched, problem.org, fresh, bound, pairs=pairs, n=n),
+        fresh=fresh,
+        upper_bound=upper,
+        proven=proven,
+        seed=seed,
+    )

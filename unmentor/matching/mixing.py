@@ -1,9 +1,12 @@
-"""Making the grouping random over all valid groupings, not just one greedy shape.
+"""Random swaps that make the grouping a uniform draw, not an artefact of the first pairing.
 
-A greedy shuffle is biased over whole pairings at small sizes. Random partner swaps between
-valid pairs form a symmetric Markov chain over valid pairings, whose stationary distribution
-is uniform; a few sweeps made it indistinguishable from uniform against exact enumeration.
-Swaps between a left-out person and a placed one of equal priority randomise who sits out.
+The first matching is structured (organisation blocks, then repairs), and a greedy shuffle is
+measurably biased over whole pairings at small sizes. Each sweep couples the pairs at random
+and proposes, for each couple {a, b}, {c, d}, one of the two other ways to pair those four
+people, kept only if both new pairs are valid. The proposal is symmetric, so the chain's
+stationary distribution is uniform over the valid pairings of the same people. A second move
+swaps someone sitting out with a placed person of equal priority, so who sits out is random too
+without ever trading priority away.
 """
 
 from __future__ import annotations
@@ -14,63 +17,67 @@ from unmentor.matching.compat import Compatibility
 
 
 def sweeps_for(n: int) -> int:
-    """Enough sweeps to mix at the sizes where bias shows; fewer where n makes it invisible."""
+    """Enough sweeps to forget the start (measured: small sizes need more), cheap at scale."""
     if n <= 2_000:
         return 40
-    if n <= 50_000:
+    if n <= 100_000:
         return 12
-    return 3
+    return 5
 
 
 def mix(
     compat: Compatibility,
     mate: np.ndarray,
     priority: np.ndarray,
+    eligible: np.ndarray,
     rng: np.random.Generator,
     *,
     sweeps: int,
 ) -> None:
-    """Random valid swaps, in place; the number of pairs and who is placed by priority stay."""
-    n = mate.size
-    positions = np.arange(n)
+    """Run `sweeps` sweeps of random valid swaps, in place; the pair count never changes."""
     for _ in range(sweeps):
-        ends = np.flatnonzero(mate > positions)
-        if ends.size >= 2:
-            order = rng.permutation(ends.size)
-            k = ends.size // 2
-            x1, x2 = ends[order[:k]], ends[order[k : 2 * k]]
-            y1, y2 = mate[x1], mate[x2]
-            cross = rng.random(k) < 0.5
-            c = np.where(cross, x2, y2)
-            d = np.where(cross, y2, x2)
-            ok = compat.valid(x1, c) & compat.valid(y1, d)
-            x1, y1, c, d = x1[ok], y1[ok], c[ok], d[ok]
-            mate[x1], mate[c] = c, x1
-            mate[y1], mate[d] = d, y1
-        _swap_sitters(compat, mate, priority, rng)
+        _swap_partners(compat, mate, rng)
+        _swap_sitting_out(compat, mate, priority, eligible, rng)
 
 
-def _swap_sitters(compat, mate, priority, rng) -> None:
-    out = np.flatnonzero(mate < 0)
-    placed = np.flatnonzero(mate >= 0)
-    if out.size == 0 or placed.size == 0:
+def _swap_partners(compat: Compatibility, mate: np.ndarray, rng: np.random.Generator) -> None:
+    a = np.flatnonzero(mate > np.arange(mate.size))
+    if a.size < 2:
         return
-    out = rng.permutation(out)[: placed.size]
-    x = placed[rng.integers(0, placed.size, size=out.size)]
-    partner = mate[x]
-    ok = (priority[out] == priority[x]) & compat.valid(out, partner)
-    # One swap per placed pair and per person in this step.
-    _, first = np.unique(x, return_index=True)
-    once = np.zeros(out.size, dtype=bool)
-    once[first] = True
-    ok &= once
-    _, first_partner = np.unique(partner, return_index=True)
-    once_partner = np.zeros(out.size, dtype=bool)
-    once_partner[first_partner] = True
-    ok &= once_partner
-    both = np.concatenate([x[ok], partner[ok]])
-    if np.unique(both).size != both.size:  # x of one swap is the partner of another
-        ok[ok] = np.isin(x[ok], partner[ok], invert=True)
-    u, x, partner = out[ok], x[ok], partner[ok]
+    order = rng.permutation(a.size)
+    k = a.size // 2
+    first, second = a[order[:k]], a[order[k : 2 * k]]
+    b1, b2 = mate[first], mate[second]
+    crossed = rng.random(k) < 0.5
+    # {a1,b1},{a2,b2} -> {a1,a2},{b1,b2} or {a1,b2},{b1,a2}: both alternatives, equally likely.
+    p, q = first, np.where(crossed, second, b2)
+    r, s = b1, np.where(crossed, b2, second)
+    ok = compat.valid(p, q) & compat.valid(r, s)
+    p, q, r, s = p[ok], q[ok], r[ok], s[ok]
+    mate[p], mate[q] = q, p
+    mate[r], mate[s] = s, r
+
+
+def _swap_sitting_out(
+    compat: Compatibility,
+    mate: np.ndarray,
+    priority: np.ndarray,
+    eligible: np.ndarray,
+    rng: np.random.Generator,
+) -> None:
+    free = np.flatnonzero((mate < 0) & eligible)
+    if free.size == 0:
+        return
+    pairs = np.flatnonzero(mate > np.arange(mate.size))
+    k = min(free.size, pairs.size)
+    if k == 0:
+        return
+    # A random one-to-one coupling of free people with pairs keeps the move symmetric.
+    u = rng.permutation(free)[:k]
+    x = rng.permutation(pairs)[:k]
+    x = np.where(rng.random(k) < 0.5, x, mate[x])
+    y = mate[x]
+    ok = (priority[u] == priority[x]) & compat.valid(u, y)
+    u, x, y = u[ok], x[ok], y[ok]
+    mate[u], mate[y] = y, u
     mate[x] = -1
-    mate[u], mate[partner] = partner, u

@@ -1,0 +1,223 @@
+"""Input checking and conversion to compact arrays, shared by the object and the array API.
+
+Everything downstream works on positions 0..n-1. Bad input fails here, with a message naming
+the offending value, rather than deep inside numpy; history naming people who are not
+candidates this round is normal (they left, or are paused) and is ignored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+from unmentor.matching.compat import Compatibility
+from unmentor.matching.pairset import PairSet
+from unmentor.matching.types import Candidate
+
+_INT64_MAX = np.iinfo(np.int64).max
+
+
+@dataclass
+class Problem:
+    """Candidates by position, with organisation codes and the history among them."""
+
+    ids: np.ndarray  # int64 ids, as given
+    org: np.ndarray  # int64 organisation codes 0..k-1
+    priority: np.ndarray  # int64
+    compat: Compatibility
+    met_count: np.ndarray  # int64: distinct people here from other organisations already met
+
+    @property
+    def n(self) -> int:
+        return int(self.ids.size)
+
+    def fresh_partners(self) -> np.ndarray:
+        """Per position: people here from another organisation never met (O(n + history))."""
+        org_size = np.bincount(self.org)[self.org] if self.n else self.org
+        return self.n - org_size - self.met_count
+
+
+def from_candidates(candidates: Iterable[Candidate], history: object) -> Problem:
+    """The array form of Candidate objects and an iterable of id pairs."""
+    if isinstance(candidates, str | bytes) or not isinstance(candidates, Iterable):
+        raise TypeError(f"candidates must be a sequence of Candidate, got {candidates!r}")
+    candidates = list(candidates)
+    n = len(candidates)
+    ids = np.empty(n, dtype=np.int64)
+    priority = np.empty(n, dtype=np.int64)
+    org = np.empty(n, dtype=np.int64)
+    codes: dict[object, int] = {}
+    for i, c in enumerate(candidates):
+        if not isinstance(c, Candidate):
+            raise TypeError(f"expected Candidate objects, got {c!r}")
+        ids[i] = _checked_int(c.id, "candidate id", minimum=0)
+        priority[i] = _checked_int(c.priority, "priority", f" (candidate {c.id})")
+        if not isinstance(c.org, str | int) or isinstance(c.org, bool):
+            raise TypeError(f"organisation of candidate {c.id} must be a str, got {c.org!r}")
+        if c.org == "":
+            raise ValueError(f"organisation of candidate {c.id} is empty")
+        org[i] = codes.setdefault(c.org, len(codes))
+    _reject_duplicates(ids)
+    return _problem(ids, org, priority, _history_array(history))
+
+
+def from_arrays(ids, orgs, history=None, priority=None) -> Problem:
+    """The array form of id, organisation and priority arrays and a (k, 2) id array."""
+    ids = _int_vector(ids, "ids")
+    if ids.size and ids.min() < 0:
+        raise ValueError(f"candidate ids must be non-negative, got {int(ids.min())}")
+    orgs = np.asarray(orgs)
+    if orgs.shape != ids.shape:
+        raise ValueError(f"orgs must have one entry per id: {orgs.shape} != {ids.shape}")
+    if priority is None:
+        priority = np.zeros(ids.size, dtype=np.int64)
+    else:
+        priority = _int_vector(priority, "priority")
+        if priority.shape != ids.shape:
+            raise ValueError("priority must have one entry per id")
+    _reject_duplicates(ids)
+    return _problem(ids, _org_codes(orgs), priority, _history_array(history))
+
+
+def _problem(ids, org, priority, history: np.ndarray) -> Problem:
+    n = ids.size
+    pos = _positions(ids, history.reshape(-1))
+    a, b = pos[0::2], pos[1::2]
+    known = (a >= 0) & (b >= 0)
+    if not known.all():
+        a, b = a[known], b[known]
+    # Same-organisation history never matters again: such people cannot meet anyway.
+    cross = org[a] != org[b]
+    if not cross.all():
+        a, b = a[cross], b[cross]
+    met = PairSet(a, b, n)
+    lo, hi = met.pairs()
+    met_count = np.bincount(lo, minlength=n) + np.bincount(hi, minlength=n)
+    return Problem(
+        ids=ids,
+        org=org,
+        priority=priority,
+        compat=Compatibility(org, met),
+        met_count=met_count.astype(np.int64),
+    )
+
+
+def _checked_int(value, what: str, where: str = "", *, minimum: int | None = None) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | np.integer):
+        raise TypeError(f"{what} must be an integer, got {value!r}{where}")
+    value = int(value)
+    if minimum is not None and value < minimum:
+        raise ValueError(f"{what} must be at least {minimum}, got {value}")
+    if abs(value) > _INT64_MAX:
+        raise ValueError(f"{what} is out of range: {value}")
+    return value
+
+
+def _int_vector(values, what: str) -> np.ndarray:
+    array = np.asarray(values)
+    if array.ndim != 1:
+        raise ValueError(f"{what} must be one-dimensional, got shape {array.shape}")
+    if array.size and array.dtype.kind not in "iu":
+        raise TypeError(f"{what} must be integers, got dtype {array.dtype}")
+    if array.dtype.kind == "u" and array.size and array.max() > _INT64_MAX:
+        raise ValueError(f"{what} out of range")
+    return array.astype(np.int64, copy=False)
+
+
+def _reject_duplicates(ids: np.ndarray) -> None:
+    if ids.size < 2:
+        return
+    ordered = np.sort(ids)
+    twice = ordered[1:][ordered[1:] == ordered[:-1]]
+    if twice.size:
+        shown = sorted({int(x) for x in twice[:1000]})
+        more = " ..." if len(shown) > 10 else ""
+        raise ValueError(f"duplicate candidate ids: {', '.join(map(str, shown[:10]))}{more}")
+
+
+def _org_codes(orgs: np.ndarray) -> np.ndarray:
+    """Organisation labels as codes 0..k-1 (np.unique is avoided: slow for large arrays)."""
+    if orgs.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    if orgs.dtype.kind == "b":
+        raise TypeError("orgs must be labels or integer codes, not booleans")
+    if orgs.dtype.kind in "iu":
+        low, high = int(orgs.min()), int(orgs.max())
+        if high - low <= 4 * orgs.size + 1024:
+            shifted = orgs.astype(np.int64) - low
+            present = np.bincount(shifted) > 0
+            return (np.cumsum(present) - 1)[shifted]
+    if orgs.dtype.kind not in "iuUSO":
+        raise TypeError(f"orgs must be labels or integer codes, got dtype {orgs.dtype}")
+    codes: dict[object, int] = {}
+    return np.array([codes.setdefault(o, len(codes)) for o in orgs.tolist()], dtype=np.int64)
+
+
+def _history_array(history) -> np.ndarray:
+    """History as a (k, 2) int64 array; pairs naming ids out of range are dropped."""
+    if history is None:
+        return np.zeros((0, 2), dtype=np.int64)
+    if isinstance(history, np.ndarray):
+        if history.size == 0:
+            return np.zeros((0, 2), dtype=np.int64)
+        if history.ndim != 2 or history.shape[1] != 2:
+            raise ValueError(f"history must have shape (k, 2), got {history.shape}")
+        if history.dtype.kind not in "iu":
+            raise TypeError(f"history must hold integer ids, got dtype {history.dtype}")
+        if history.dtype.kind == "u":
+            history = np.where(history > _INT64_MAX, -1, history)
+        return history.astype(np.int64, copy=False)
+    if isinstance(history, str | bytes) or not isinstance(history, Iterable):
+        raise TypeError(f"history must be an iterable of id pairs, got {history!r}")
+    pairs = list(history)
+    if not pairs:
+        return np.zeros((0, 2), dtype=np.int64)
+    try:
+        array = np.array(pairs)
+    except (ValueError, TypeError, OverflowError):
+        array = None
+    if array is not None and array.ndim == 2 and array.shape[1] == 2 and array.dtype.kind in "iu":
+        return _history_array(array)
+    return _history_slowly(pairs)
+
+
+def _history_slowly(pairs: list) -> np.ndarray:
+    """Pair by pair, to name the entry that is wrong (sets of two ids are fine too)."""
+    rows = []
+    for pair in pairs:
+        if isinstance(pair, str | bytes) or not isinstance(pair, Iterable):
+            raise TypeError(f"history entries must be pairs of ids, got {pair!r}")
+        items = list(pair)
+        if len(items) == 1 and isinstance(pair, set | frozenset):
+            continue  # {a, a}: someone paired with themselves, meaningless
+        if len(items) != 2:
+            raise ValueError(f"history entries must be pairs of ids, got {pair!r}")
+        for item in items:
+            if isinstance(item, bool) or not isinstance(item, int | np.integer):
+                raise TypeError(f"history entries must be pairs of int ids, got {pair!r}")
+        a, b = (int(x) for x in items)
+        if 0 <= a <= _INT64_MAX and 0 <= b <= _INT64_MAX:
+            rows.append((a, b))
+    return np.array(rows, dtype=np.int64).reshape(-1, 2)
+
+
+def _positions(ids: np.ndarray, query: np.ndarray) -> np.ndarray:
+    """Position of each queried id among `ids`, or -1 when it is not a candidate."""
+    n = ids.size
+    if n == 0 or query.size == 0:
+        return np.full(query.shape, -1, dtype=np.int64)
+    top = int(ids.max())
+    # int32 halves the memory traffic over millions of history entries.
+    kind = np.int32 if n < 2**31 else np.int64
+    if top <= 8 * n + 1024:
+        # Ids are usually database keys, dense enough for a direct lookup table.
+        table = np.full(top + 2, -1, dtype=kind)
+        table[ids] = np.arange(n, dtype=kind)
+        # Anything outside 0..top reads the -1 kept in the last slot.
+        return table[np.where((query >= 0) & (query <= top), query, top + 1)]
+    order = np.argsort(ids, kind="stable")
+    ordered = ids[order]
+    slot = np.minimum(np.searchsorted(ordered, query), n - 1)
+    return np.where(ordered[slot] == query, order[slot], -1)
