@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator
 
 import typer
 from pydantic import ValidationError
 
 from unmentor import db
+from unmentor.errors import DomainError
 from unmentor.settings import Settings, load_settings
 
 
@@ -35,6 +37,23 @@ def require_current_schema(settings: Settings) -> None:
             f"the database is at schema {current or 'empty'}, this version needs {head}; "
             "run `unmentor db upgrade` first."
         )
+
+
+@contextlib.contextmanager
+def open_database() -> Iterator[tuple[Settings, db.Database]]:
+    """Settings and a migrated database for one command, disposed of afterwards.
+
+    A service's refusal (DomainError) becomes its message and exit code 1, not a traceback.
+    """
+    settings = settings_or_exit()
+    require_current_schema(settings)
+    database = db.Database(settings.database_url)
+    try:
+        yield settings, database
+    except DomainError as error:
+        raise fail(error.message) from None
+    finally:
+        database.dispose()
 
 
 def job_context(settings: Settings):

@@ -7,13 +7,8 @@ from typing import Annotated
 import typer
 from pydantic import ValidationError
 
-from unmentor import db
-from unmentor.cli.common import (
-    fail,
-    settings_or_exit,
-)
+from unmentor.cli.common import fail, open_database
 from unmentor.clock import utcnow
-from unmentor.errors import DomainError
 from unmentor.people import service
 from unmentor.people.models import ParticipantStatus
 from unmentor.people.schemas import ParticipantCreate
@@ -27,15 +22,11 @@ def participants_list(
     limit: Annotated[int, typer.Option(min=1, help="Show at most this many.")] = 100,
 ) -> None:
     """List participants: id, name, email, organisation, status."""
-    database = db.Database(settings_or_exit().database_url)
-    try:
-        with database.read_session() as session:
-            items, total = service.list_participants(
-                session=session, search=search, status=status, limit=limit
-            )
-            rows = [service.participant_public(session=session, participant=p) for p in items]
-    finally:
-        database.dispose()
+    with open_database() as (_, database), database.read_session() as session:
+        items, total = service.list_participants(
+            session=session, search=search, status=status, limit=limit
+        )
+        rows = [service.participant_public(session=session, participant=p) for p in items]
     for p in rows:
         typer.echo(f"{p.id:>6}  {p.name:<28} {p.email:<32} {p.organisation.name:<28} {p.status}")
     typer.echo(f"{len(rows)} shown of {total}.")
@@ -64,12 +55,6 @@ def participants_add(
             f"{e['loc'][0]}: {e['msg'].removeprefix('Value error, ')}" for e in error.errors()
         )
         raise fail(problems, 2) from None
-    database = db.Database(settings_or_exit().database_url)
-    try:
-        with database.session() as session:
-            participant = service.create_participant(session=session, data=data, now=utcnow())
-    except DomainError as error:
-        raise fail(error.message) from None
-    finally:
-        database.dispose()
+    with open_database() as (_, database), database.session() as session:
+        participant = service.create_participant(session=session, data=data, now=utcnow())
     typer.echo(f"Added participant {participant.id}: {participant.name} <{participant.email}>.")

@@ -7,14 +7,8 @@ from typing import Annotated
 
 import typer
 
-from unmentor import db
-from unmentor.cli.common import (
-    fail,
-    require_current_schema,
-    settings_or_exit,
-)
+from unmentor.cli.common import fail, open_database
 from unmentor.clock import utcnow
-from unmentor.errors import DomainError
 
 
 def round_form(
@@ -26,26 +20,17 @@ def round_form(
     from unmentor.mail.mailer import Mailer
     from unmentor.rounds import forming
 
-    settings = settings_or_exit()
-    require_current_schema(settings)
-    database = db.Database(settings.database_url)
     now = utcnow()
-    try:
+    with open_database() as (settings, database):
         formed = forming.form_round(
             database=database, settings=settings, today=now.date(), now=now, seed=seed
         )
-    except DomainError as error:
-        database.dispose()
-        raise fail(error.message) from None
-    try:
         if not formed.created:
             raise fail(
                 f"the round for {formed.round.period} is already formed "
                 f"(round {formed.round.number})."
             )
         report = Mailer(database=database, settings=settings).deliver()
-    finally:
-        database.dispose()
     typer.echo(
         f"Formed round {formed.round.number} ({formed.round.period}): {formed.groups} groups, "
         f"{formed.placed} people placed, {formed.sat_out} sat out; {report.sent} emails sent."
@@ -57,19 +42,11 @@ def round_close(number: Annotated[int, typer.Argument(help="The round's number."
     from unmentor.rounds import outcomes
     from unmentor.rounds import service as rounds
 
-    settings = settings_or_exit()
-    require_current_schema(settings)
-    database = db.Database(settings.database_url)
-    try:
-        with database.session() as session:
-            round_ = rounds.get_round(session=session, number=number)
-            closed = outcomes.close_round(
-                session=session, settings=settings, round_=round_, now=utcnow()
-            )
-    except DomainError as error:
-        raise fail(error.message) from None
-    finally:
-        database.dispose()
+    with open_database() as (settings, database), database.session() as session:
+        round_ = rounds.get_round(session=session, number=number)
+        closed = outcomes.close_round(
+            session=session, settings=settings, round_=round_, now=utcnow()
+        )
     typer.echo(
         f"Closed round {number}: {closed.unconfirmed} answers missing became unconfirmed; "
         f"{len(closed.paused)} people paused for never answering."
@@ -80,14 +57,8 @@ def round_list() -> None:
     """List rounds with their met / not met / unconfirmed counts."""
     from unmentor.rounds import service as rounds
 
-    settings = settings_or_exit()
-    require_current_schema(settings)
-    database = db.Database(settings.database_url)
-    try:
-        with database.read_session() as session:
-            summaries = rounds.list_rounds(session=session)
-    finally:
-        database.dispose()
+    with open_database() as (_, database), database.read_session() as session:
+        summaries = rounds.list_rounds(session=session)
     if not summaries:
         typer.echo("No rounds yet: `unmentor round form` forms the first.")
     for r in summaries:
@@ -107,10 +78,7 @@ def demo(
     """Fill an empty database with a realistic community and several rounds."""
     from unmentor.demo import build_demo
 
-    settings = settings_or_exit()
-    require_current_schema(settings)
-    database = db.Database(settings.database_url)
-    try:
+    with open_database() as (settings, database):
         report = build_demo(
             database=database,
             settings=settings,
@@ -119,10 +87,6 @@ def demo(
             seed=seed,
             progress=lambda line: typer.echo(f"  {line}"),
         )
-    except DomainError as error:
-        raise fail(error.message) from None
-    finally:
-        database.dispose()
     typer.echo(
         f"Demo ready: {report.people} people in {report.organisations} organisations, "
         f"{report.rounds} rounds. Organisers: {settings.base_url}/organiser"
@@ -136,19 +100,12 @@ def render(
     """Write every round's anonymised network image and the growth charts, for a blog post."""
     from unmentor.network.images import NetworkImages
 
-    settings = settings_or_exit()
-    require_current_schema(settings)
-    database = db.Database(settings.database_url)
-    images = NetworkImages(database)
     directory.mkdir(parents=True, exist_ok=True)
     formats = ["svg", "png"] if png else ["svg"]
-    try:
+    with open_database() as (settings, database):
+        images = NetworkImages(database)
         data = images.data()
-        numbers = [
-            n
-            for n in data.round_numbers()
-            if data.taking_part.get(n, 0) >= settings.public_min_people
-        ]
+        numbers = data.published_rounds(settings.public_min_people)
         skipped = len(data.round_numbers()) - len(numbers)
         with typer.progressbar(numbers, label="Rendering rounds", show_pos=True) as progress:
             for number in progress:
@@ -158,7 +115,5 @@ def render(
         for fmt in formats:
             (directory / f"growth.{fmt}").write_bytes(images.growth(fmt=fmt))
             (directory / f"outcomes.{fmt}").write_bytes(images.outcomes(fmt=fmt))
-    finally:
-        database.dispose()
     note = f" ({skipped} rounds below public_min_people left out)" if skipped else ""
     typer.echo(f"Wrote {len(numbers)} round images and the growth charts to {directory}{note}.")

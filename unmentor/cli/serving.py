@@ -8,10 +8,10 @@ from typing import Annotated
 
 import typer
 
-from unmentor import db
 from unmentor.cli.common import (
     fail,
     job_context,
+    open_database,
     require_current_schema,
     settings_or_exit,
 )
@@ -84,10 +84,6 @@ def mail_send() -> None:
     """Send every email that is due now."""
     from unmentor.mail.mailer import Mailer
 
-    settings = settings_or_exit()
-    database = db.Database(settings.database_url)
-    try:
+    with open_database() as (settings, database):
         report = Mailer(database=database, settings=settings).deliver()
-    finally:
-        database.dispose()
     typer.echo(f"Sent {report.sent}, will retry {report.retrying}, gave up on {report.failed}.")

@@ -7,12 +7,10 @@ from typing import Annotated
 
 import typer
 
-from unmentor import db
 from unmentor.cli.common import (
     fail,
+    open_database,
     progressbar,
-    require_current_schema,
-    settings_or_exit,
 )
 from unmentor.clock import utcnow
 
@@ -53,37 +51,33 @@ def import_command(
     from unmentor.transfer.reading import TransferError
     from unmentor.transfer.service import ImportRefused, import_file
 
-    settings = settings_or_exit()
-    require_current_schema(settings)
-    database = db.Database(settings.database_url)
-    try:
-        result = import_file(
-            database=database,
-            settings=settings,
-            path=file,
-            now=utcnow(),
-            sheet=sheet,
-            max_rows=max_rows,
-            dry_run=dry_run,
-            skip_bad_rows=skip_bad_rows,
-            progress=progressbar,
-        )
-    except ImportRefused as refused:
-        for line in refused.columns:
-            typer.echo(f"  {line}")
-        for problem in refused.checked.problems[:100]:
-            typer.echo(f"  {problem}", err=True)
-        more = len(refused.checked.problems) - 100
-        if more > 0:
-            typer.echo(f"  ... and {more} more", err=True)
-        raise fail(
-            f"{len(refused.checked.errors)} problems in {file.name}, so nothing was imported "
-            f"(all listed in {refused.report}; --skip-bad-rows imports the good rows)."
-        ) from None
-    except TransferError as error:
-        raise fail(str(error)) from None
-    finally:
-        database.dispose()
+    with open_database() as (settings, database):
+        try:
+            result = import_file(
+                database=database,
+                settings=settings,
+                path=file,
+                now=utcnow(),
+                sheet=sheet,
+                max_rows=max_rows,
+                dry_run=dry_run,
+                skip_bad_rows=skip_bad_rows,
+                progress=progressbar,
+            )
+        except ImportRefused as refused:
+            for line in refused.columns:
+                typer.echo(f"  {line}")
+            for problem in refused.checked.problems[:100]:
+                typer.echo(f"  {problem}", err=True)
+            more = len(refused.checked.problems) - 100
+            if more > 0:
+                typer.echo(f"  ... and {more} more", err=True)
+            raise fail(
+                f"{len(refused.checked.errors)} problems in {file.name}, so nothing was imported "
+                f"(all listed in {refused.report}; --skip-bad-rows imports the good rows)."
+            ) from None
+        except TransferError as error:
+            raise fail(str(error)) from None
     typer.echo(f"{file.name}: {result.kind}, {result.rows} rows.")
     for line in result.notes + result.columns:
         typer.echo(f"  {line}")
@@ -105,19 +99,15 @@ def export_command(
     """
     from unmentor.transfer.exporting import export_all
 
-    settings = settings_or_exit()
-    require_current_schema(settings)
-    database = db.Database(settings.database_url)
     steps = ["participants", "rounds", "files"]
-    try:
-        with typer.progressbar(length=len(steps), label="Exporting") as bar:
-            exported = export_all(
-                database=database, directory=directory, progress=lambda _step: bar.update(1)
-            )
-    except OSError as error:
-        raise fail(f"could not write to {directory}: {error.strerror or error}.") from None
-    finally:
-        database.dispose()
+    with open_database() as (_, database):
+        try:
+            with typer.progressbar(length=len(steps), label="Exporting") as bar:
+                exported = export_all(
+                    database=database, directory=directory, progress=lambda _step: bar.update(1)
+                )
+        except OSError as error:
+            raise fail(f"could not write to {directory}: {error.strerror or error}.") from None
     typer.echo(
         f"Exported {exported.participants} participants, {exported.organisations} "
         f"organisations, {exported.rounds} rounds and {exported.groups} groups to {directory}: "

@@ -45,6 +45,10 @@ class NetworkData:
     def round_numbers(self) -> list[int]:
         return [r.number for r in self.rounds]
 
+    def published_rounds(self, min_people: int) -> list[int]:
+        """Rounds large enough to show in public: in a tiny one, a dot can point at someone."""
+        return [n for n in self.round_numbers() if self.taking_part.get(n, 0) >= min_people]
+
     def growth(self) -> tuple[list[GrowthPoint], list[RoundMark]]:
         """Sign-ups over time and, at each round, how many took part."""
         marks, points = [], []
