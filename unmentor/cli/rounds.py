@@ -110,10 +110,10 @@ def render(
         with typer.progressbar(numbers, label="Rendering rounds", show_pos=True) as progress:
             for number in progress:
                 for fmt in formats:
-                    content = images.network(number, public=True, fmt=fmt)
+                    content = images.network(data, number, public=True, fmt=fmt)
                     (directory / f"round-{number:03d}.{fmt}").write_bytes(content)
         for fmt in formats:
-            (directory / f"growth.{fmt}").write_bytes(images.growth(fmt=fmt))
-            (directory / f"outcomes.{fmt}").write_bytes(images.outcomes(fmt=fmt))
+            (directory / f"growth.{fmt}").write_bytes(images.growth(data, fmt=fmt))
+            (directory / f"outcomes.{fmt}").write_bytes(images.outcomes(data, fmt=fmt))
     note = f" ({skipped} rounds below public_min_people left out)" if skipped else ""
     typer.echo(f"Wrote {len(numbers)} round images and the growth charts to {directory}{note}.")

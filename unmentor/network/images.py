@@ -29,15 +29,19 @@ MAX_LABELLED_PEOPLE = 150
 
 
 class NetworkImages:
-    """Images and alt texts of one database's network, cached by content."""
+    """Images and alt texts of one database's network, cached by content.
+
+    Callers load the network once per request with `data()` and pass that snapshot to each
+    method, so a page showing many pictures reads the database once and every picture on it
+    shows the same moment.
+    """
 
     def __init__(self, database: Database) -> None:
         self.database = database
         self._lock = threading.Lock()
         self._fingerprint: str | None = None
-        self._cache: dict[tuple, bytes | str] = {}
+        self._cache: dict[tuple, object] = {}
         self._data: NetworkData | None = None
-        self._layouts: dict | None = None
 
     def data(self) -> NetworkData:
         """The current network; resets the cache when it differs from the cached one."""
@@ -47,33 +51,33 @@ class NetworkImages:
         with self._lock:
             if fingerprint != self._fingerprint:
                 self._fingerprint, self._cache, self._data = fingerprint, {}, data
-                self._layouts = None
             return self._data
 
-    def _cached(self, key: tuple, build: Callable[[NetworkData], bytes | str]):
-        data = self.data()
+    def _cached(self, data: NetworkData, key: tuple, build: Callable[[], object]):
         with self._lock:
-            if key in self._cache:
+            if self._data is data and key in self._cache:
                 return self._cache[key]
-        value = build(data)
+        value = build()
         with self._lock:
+            # A snapshot replaced meanwhile is not cached: its pictures are already stale.
             if self._data is data:
                 self._cache[key] = value
         return value
 
-    def _layout(self, data: NetworkData):
-        with self._lock:
-            if self._layouts is None or self._data is not data:
-                layouts = compute_layouts(data.links) if data.links else {}
-                frame = layout_frame(*layouts.values()) if layouts else None
-                self._layouts = (layouts, frame)
-            return self._layouts
+    def _layouts(self, data: NetworkData):
+        def build():
+            layouts = compute_layouts(data.links) if data.links else {}
+            return layouts, (layout_frame(*layouts.values()) if layouts else None)
 
-    def network(self, round_number: int, *, public: bool, fmt: Format = "svg") -> bytes:
+        return self._cached(data, ("layouts",), build)
+
+    def network(
+        self, data: NetworkData, round_number: int, *, public: bool, fmt: Format = "svg"
+    ) -> bytes:
         """The cumulative network after `round_number`, that round's links emphasised."""
 
-        def build(data: NetworkData) -> bytes:
-            layouts, frame = self._layout(data)
+        def build() -> bytes:
+            layouts, frame = self._layouts(data)
             labels = None
             if not public and len(data.people) <= MAX_LABELLED_PEOPLE:
                 labels = data.name_of
@@ -90,31 +94,31 @@ class NetworkImages:
                 title=f"After round {round_number}",
             )
 
-        return self._cached(("network", round_number, public, fmt), build)
+        return self._cached(data, ("network", round_number, public, fmt), build)
 
-    def alt_text(self, round_number: int) -> str:
-        """Counts-only description of a round's picture."""
+    def alt_texts(self, data: NetworkData) -> dict[int, str]:
+        """Counts-only descriptions of every round's picture, by round number."""
+        return self._cached(
+            data,
+            ("alt",),
+            lambda: {
+                m.round_number: describe(m) for m in metrics_by_round(data.people, data.links)
+            },
+        )
 
-        def build(data: NetworkData) -> str:
-            for metrics in metrics_by_round(data.people, data.links):
-                if metrics.round_number == round_number:
-                    return describe(metrics)
-            return f"Round {round_number}: no groups."
-
-        return self._cached(("alt", round_number), build)
-
-    def growth(self, *, fmt: Format = "svg") -> bytes:
+    def growth(self, data: NetworkData, *, fmt: Format = "svg") -> bytes:
         """Sign-ups and people taking part, with rounds marked."""
 
-        def build(data: NetworkData) -> bytes:
+        def build() -> bytes:
             points, marks = data.growth()
             return render_growth(points, marks, fmt=fmt, title="Growth of the network")
 
-        return self._cached(("growth", fmt), build)
+        return self._cached(data, ("growth", fmt), build)
 
-    def outcomes(self, *, fmt: Format = "svg") -> bytes:
+    def outcomes(self, data: NetworkData, *, fmt: Format = "svg") -> bytes:
         """Met, not met and unconfirmed shares per round."""
         return self._cached(
+            data,
             ("outcomes", fmt),
-            lambda data: render_outcomes(data.links, fmt=fmt, title="Did they meet?"),
+            lambda: render_outcomes(data.links, fmt=fmt, title="Did they meet?"),
         )

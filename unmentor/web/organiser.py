@@ -91,9 +91,10 @@ def dashboard(request: Request, database: DatabaseDep) -> HTMLResponse:
 @pages.get(f"{HOME}/images/rounds/{{number}}/network.{{fmt}}")
 def round_picture(request: Request, number: RoundNumber, fmt: Literal["svg", "png"]) -> Response:
     images = request.app.state.images
-    if number not in images.data().round_numbers():
+    data = images.data()
+    if number not in data.round_numbers():
         raise NotFound(f"No round number {number}.")
-    content = images.network(number, public=False, fmt=fmt)
+    content = images.network(data, number, public=False, fmt=fmt)
     return Response(content, media_type=MEDIA[fmt], headers={"Cache-Control": "private, no-store"})
 
 

@@ -25,16 +25,6 @@ def images(request: Request) -> NetworkImages:
     return request.app.state.images
 
 
-def published_rounds(request: Request, settings) -> list[int]:
-    """Round numbers big enough to publish."""
-    data = images(request).data()
-    return [
-        number
-        for number in data.round_numbers()
-        if data.taking_part.get(number, 0) >= settings.public_min_people
-    ]
-
-
 def _image(content: bytes, fmt: str) -> Response:
     # Public images change when a round does; a short cache keeps blogs fast and current.
     return Response(
@@ -44,8 +34,10 @@ def _image(content: bytes, fmt: str) -> Response:
 
 @router.get("/public/", response_class=HTMLResponse)
 def gallery(request: Request, settings: SettingsDep) -> HTMLResponse:
-    numbers = published_rounds(request, settings)
-    gallery = [(n, images(request).alt_text(n)) for n in numbers]
+    data = images(request).data()
+    numbers = data.published_rounds(settings.public_min_people)
+    alt_texts = images(request).alt_texts(data)
+    gallery = [(n, alt_texts.get(n, f"Round {n}: no groups.")) for n in numbers]
     return render(
         request, "public_gallery.html", rounds=gallery, latest=numbers[-1] if numbers else None
     )
@@ -55,24 +47,28 @@ def gallery(request: Request, settings: SettingsDep) -> HTMLResponse:
 def round_image(
     request: Request, settings: SettingsDep, number: RoundNumber, fmt: Literal["svg", "png"]
 ) -> Response:
-    if number not in published_rounds(request, settings):
+    data = images(request).data()
+    if number not in data.published_rounds(settings.public_min_people):
         raise NotFound("There is no published picture for that round.")
-    return _image(images(request).network(number, public=True, fmt=fmt), fmt)
+    return _image(images(request).network(data, number, public=True, fmt=fmt), fmt)
 
 
 @router.get("/public/network.{fmt}")
 def whole_network(request: Request, settings: SettingsDep, fmt: Literal["svg", "png"]) -> Response:
-    numbers = published_rounds(request, settings)
+    data = images(request).data()
+    numbers = data.published_rounds(settings.public_min_people)
     if not numbers:
         raise NotFound("Nothing is published yet.")
-    return _image(images(request).network(numbers[-1], public=True, fmt=fmt), fmt)
+    return _image(images(request).network(data, numbers[-1], public=True, fmt=fmt), fmt)
 
 
 @router.get("/public/growth.{fmt}")
 def growth(request: Request, fmt: Literal["svg", "png"]) -> Response:
-    return _image(images(request).growth(fmt=fmt), fmt)
+    store = images(request)
+    return _image(store.growth(store.data(), fmt=fmt), fmt)
 
 
 @router.get("/public/outcomes.{fmt}")
 def outcomes(request: Request, fmt: Literal["svg", "png"]) -> Response:
-    return _image(images(request).outcomes(fmt=fmt), fmt)
+    store = images(request)
+    return _image(store.outcomes(store.data(), fmt=fmt), fmt)
