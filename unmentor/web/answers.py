@@ -14,7 +14,7 @@ from unmentor.links.urls import OUTCOME_PATH
 from unmentor.rounds import outcomes
 from unmentor.rounds.emails import period_name
 from unmentor.rounds.models import NotMetReason, Outcome
-from unmentor.web.forms import check_csrf
+from unmentor.web.forms import require_csrf
 from unmentor.web.rendering import message_page, render
 
 REASONS = {
@@ -25,10 +25,6 @@ REASONS = {
 }
 
 router = APIRouter(include_in_schema=False)
-
-
-async def _csrf(request: Request, settings: SettingsDep) -> None:
-    await check_csrf(request, settings)
 
 
 @router.get(OUTCOME_PATH, response_class=HTMLResponse)
@@ -63,7 +59,7 @@ def answer_page(
     )
 
 
-@router.post(OUTCOME_PATH, response_class=HTMLResponse, dependencies=[Depends(_csrf)])
+@router.post(OUTCOME_PATH, response_class=HTMLResponse, dependencies=[Depends(require_csrf)])
 def answer_submit(
     request: Request,
     database: DatabaseDep,

@@ -62,6 +62,11 @@ async def check_csrf(request: Request, settings: Settings) -> None:
         raise CsrfFailed
 
 
+async def require_csrf(request: Request) -> None:
+    """Dependency for every form POST: refuse it (CsrfFailed) without a valid token."""
+    await check_csrf(request, request.app.state.settings)
+
+
 def signed_in_participant(request: Request, settings: Settings) -> int | None:
     """The participant id from a valid sign-in cookie, if any."""
     cookie = request.cookies.get(SESSION_COOKIE)

@@ -6,7 +6,7 @@ import hmac
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, BackgroundTasks, Depends, Form, Path, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from unmentor.api.deps import DatabaseDep, MailerDep, SettingsDep
 from unmentor.clock import utcnow
@@ -16,22 +16,18 @@ from unmentor.rounds import forming, outcomes, reminders, service
 from unmentor.rounds.preview import preview_round
 from unmentor.web.forms import (
     ORGANISER_COOKIE,
-    check_csrf,
     organiser_cookie,
     organiser_signed_in,
+    require_csrf,
 )
 from unmentor.web.public import MEDIA
-from unmentor.web.rendering import render
+from unmentor.web.rendering import render, see_other
 
 HOME = "/organiser"
 
 
 class OrganiserSignInNeeded(Exception):
     """An organiser page was asked for without the organiser cookie."""
-
-
-async def csrf_checked(request: Request, settings: SettingsDep) -> None:
-    await check_csrf(request, settings)
 
 
 def require_organiser_page(request: Request, settings: SettingsDep) -> None:
@@ -43,22 +39,18 @@ RoundNumber = Annotated[int, Path(ge=1, le=2**31 - 1)]
 router = APIRouter(include_in_schema=False)
 pages = APIRouter(include_in_schema=False, dependencies=[Depends(require_organiser_page)])
 actions = APIRouter(
-    include_in_schema=False, dependencies=[Depends(require_organiser_page), Depends(csrf_checked)]
+    include_in_schema=False, dependencies=[Depends(require_organiser_page), Depends(require_csrf)]
 )
-
-
-def _see_other(path: str) -> RedirectResponse:
-    return RedirectResponse(path, status_code=303)
 
 
 @router.get(HOME, response_class=HTMLResponse)
 def home(request: Request, settings: SettingsDep) -> Response:
     if organiser_signed_in(request, settings):
-        return _see_other(f"{HOME}/dashboard")
+        return see_other(f"{HOME}/dashboard")
     return render(request, "organiser_signin.html", error=None)
 
 
-@router.post(f"{HOME}/signin", response_class=HTMLResponse, dependencies=[Depends(csrf_checked)])
+@router.post(f"{HOME}/signin", response_class=HTMLResponse, dependencies=[Depends(require_csrf)])
 def sign_in(
     request: Request, settings: SettingsDep, token: Annotated[str, Form(max_length=500)] = ""
 ) -> Response:
@@ -67,14 +59,14 @@ def sign_in(
         return render(
             request, "organiser_signin.html", status_code=403, error="That is not the token."
         )
-    response = _see_other(f"{HOME}/dashboard")
+    response = see_other(f"{HOME}/dashboard")
     organiser_cookie(response, settings)
     return response
 
 
-@router.post(f"{HOME}/signout", dependencies=[Depends(csrf_checked)])
+@router.post(f"{HOME}/signout", dependencies=[Depends(require_csrf)])
 def sign_out() -> Response:
-    response = _see_other(HOME)
+    response = see_other(HOME)
     response.delete_cookie(ORGANISER_COOKIE)
     return response
 
@@ -114,7 +106,7 @@ def preview_page(
 ) -> Response:
     if seed is None:
         # A seed in the address makes the preview reproducible: reloading shows the same.
-        return _see_other(f"{HOME}/rounds/next?seed={forming.new_seed()}")
+        return see_other(f"{HOME}/rounds/next?seed={forming.new_seed()}")
     with database.read_session() as session:
         preview = preview_round(
             session=session, settings=settings, today=utcnow().date(), seed=seed
@@ -142,7 +134,7 @@ def form_round(
         database=database, settings=settings, today=now.date(), now=now, seed=seed
     )
     background.add_task(mailer.deliver)
-    return _see_other(f"{HOME}/rounds/{formed.round.number}")
+    return see_other(f"{HOME}/rounds/{formed.round.number}")
 
 
 @pages.get(f"{HOME}/rounds/{{number}}", response_class=HTMLResponse)
@@ -170,7 +162,7 @@ def close(
         round_ = service.get_round(session=session, number=number)
         outcomes.close_round(session=session, settings=settings, round_=round_, now=utcnow())
     background.add_task(mailer.deliver)
-    return _see_other(f"{HOME}/rounds/{number}")
+    return see_other(f"{HOME}/rounds/{number}")
 
 
 @actions.post(f"{HOME}/rounds/{{number}}/resend")
@@ -192,4 +184,4 @@ def resend(
             now=utcnow(),
         )
     background.add_task(mailer.deliver)
-    return _see_other(f"{HOME}/rounds/{number}?resent={participant_id}")
+    return see_other(f"{HOME}/rounds/{number}?resent={participant_id}")

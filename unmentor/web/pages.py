@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, BackgroundTasks, Depends, Form, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
 from unmentor.api.deps import ClientDep, DatabaseDep, MailerDep, SettingsDep
@@ -24,8 +24,13 @@ from unmentor.people import membership, personal_data
 from unmentor.people.normalise import normalise_email
 from unmentor.people.schemas import SignupRequest
 from unmentor.people.service import get_organisation, get_participant
-from unmentor.web.forms import check_csrf, sign_in_cookie, sign_out_cookie, signed_in_participant
-from unmentor.web.rendering import message_page, render
+from unmentor.web.forms import (
+    require_csrf,
+    sign_in_cookie,
+    sign_out_cookie,
+    signed_in_participant,
+)
+from unmentor.web.rendering import message_page, render, see_other
 
 # A token longer than this is not one of ours; refusing early keeps junk out of the queries.
 Token = Annotated[str, Query(max_length=100)]
@@ -34,10 +39,6 @@ TokenField = Annotated[str, Form(max_length=100)]
 
 class NotSignedIn(Exception):
     """A /me action without a valid sign-in cookie."""
-
-
-async def require_csrf(request: Request, settings: SettingsDep) -> None:
-    await check_csrf(request, settings)
 
 
 def current_participant(request: Request, settings: SettingsDep) -> int:
@@ -50,10 +51,6 @@ def current_participant(request: Request, settings: SettingsDep) -> int:
 ParticipantIdDep = Annotated[int, Depends(current_participant)]
 router = APIRouter(include_in_schema=False)
 posts = APIRouter(include_in_schema=False, dependencies=[Depends(require_csrf)])
-
-
-def _see_other(path: str) -> RedirectResponse:
-    return RedirectResponse(path, status_code=303)
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -87,7 +84,7 @@ def signup_submit(
     with database.session() as session:
         membership.sign_up(session=session, request=signup, settings=settings, now=now)
     background.add_task(mailer.deliver)
-    return _see_other("/signup/sent")
+    return see_other("/signup/sent")
 
 
 @router.get("/signup/sent", response_class=HTMLResponse)
@@ -140,7 +137,7 @@ def verify_submit(
             session=session, token=token, settings=settings, now=utcnow()
         )
     background.add_task(mailer.deliver)
-    response = _see_other(f"{MANAGE_PATH}?welcome=1")
+    response = see_other(f"{MANAGE_PATH}?welcome=1")
     sign_in_cookie(response, participant.id, settings)
     return response
 
@@ -163,7 +160,7 @@ def login_page(request: Request, database: DatabaseDep, token: Token = "") -> HT
 def login_submit(database: DatabaseDep, settings: SettingsDep, token: TokenField = "") -> Response:
     with database.session() as session:
         participant = membership.sign_in(session=session, token=token, now=utcnow())
-    response = _see_other(MANAGE_PATH)
+    response = see_other(MANAGE_PATH)
     sign_in_cookie(response, participant.id, settings)
     return response
 
@@ -236,21 +233,21 @@ def pause(
             settings=settings,
             now=utcnow(),
         )
-    return _see_other(MANAGE_PATH)
+    return see_other(MANAGE_PATH)
 
 
 @posts.post("/me/resume")
 def resume(participant_id: ParticipantIdDep, database: DatabaseDep) -> Response:
     with database.session() as session:
         membership.resume(session=session, participant_id=participant_id, now=utcnow())
-    return _see_other(MANAGE_PATH)
+    return see_other(MANAGE_PATH)
 
 
 @posts.post("/me/leave")
 def leave(participant_id: ParticipantIdDep, database: DatabaseDep) -> Response:
     with database.session() as session:
         membership.leave(session=session, participant_id=participant_id, now=utcnow())
-    return _see_other(MANAGE_PATH)
+    return see_other(MANAGE_PATH)
 
 
 @posts.post("/me/erase", response_class=HTMLResponse)
@@ -285,7 +282,7 @@ def erase(
 
 @posts.post("/me/signout")
 def sign_out() -> Response:
-    response = _see_other(MANAGE_PATH)
+    response = see_other(MANAGE_PATH)
     sign_out_cookie(response)
     return response
 

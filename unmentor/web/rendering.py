@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
 from unmentor.web.forms import csrf_token, set_csrf_cookie_if_new
@@ -49,3 +49,8 @@ def message_page(
         text=text,
         link=link,
     )
+
+
+def see_other(path: str) -> RedirectResponse:
+    """Post/redirect/get: after a form, send the browser to a page it can reload safely."""
+    return RedirectResponse(path, status_code=303)

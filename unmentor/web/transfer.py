@@ -16,7 +16,8 @@ from unmentor.clock import utcnow
 from unmentor.transfer.exporting import export_all
 from unmentor.transfer.reading import TransferError
 from unmentor.transfer.service import ImportRefused, import_file
-from unmentor.web.organiser import HOME, csrf_checked, require_organiser_page
+from unmentor.web.forms import require_csrf
+from unmentor.web.organiser import HOME, require_organiser_page
 from unmentor.web.rendering import render
 
 # Uploads are read into memory before checking; this keeps one request from exhausting it.
@@ -25,7 +26,7 @@ SUFFIXES = {".csv", ".xlsx", ".txt"}
 
 pages = APIRouter(include_in_schema=False, dependencies=[Depends(require_organiser_page)])
 actions = APIRouter(
-    include_in_schema=False, dependencies=[Depends(require_organiser_page), Depends(csrf_checked)]
+    include_in_schema=False, dependencies=[Depends(require_organiser_page), Depends(require_csrf)]
 )
 
 
