@@ -6,10 +6,10 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
-from unmentor.links.urls import MANAGE_PATH, absolute
 from unmentor.mail.compose import compose
 from unmentor.mail.outbox import enqueue
 from unmentor.people.models import Participant
+from unmentor.rounds.emails import footer
 from unmentor.rounds.members import groups_with_people
 from unmentor.rounds.models import Round, RoundMember
 from unmentor.settings import Settings
@@ -39,7 +39,7 @@ def tell_groupmates(
                     name=person.name,
                     partner_name=participant.name,
                     others=[p.name for p in others if p.id != person.id],
-                    footer=f"Manage your membership: {absolute(settings.base_url, MANAGE_PATH)}",
+                    footer=footer(settings),
                 ),
                 participant_id=person.id,
                 now=now,

@@ -92,14 +92,13 @@ def plan_round(*, session: Session, settings: Settings, today: date, seed: int) 
         for pid, (_, org_id) in available.items()
     ]
     result = match_round(candidates, earlier_pairs(session=session), seed=seed, triads=True)
-    reasons = getattr(result, "reasons", {}) or {}
     return Plan(
         period=period_of(today, settings),
         seed=seed,
         groups=[list(group) for group in result.groups],
-        sat_out={pid: str(reasons.get(pid, "an odd number of people")) for pid in result.unmatched},
+        sat_out={pid: str(result.reasons[pid]) for pid in result.unmatched},
         people={pid: person for pid, (person, _) in available.items()},
-        fresh_partners=dict(getattr(result, "fresh_partners", {}) or {}),
+        fresh_partners=result.fresh_partners,
     )
 
 
