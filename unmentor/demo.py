@@ -26,6 +26,7 @@ from unmentor.rounds.calendar import period_of
 from unmentor.rounds.forming import form_round
 from unmentor.rounds.models import NotMetReason, Outcome, Round, RoundMember
 from unmentor.settings import Settings
+from unmentor.sqltypes import MAX_INT
 
 SECTORS = {
     "Local government": [
@@ -171,7 +172,7 @@ def build_demo(
             settings=settings,
             today=formed_on,
             now=now,
-            seed=rng.randrange(2**31),
+            seed=rng.randrange(MAX_INT + 1),
         )
         current = number == rounds
         _answer(database, rng, formed.round.id, answered_share=0.45 if current else 1.0, now=now)

@@ -6,6 +6,10 @@ from enum import StrEnum
 
 from sqlalchemy import Enum as SAEnum
 
+# The largest value of an INTEGER column (ids, round numbers, seeds) in PostgreSQL and the
+# bound every id, number or seed from outside is checked against, so none can overflow it.
+MAX_INT = 2**31 - 1
+
 
 def string_enum(enum: type[StrEnum], name: str) -> SAEnum:
     """An enum stored as its values in a short string column with a CHECK constraint.

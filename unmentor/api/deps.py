@@ -6,13 +6,14 @@ import hmac
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 
 from unmentor.db import Database
 from unmentor.mail.mailer import Mailer
 from unmentor.settings import Settings
+from unmentor.sqltypes import MAX_INT
 
 
 class NotAuthenticated(Exception):
@@ -66,6 +67,9 @@ def require_organiser(
     if not hmac.compare_digest(credentials.credentials.encode(), expected):
         raise Forbidden
 
+
+# An id or number in a URL path, bounded so that no request can overflow an INTEGER column.
+PathId = Annotated[int, Path(ge=1, le=MAX_INT)]
 
 # scope="function": commit before the response goes out, so a client that sees 2xx can rely on it.
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]

@@ -9,11 +9,12 @@ import typer
 
 from unmentor.cli.common import fail, open_database
 from unmentor.clock import utcnow
+from unmentor.sqltypes import MAX_INT
 
 
 def round_form(
     seed: Annotated[
-        int | None, typer.Option(min=0, max=2**31 - 1, help="Seed from a preview.")
+        int | None, typer.Option(min=0, max=MAX_INT, help="Seed from a preview.")
     ] = None,
 ) -> None:
     """Form the current period's round now and queue the introductions."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, Path, Query, Response, status
+from fastapi import APIRouter, BackgroundTasks, Query, Response, status
 from pydantic import AfterValidator
 
 from unmentor.api.deps import (
@@ -12,6 +12,7 @@ from unmentor.api.deps import (
     DatabaseDep,
     MailerDep,
     OrganiserOnly,
+    PathId,
     ReadSessionDep,
     SessionDep,
     SettingsDep,
@@ -33,11 +34,10 @@ from unmentor.people.schemas import (
     ParticipantUpdate,
     SignupRequest,
 )
+from unmentor.sqltypes import MAX_INT
 
-# Ids and page numbers are bounded so that no request can overflow a 32-bit database column.
-MAX_ID = 2**31 - 1
-ParticipantId = Annotated[int, Path(ge=1, le=MAX_ID)]
-OrganisationId = Annotated[int, Path(ge=1, le=MAX_ID)]
+ParticipantId = PathId
+OrganisationId = PathId
 PageNumber = Annotated[int, Query(ge=1, le=100_000, description="1-based page number.")]
 PerPage = Annotated[int, Query(ge=1, le=200, description="Items per page.")]
 Search = Annotated[
@@ -92,7 +92,7 @@ def list_participants(
     session: ReadSessionDep,
     q: Search = None,
     status: ParticipantStatus | None = None,
-    organisation_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    organisation_id: Annotated[int | None, Query(ge=1, le=MAX_INT)] = None,
     page: PageNumber = 1,
     per_page: PerPage = 50,
 ) -> Page[ParticipantPublic]:

@@ -25,6 +25,7 @@ from unmentor.rounds.emails import Person, group_email_rows, sit_out_rows, write
 from unmentor.rounds.history import earlier_pairs, sit_out_counts
 from unmentor.rounds.models import Round, RoundMember, RoundSitOut
 from unmentor.settings import Settings
+from unmentor.sqltypes import MAX_INT
 
 MIN_PEOPLE = 2
 # Any constant will do: it names "forming a round" among PostgreSQL advisory locks.
@@ -53,7 +54,7 @@ class Formed:
 
 
 def new_seed() -> int:
-    return secrets.randbelow(2**31)
+    return secrets.randbelow(MAX_INT + 1)
 
 
 def _available_people(session: Session, today: date) -> dict[int, tuple[Person, int]]:

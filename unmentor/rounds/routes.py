@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, Body, Path, Query, status
+from fastapi import APIRouter, BackgroundTasks, Body, Query, status
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from unmentor.api.deps import (
     DatabaseDep,
     MailerDep,
     OrganiserOnly,
+    PathId,
     ReadSessionDep,
     SessionDep,
     SettingsDep,
@@ -29,8 +30,9 @@ from unmentor.rounds.schemas import (
     RoundDetail,
     RoundSummary,
 )
+from unmentor.sqltypes import MAX_INT
 
-RoundNumber = Annotated[int, Path(ge=1, le=2**31 - 1)]
+RoundNumber = PathId
 
 public = APIRouter(prefix="/api/v1", tags=["answers"], dependencies=[StrictQuery])
 organiser = APIRouter(
@@ -44,7 +46,7 @@ organiser = APIRouter(
 class Resend(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    participant_id: StrictInt = Field(ge=1, le=2**31 - 1)
+    participant_id: StrictInt = Field(ge=1, le=MAX_INT)
 
 
 @public.post(
@@ -108,7 +110,7 @@ def form_round(
 def preview_next_round(
     session: ReadSessionDep,
     settings: SettingsDep,
-    seed: Annotated[int | None, Query(ge=0, lt=2**31)] = None,
+    seed: Annotated[int | None, Query(ge=0, le=MAX_INT)] = None,
 ) -> Preview:
     """The grouping the next round would get with this seed (random if omitted); sends nothing."""
     return preview_round(

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from unmentor.rounds.models import NotMetReason
+from unmentor.sqltypes import MAX_INT
 
 
 class RoundSummary(BaseModel):
@@ -63,7 +64,7 @@ class FormRoundRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     seed: StrictInt | None = Field(
-        None, ge=0, lt=2**31, description="Use a previewed seed; omit for a fresh random one."
+        None, ge=0, le=MAX_INT, description="Use a previewed seed; omit for a fresh random one."
     )
 
 

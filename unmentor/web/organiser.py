@@ -5,15 +5,16 @@ from __future__ import annotations
 import hmac
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, BackgroundTasks, Depends, Form, Path, Query, Request
+from fastapi import APIRouter, BackgroundTasks, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from unmentor.api.deps import DatabaseDep, MailerDep, SettingsDep
+from unmentor.api.deps import DatabaseDep, MailerDep, PathId, SettingsDep
 from unmentor.clock import utcnow
 from unmentor.errors import NotFound
 from unmentor.network.stats import network_stats
 from unmentor.rounds import forming, outcomes, reminders, service
 from unmentor.rounds.preview import preview_round
+from unmentor.sqltypes import MAX_INT
 from unmentor.web.forms import (
     ORGANISER_COOKIE,
     organiser_cookie,
@@ -35,7 +36,7 @@ def require_organiser_page(request: Request, settings: SettingsDep) -> None:
         raise OrganiserSignInNeeded
 
 
-RoundNumber = Annotated[int, Path(ge=1, le=2**31 - 1)]
+RoundNumber = PathId
 router = APIRouter(include_in_schema=False)
 pages = APIRouter(include_in_schema=False, dependencies=[Depends(require_organiser_page)])
 actions = APIRouter(
@@ -102,7 +103,7 @@ def preview_page(
     request: Request,
     database: DatabaseDep,
     settings: SettingsDep,
-    seed: Annotated[int | None, Query(ge=0, lt=2**31)] = None,
+    seed: Annotated[int | None, Query(ge=0, le=MAX_INT)] = None,
 ) -> Response:
     if seed is None:
         # A seed in the address makes the preview reproducible: reloading shows the same.
@@ -127,7 +128,7 @@ def form_round(
     settings: SettingsDep,
     mailer: MailerDep,
     background: BackgroundTasks,
-    seed: Annotated[int, Form(ge=0, lt=2**31)],
+    seed: Annotated[int, Form(ge=0, le=MAX_INT)],
 ) -> Response:
     now = utcnow()
     formed = forming.form_round(
@@ -172,7 +173,7 @@ def resend(
     settings: SettingsDep,
     mailer: MailerDep,
     background: BackgroundTasks,
-    participant_id: Annotated[int, Form(ge=1, le=2**31 - 1)],
+    participant_id: Annotated[int, Form(ge=1, le=MAX_INT)],
 ) -> Response:
     with database.session() as session:
         round_ = service.get_round(session=session, number=number)

@@ -6,19 +6,19 @@ viz's public mode (sectors as colours, no keys, labels, dates or metadata).
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Literal
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from unmentor.api.deps import SettingsDep
+from unmentor.api.deps import PathId, SettingsDep
 from unmentor.errors import NotFound
 from unmentor.network.images import NetworkImages
 from unmentor.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
 MEDIA = {"svg": "image/svg+xml", "png": "image/png"}
-RoundNumber = Annotated[int, Path(ge=1, le=2**31 - 1)]
+RoundNumber = PathId
 
 
 def images(request: Request) -> NetworkImages:
