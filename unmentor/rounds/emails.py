@@ -53,8 +53,9 @@ def group_email_rows(
     groups: list[list[Person]],
     settings: Settings,
     now: datetime,
+    recipients: set[int] | None = None,
 ) -> list[dict]:
-    """One outbox row per member of each group, introducing the others."""
+    """One outbox row per member of each group (or per one of `recipients`), naming the others."""
     rows = []
     shared = {
         "period_name": period_name(period_key),
@@ -63,6 +64,8 @@ def group_email_rows(
     }
     for group in groups:
         for person in group:
+            if recipients is not None and person.id not in recipients:
+                continue
             met, not_met = answer_links(settings, round_id, person.id)
             email = compose(
                 template,

@@ -43,8 +43,8 @@ def send_due_reminders(*, session: Session, settings: Settings, today: date, now
             groups=[[person for _, person in group] for group in groups.values()],
             settings=settings,
             now=now,
+            recipients=to_remind,
         )
-        rows = [row for row in rows if row["participant_id"] in to_remind]
         write_outbox_rows(session, rows)
         session.exec(
             update(RoundMember)
@@ -82,5 +82,6 @@ def resend_introduction(
         groups=[[person for _, person in group[member.group_no]]],
         settings=settings,
         now=now,
+        recipients={participant_id},
     )
-    write_outbox_rows(session, [row for row in rows if row["participant_id"] == participant_id])
+    write_outbox_rows(session, rows)
