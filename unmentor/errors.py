@@ -38,3 +38,8 @@ class RateLimited(DomainError):
     def __init__(self, message: str, *, retry_after_seconds: int) -> None:
         super().__init__(message)
         self.retry_after_seconds = retry_after_seconds
+
+
+def readable_message(problem: dict) -> str:
+    """A pydantic error's message without the 'Value error, ' prefix our validators cause."""
+    return problem.get("msg", "is not valid").removeprefix("Value error, ")

@@ -14,7 +14,15 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
 from unmentor.api.deps import Forbidden, NotAuthenticated, UnknownQueryParameters
-from unmentor.errors import Conflict, DomainError, InvalidInput, LinkInvalid, NotFound, RateLimited
+from unmentor.errors import (
+    Conflict,
+    DomainError,
+    InvalidInput,
+    LinkInvalid,
+    NotFound,
+    RateLimited,
+    readable_message,
+)
 
 
 class FieldProblem(BaseModel):
@@ -66,9 +74,10 @@ def validation_problems(error: RequestValidationError) -> list[FieldProblem]:
     """Each failed check as a field and a sentence, without echoing whole inputs back."""
     problems = []
     for item in error.errors():
-        message = item.get("msg", "is not valid").removeprefix("Value error, ")
         problems.append(
-            FieldProblem(field=_field_name(tuple(item.get("loc", ()))), message=message)
+            FieldProblem(
+                field=_field_name(tuple(item.get("loc", ()))), message=readable_message(item)
+            )
         )
     return problems
 

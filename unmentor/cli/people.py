@@ -9,6 +9,7 @@ from pydantic import ValidationError
 
 from unmentor.cli.common import fail, open_database
 from unmentor.clock import utcnow
+from unmentor.errors import readable_message
 from unmentor.people import service
 from unmentor.people.models import ParticipantStatus
 from unmentor.people.schemas import ParticipantCreate
@@ -51,9 +52,7 @@ def participants_add(
             status=ParticipantStatus.pending if pending else ParticipantStatus.active,
         )
     except ValidationError as error:
-        problems = "; ".join(
-            f"{e['loc'][0]}: {e['msg'].removeprefix('Value error, ')}" for e in error.errors()
-        )
+        problems = "; ".join(f"{e['loc'][0]}: {readable_message(e)}" for e in error.errors())
         raise fail(problems, 2) from None
     with open_database() as (_, database), database.session() as session:
         participant = service.create_participant(session=session, data=data, now=utcnow())

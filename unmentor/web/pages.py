@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from unmentor.api.deps import ClientDep, DatabaseDep, MailerDep, SettingsDep
 from unmentor.clock import utcnow
-from unmentor.errors import LinkInvalid, NotFound
+from unmentor.errors import LinkInvalid, NotFound, readable_message
 from unmentor.links import service as links
 from unmentor.links.models import LinkPurpose
 from unmentor.links.urls import LOGIN_PATH, MANAGE_PATH, VERIFY_PATH
@@ -75,7 +75,7 @@ def signup_submit(
     try:
         signup = SignupRequest(**values)
     except ValidationError as error:
-        errors = {str(e["loc"][0]): e["msg"].removeprefix("Value error, ") for e in error.errors()}
+        errors = {str(e["loc"][0]): readable_message(e) for e in error.errors()}
         return render(request, "signup.html", status_code=422, values=values, errors=errors)
     now = utcnow()
     membership.count_request(
