@@ -22,8 +22,14 @@ SQLITE_BUSY_TIMEOUT_MS = 10_000
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 
-def make_engine(database_url: str, *, immediate_transactions: bool = True) -> Engine:
-    """An engine for `database_url`; on SQLite every connection gets the pragmas we rely on."""
+def make_engine(
+    database_url: str, *, immediate_transactions: bool = True, foreign_keys: bool = True
+) -> Engine:
+    """An engine for `database_url`; on SQLite every connection gets the pragmas we rely on.
+
+    `foreign_keys=False` is for migrations only: rebuilding a table in SQLite drops the old one,
+    which with foreign keys on would cascade into every row that refers to it.
+    """
     if not database_url.startswith("sqlite"):
         return create_engine(database_url, pool_pre_ping=True)
     engine = create_engine(database_url, connect_args={"check_same_thread": False})
@@ -36,7 +42,7 @@ def make_engine(database_url: str, *, immediate_transactions: bool = True) -> En
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
@@ -95,16 +101,40 @@ def alembic_config(database_url: str) -> Config:
     return config
 
 
+# Any constant shared by every unmentor process; it names the migration lock in PostgreSQL.
+MIGRATION_LOCK_ID = 0x756E6D656E746F72  # "unmentor"
+
+
 def upgrade(database_url: str, revision: str = "head") -> None:
-    """Bring the schema at `database_url` up to `revision` (creating the SQLite file if needed)."""
-    database = Database(database_url)
+    """Bring the schema at `database_url` up to `revision` (creating the SQLite file if needed).
+
+    Safe to run twice at once (two containers starting, say): PostgreSQL runs migrations under
+    a transaction-level advisory lock and SQLite under BEGIN IMMEDIATE, so the second run waits,
+    then finds the schema current.
+    """
+    _migrate(database_url, lambda config: command.upgrade(config, revision))
+
+
+def downgrade(database_url: str, revision: str) -> None:
+    """Take the schema at `database_url` back to `revision`."""
+    _migrate(database_url, lambda config: command.downgrade(config, revision))
+
+
+def _migrate(database_url: str, run) -> None:
+    engine = make_engine(database_url, foreign_keys=False)
     try:
-        with database.engine.begin() as connection:
+        with engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK_ID})")
             config = alembic_config(database_url)
             config.attributes["connection"] = connection
-            command.upgrade(config, revision)
+            run(config)
+            if connection.dialect.name == "sqlite":
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"migration left broken foreign keys: {broken[:5]}")
     finally:
-        database.dispose()
+        engine.dispose()
 
 
 def head_revision() -> str:

@@ -31,3 +31,18 @@ class OutboxMessage(SQLModel, table=True):
     sent_at: datetime | None = Field(default=None, index=True)
     failed_at: datetime | None = None
     last_error: str | None = Field(default=None, max_length=1000)
+
+
+class OutboxMention(SQLModel, table=True):
+    """A participant named in an email to someone else (a partner's introduction, say).
+
+    Erasure reads this to drop or rewrite mail that names the erased person, and to delete
+    the copies of it the file transport wrote.
+    """
+
+    __tablename__ = "outbox_mention"
+
+    message_id: int = Field(foreign_key="outbox_message.id", primary_key=True, ondelete="CASCADE")
+    participant_id: int = Field(
+        foreign_key="participant.id", primary_key=True, index=True, ondelete="CASCADE"
+    )

@@ -22,7 +22,14 @@ class ParticipantStatus(StrEnum):
     left = "left"
 
 
+# SQLite's AUTOINCREMENT: an erased person's id is never given to a newcomer, so anything
+# that still names the old id (a kept cookie, a bookmarked URL) cannot reach someone else.
+NEVER_REUSE_IDS = {"sqlite_autoincrement": True}
+
+
 class Organisation(SQLModel, table=True):
+    __table_args__ = NEVER_REUSE_IDS
+
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=NAME_MAX)
     # Case- and space-folded name: "Devon County Council " and "devon county council" are one.
@@ -31,6 +38,8 @@ class Organisation(SQLModel, table=True):
 
 
 class Participant(SQLModel, table=True):
+    __table_args__ = NEVER_REUSE_IDS
+
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=NAME_MAX)
     email: str = Field(max_length=EMAIL_MAX, unique=True, index=True)

@@ -1,0 +1,1 @@
+"""Server-side sign-in sessions for participants and organisers."""
