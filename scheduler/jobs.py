@@ -45,7 +45,7 @@ def form_round(context: Context) -> str:
         return f"not formed: {refusal.message}"
     if not formed.created:
         return f"round {formed.round.number} for {period.key} already formed"
-    context.mailer.deliver()
+    context.mailer.nudge()
     return (
         f"formed round {formed.round.number}: {formed.groups} groups, "
         f"{formed.placed} people, {formed.sat_out} sat out"
@@ -60,7 +60,7 @@ def send_reminders(context: Context) -> str:
             session=session, settings=context.settings, today=now.date(), now=now
         )
     if count:
-        context.mailer.deliver()
+        context.mailer.nudge()
     return f"{count} reminders queued"
 
 
@@ -73,14 +73,19 @@ def close_rounds(context: Context) -> str:
             outcomes.close_round(session=session, settings=context.settings, round_=round_, now=now)
             closed.append(str(round_.number))
     if closed:
-        context.mailer.deliver()
+        context.mailer.nudge()
     return f"closed rounds: {', '.join(closed) or 'none'}"
 
 
 def send_mail(context: Context) -> str:
-    """Send due emails, including retries of earlier failures."""
+    """Send due emails, including retries of earlier failures (one relay run)."""
     report = context.mailer.deliver()
-    return f"sent {report.sent}, retrying {report.retrying}, failed {report.failed}"
+    summary = f"sent {report.sent}, retrying {report.retrying}, failed {report.failed}"
+    if report.unavailable:
+        summary += f"; stopped, transport unavailable: {report.unavailable}"
+    elif report.more_due:
+        summary += "; more is due (the run reached mail_run_seconds)"
+    return summary
 
 
 def end_pauses(context: Context) -> str:
@@ -103,19 +108,21 @@ def tidy_up(context: Context) -> str:
 class Job:
     name: str
     run: Callable[[Context], str]
-    trigger: str  # "interval" or "cron"
+    trigger: str  # "interval", "cron", or "loop" (run by the relay loop, not APScheduler)
     trigger_args: dict
     at_start: bool = False
 
 
 # Round jobs run hourly and at start-up, so a tick missed while the service was down is caught
 # up at once; each does nothing when there is nothing to do, and the database makes a second
-# run harmless (one round per period, one reminder per member).
+# run harmless (one round per period, one reminder per member). Mail is sent by the relay loop
+# beside the scheduler (unmentor.mail.loop), every mail_poll_seconds and when a job nudges it;
+# `send_mail` is listed so that `unmentor jobs run send_mail` can run it by hand.
 JOBS: tuple[Job, ...] = (
     Job("form_round", form_round, "interval", {"hours": 1}, at_start=True),
     Job("close_rounds", close_rounds, "interval", {"hours": 1}, at_start=True),
     Job("send_reminders", send_reminders, "interval", {"hours": 1}, at_start=True),
-    Job("send_mail", send_mail, "interval", {"minutes": 1}),
+    Job("send_mail", send_mail, "loop", {}),
     Job("end_pauses", end_pauses, "cron", {"hour": 0, "minute": 5}),
     Job("tidy_up", tidy_up, "interval", {"hours": 1}),
 )

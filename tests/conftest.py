@@ -134,16 +134,20 @@ class Mailbox:
     """What the test SMTP server received."""
 
     messages: list[Message] = field(default_factory=list)
+    # The client address and port of each message's connection: one entry per connection.
+    peers: set[tuple] = field(default_factory=set)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     async def handle_DATA(self, server, session, envelope):  # aiosmtpd handler hook
         with self.lock:
             self.messages.append(message_from_bytes(envelope.content))
+            self.peers.add(tuple(session.peer))
         return "250 OK"
 
     def clear(self) -> None:
         with self.lock:
             self.messages.clear()
+            self.peers.clear()
 
     def to(self, address: str) -> list[Message]:
         with self.lock:
@@ -198,6 +202,7 @@ def make_settings(database_url: str, smtp_server, tmp_path: Path):
             "smtp_host": "127.0.0.1",
             "smtp_port": controller.port,
             "smtp_timeout_seconds": 5,
+            "mail_poll_seconds": 0.1,
             "base_url": "http://testserver",
             "secret_key": "test-secret-key-0123456789abcdef",
             "organiser_token": ORGANISER_TOKEN,
@@ -222,8 +227,8 @@ class LiveServer:
         return self.client(headers={"Authorization": f"Bearer {ORGANISER_TOKEN}"})
 
     def deliver_mail(self) -> None:
-        """Send what the outbox holds now, as the scheduler would."""
-        Mailer(database=self.database, settings=self.settings).deliver()
+        """Send what the outbox holds now, without waiting for the relay loop's next poll."""
+        Mailer(database=self.database, settings=self.settings).deliver_all()
 
 
 def start_server(app, port: int) -> tuple[uvicorn.Server, threading.Thread]:
@@ -243,11 +248,14 @@ def start_server(app, port: int) -> tuple[uvicorn.Server, threading.Thread]:
 
 @pytest.fixture
 def server(make_settings) -> Iterator[LiveServer]:
-    """The real application served over HTTP on a free port, with its own database."""
+    """The real application served over HTTP on a free port, with its own database.
+
+    Its mail relay loop runs, as it would beside the scheduler, so mail arrives by itself.
+    """
     port = free_port()
     settings = make_settings(base_url=f"http://127.0.0.1:{port}")
     database = Database(settings.database_url)
-    uv, thread = start_server(create_app(settings, database=database), port)
+    uv, thread = start_server(create_app(settings, database=database, run_mail_relay=True), port)
     yield LiveServer(url=settings.base_url, settings=settings, database=database)
     uv.should_exit = True
     thread.join(timeout=10)

@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from unmentor import __version__
 from unmentor.api.errors import install_api_error_handlers
 from unmentor.db import Database
+from unmentor.mail.loop import RelayLoop
 from unmentor.mail.mailer import Mailer
 from unmentor.mail.transports import Transport
 from unmentor.network import routes as network_routes
@@ -39,15 +40,21 @@ def create_app(
     database: Database | None = None,
     mail_transport: Transport | None = None,
     run_scheduler: bool = False,
+    run_mail_relay: bool = False,
 ) -> FastAPI:
-    """A ready-to-serve application; tests pass their own settings, database and transport."""
+    """A ready-to-serve application; tests pass their own settings, database and transport.
+
+    Requests never send mail, they only write the outbox. The relay loop that sends it runs
+    beside the scheduler (`run_scheduler`), or alone with `run_mail_relay` (for tests); a web
+    worker with neither sends no mail at all.
+    """
     settings = settings or load_settings()
     database = database or Database(settings.database_url)
-    mailer = Mailer(database=database, settings=settings, transport=mail_transport)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        background = None
+        mailer = Mailer(database=database, settings=settings, transport=mail_transport)
+        background = relay = None
         if run_scheduler:
             from scheduler.jobs import Context
             from scheduler.runner import start_in_background
@@ -55,9 +62,13 @@ def create_app(
             background = start_in_background(
                 Context(database=database, mailer=mailer, settings=settings)
             )
+        elif run_mail_relay:
+            relay = RelayLoop(mailer, poll_seconds=settings.mail_poll_seconds).start()
         yield
         if background is not None:
-            background.shutdown(wait=False)
+            background.shutdown()
+        if relay is not None:
+            relay.stop()
         database.dispose()
 
     app = FastAPI(
@@ -68,7 +79,6 @@ def create_app(
     )
     app.state.settings = settings
     app.state.database = database
-    app.state.mailer = mailer
     app.state.images = NetworkImages(database)
     app.state.page_error_handler = _page_error
 

@@ -37,7 +37,7 @@ class Settings(BaseSettings):
 
     environment: Literal["development", "production"] = Field(
         "development",
-        description="'production' refuses to start while secrets are left at a placeholder.",
+        description="'production' refuses placeholder secrets and console mail.",
     )
     database_url: str = Field(
         "sqlite:///unmentor.db",
@@ -72,6 +72,12 @@ class Settings(BaseSettings):
     smtp_password: SecretStr = Field(SecretStr(""), description="SMTP password.")
     smtp_timeout_seconds: float = Field(
         10.0, gt=0, description="Give up on an SMTP conversation after this long."
+    )
+    mail_poll_seconds: float = Field(
+        2.0, gt=0, le=3600, description="How often the relay looks for mail to send."
+    )
+    mail_run_seconds: float = Field(
+        60.0, gt=0, description="One relay run sends for at most this long, then starts afresh."
     )
     verification_link_hours: int = Field(
         48, ge=1, description="How long a sign-up verification link stays valid."
@@ -124,6 +130,17 @@ class Settings(BaseSettings):
                 f"production mode needs real values for {', '.join(weak)} "
                 f"(at least {MIN_SECRET_LENGTH} characters, not a placeholder); "
                 "set them with UNMENTOR_SECRET_KEY / UNMENTOR_ORGANISER_TOKEN"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _refuse_console_mail_in_production(self) -> Settings:
+        # The console backend writes every email, live sign-in links included, into the log.
+        if self.environment == "production" and self.mail_backend == "console":
+            raise ValueError(
+                'production mode cannot use mail_backend = "console": it prints every email, '
+                "sign-in links included, into the log and sends nothing; set mail_backend to "
+                '"smtp" (or "file") with UNMENTOR_MAIL_BACKEND'
             )
         return self
 

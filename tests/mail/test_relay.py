@@ -1,12 +1,20 @@
-"""The outbox relay against a real SMTP server: delivery, retries, and never twice per key."""
+"""The outbox relay against real SMTP servers: delivery, retries, and never twice per key.
+
+One run uses one connection and sends until nothing is due or its time is up; servers that
+are down, hang, hang up or refuse a recipient are real sockets (tests/smtp_servers.py).
+"""
 
 from __future__ import annotations
 
+import itertools
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
+from conftest import free_port
 from factories import make_participant
+from smtp_servers import DropsConnections, HungServer, RefusesRecipient, StallsOnData, smtp_server
+from sqlalchemy import insert
 from sqlmodel import select
 
 from unmentor.clock import utcnow
@@ -33,6 +41,27 @@ def _queue(database: Database, n: int, *, key_prefix: str = "test") -> None:
             )
 
 
+def _queue_many(database: Database, n: int) -> None:
+    """Like _queue, in one statement, for runs of hundreds."""
+    now = utcnow()
+    with database.engine.begin() as connection:
+        connection.execute(
+            insert(OutboxMessage),
+            [
+                {
+                    "idempotency_key": f"test:{i}",
+                    "to_address": f"person{i}@example.org",
+                    "subject": f"Hello {i}",
+                    "body": "Body text\n",
+                    "created_at": now,
+                    "send_after": now,
+                    "attempts": 0,
+                }
+                for i in range(n)
+            ],
+        )
+
+
 def _rows(database: Database) -> list[OutboxMessage]:
     with database.read_session() as session:
         return list(session.exec(select(OutboxMessage).order_by(OutboxMessage.id)).all())
@@ -43,12 +72,80 @@ def test_delivers_each_message_over_smtp(database, make_settings, mailbox) -> No
     report = deliver_pending(
         database=database, transport=SmtpTransport(make_settings()), sender=SENDER
     )
-    assert report.sent == 3
+    assert (report.sent, report.more_due, report.unavailable) == (3, False, None)
     [message] = mailbox.wait_for("person1@example.org")
     assert message["Subject"] == "Hello 1"
     assert message["From"] == SENDER
     assert message["Message-ID"].endswith("@example.org>")
     assert all(row.sent_at is not None for row in _rows(database))
+
+
+def test_sent_mail_keeps_no_subject_or_body_only_who_and_when(
+    database, make_settings, mailbox
+) -> None:
+    _queue(database, 2)
+    deliver_pending(database=database, transport=SmtpTransport(make_settings()), sender=SENDER)
+    for i, row in enumerate(_rows(database)):
+        assert (row.subject, row.body) == ("", "")
+        assert row.idempotency_key == f"test:{i}"
+        assert row.to_address == f"person{i}@example.org"
+        assert row.created_at is not None and row.sent_at is not None
+    _queue(database, 2)  # the key is kept, so the same email is never queued again
+    assert len(_rows(database)) == 2
+
+
+def test_one_run_uses_one_connection_and_sends_past_200(database, make_settings, mailbox):
+    _queue_many(database, 450)
+    transport = SmtpTransport(make_settings())
+    report = deliver_pending(database=database, transport=transport, sender=SENDER)
+    assert (report.sent, report.more_due) == (450, False)
+    mailbox.wait_for("person449@example.org")
+    assert len(mailbox.messages) == 450
+    assert len(mailbox.peers) == transport.connections == 1
+
+
+def test_a_run_stops_at_its_time_bound_and_the_next_carries_on(
+    database, make_settings, mailbox
+) -> None:
+    _queue(database, 25)
+    tick = itertools.count()  # a clock that moves one second per reading: no real waiting
+    transport = SmtpTransport(make_settings())
+    first = deliver_pending(
+        database=database, transport=transport, sender=SENDER, run_seconds=10, clock=tick.__next__
+    )
+    assert (first.sent, first.more_due) == (10, True)
+    assert sum(row.attempts for row in _rows(database)) == 10, "nothing claimed beyond the bound"
+    rest = deliver_pending(database=database, transport=transport, sender=SENDER, run_seconds=60)
+    assert (rest.sent, rest.more_due) == (15, False)
+    mailbox.wait_for("person24@example.org")
+    assert len(mailbox.messages) == 25
+
+
+def test_a_dropped_connection_is_reopened_and_nothing_is_sent_twice(database, make_settings):
+    handler = DropsConnections(per_connection=3)
+    _queue(database, 10)
+    with smtp_server(handler) as server:
+        transport = SmtpTransport(make_settings(smtp_port=server.port))
+        report = deliver_pending(database=database, transport=transport, sender=SENDER)
+    assert (report.sent, report.retrying, report.unavailable) == (10, 0, None)
+    keys = sorted(message["X-Unmentor-Key"] for message in handler.messages)
+    assert keys == sorted(f"test:{i}" for i in range(10))
+    assert transport.connections == len(handler.peers) == 4
+
+
+def test_a_refused_recipient_fails_that_message_only_on_the_same_connection(
+    database, make_settings
+) -> None:
+    handler = RefusesRecipient("person1@example.org")
+    _queue(database, 3)
+    with smtp_server(handler) as server:
+        transport = SmtpTransport(make_settings(smtp_port=server.port))
+        report = deliver_pending(database=database, transport=transport, sender=SENDER)
+    assert (report.sent, report.retrying, report.unavailable) == (2, 1, None)
+    assert transport.connections == 1
+    refused = next(row for row in _rows(database) if row.to_address == "person1@example.org")
+    assert refused.sent_at is None and "No such mailbox" in refused.last_error
+    assert refused.subject == "Hello 1", "unsent mail keeps its text for the retry"
 
 
 def test_the_same_key_is_queued_once(database) -> None:
@@ -67,30 +164,53 @@ def test_a_second_run_sends_nothing_again(database, make_settings, mailbox) -> N
     assert len(mailbox.messages) == 2
 
 
-def test_smtp_down_keeps_mail_for_later(database, make_settings, mailbox) -> None:
-    from conftest import free_port
-
+def test_smtp_down_stops_the_run_and_keeps_the_mail(database, make_settings, mailbox) -> None:
     _queue(database, 2)
     down = SmtpTransport(make_settings(smtp_port=free_port(), smtp_timeout_seconds=1))
-    now = utcnow()
-    report = deliver_pending(database=database, transport=down, sender=SENDER, now=now)
-    assert (report.sent, report.retrying) == (0, 2)
-    rows = _rows(database)
-    assert all(row.sent_at is None and row.attempts == 1 for row in rows)
-    assert all("ConnectionRefusedError" in row.last_error for row in rows)
-    up = SmtpTransport(make_settings())
-    too_soon = deliver_pending(database=database, transport=up, sender=SENDER, now=now)
-    assert too_soon.sent == 0, "backoff: not retried at once"
-    later = deliver_pending(
-        database=database, transport=up, sender=SENDER, now=now + retry_delay(1)
-    )
-    assert later.sent == 2
+    report = deliver_pending(database=database, transport=down, sender=SENDER)
+    assert (report.sent, report.retrying, report.failed) == (0, 0, 0)
+    assert "ConnectionRefusedError" in report.unavailable
+    # Nothing was claimed: an outage costs no message an attempt, and nothing waits for backoff.
+    assert all(row.sent_at is None and row.attempts == 0 for row in _rows(database))
+    up = deliver_pending(database=database, transport=SmtpTransport(make_settings()), sender=SENDER)
+    assert up.sent == 2
     assert len(mailbox.wait_for("person0@example.org")) == 1
-    assert all(row.last_error is None for row in _rows(database))
+
+
+@pytest.mark.timeout(30)
+def test_a_server_that_never_answers_fails_the_run_after_the_timeout(
+    database, make_settings
+) -> None:
+    hung = HungServer()
+    _queue(database, 3)
+    try:
+        transport = SmtpTransport(make_settings(smtp_port=hung.port, smtp_timeout_seconds=0.5))
+        report = deliver_pending(database=database, transport=transport, sender=SENDER)
+    finally:
+        hung.stop()
+    assert report.sent == 0 and "timed out" in report.unavailable
+    assert all(row.attempts == 0 for row in _rows(database))
+
+
+@pytest.mark.timeout(30)
+def test_a_server_hanging_mid_message_fails_that_message_and_stops_the_run(
+    database, make_settings
+) -> None:
+    _queue(database, 3)
+    handler = StallsOnData(key="test:1")
+    with smtp_server(handler) as server:
+        transport = SmtpTransport(make_settings(smtp_port=server.port, smtp_timeout_seconds=0.5))
+        now = utcnow()
+        report = deliver_pending(database=database, transport=transport, sender=SENDER, now=now)
+    assert (report.sent, report.retrying) == (1, 1) and "timed out" in report.unavailable
+    first, stalled, untouched = _rows(database)
+    assert first.sent_at is not None
+    assert stalled.sent_at is None and stalled.send_after == now + retry_delay(1)
+    assert untouched.attempts == 0, "the run stopped: the next message was not claimed"
 
 
 def test_gives_up_after_max_attempts_and_says_why(database, tmp_path) -> None:
-    class Refusing:
+    class Refusing(FileTransport):
         def send(self, message):
             raise RuntimeError("550 mailbox unavailable")
 
@@ -98,7 +218,7 @@ def test_gives_up_after_max_attempts_and_says_why(database, tmp_path) -> None:
     now = utcnow()
     for _ in range(MAX_ATTEMPTS):
         now += timedelta(days=1)
-        deliver_pending(database=database, transport=Refusing(), sender=SENDER, now=now)
+        deliver_pending(database=database, transport=Refusing(tmp_path), sender=SENDER, now=now)
     [row] = _rows(database)
     assert row.failed_at is not None and row.sent_at is None
     assert row.attempts == MAX_ATTEMPTS
@@ -113,23 +233,22 @@ def test_gives_up_after_max_attempts_and_says_why(database, tmp_path) -> None:
 
 
 def test_one_bad_message_does_not_stop_the_others(database, tmp_path) -> None:
-    files = FileTransport(tmp_path)
-
-    class PicksOnOne:
+    class PicksOnOne(FileTransport):
         def send(self, message):
             if message["To"] == "person1@example.org":
                 raise OSError("boom")
-            files.send(message)
+            super().send(message)
 
     _queue(database, 3)
-    report = deliver_pending(database=database, transport=PicksOnOne(), sender=SENDER)
+    report = deliver_pending(database=database, transport=PicksOnOne(tmp_path), sender=SENDER)
     assert (report.sent, report.retrying) == (2, 1)
     assert len(list(tmp_path.glob("*.eml"))) == 2
 
 
-@pytest.mark.parametrize("relays", [4])
+@pytest.mark.parametrize("relays", [2, 4])
 def test_concurrent_relays_never_send_a_key_twice(database, make_settings, mailbox, relays):
-    _queue(database, 30)
+    # Every relay reads the same due ids ahead, so they race for the very same rows.
+    _queue_many(database, 300)
     settings = make_settings()
 
     def run(_):
@@ -138,11 +257,12 @@ def test_concurrent_relays_never_send_a_key_twice(database, make_settings, mailb
         ).sent
 
     with ThreadPoolExecutor(max_workers=relays) as pool:
-        sent = sum(pool.map(run, range(relays)))
-    assert sent == 30
-    mailbox.wait_for("person29@example.org")
+        sent = list(pool.map(run, range(relays)))
+    assert sum(sent) == 300
+    mailbox.wait_for("person299@example.org")
     keys = [message["X-Unmentor-Key"] for message in mailbox.messages]
-    assert sorted(keys) == sorted(f"test:{i}" for i in range(30))
+    assert sorted(keys) == sorted(f"test:{i}" for i in range(300))
+    assert all(row.sent_at is not None and row.attempts == 1 for row in _rows(database))
 
 
 def test_templates_render_with_a_subject() -> None:

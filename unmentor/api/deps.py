@@ -11,7 +11,6 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 
 from unmentor.db import Database
-from unmentor.mail.mailer import Mailer
 from unmentor.settings import Settings
 from unmentor.sqltypes import MAX_INT
 
@@ -30,10 +29,6 @@ def get_settings(request: Request) -> Settings:
 
 def get_database(request: Request) -> Database:
     return request.app.state.database
-
-
-def get_mailer(request: Request) -> Mailer:
-    return request.app.state.mailer
 
 
 def get_session(database: Annotated[Database, Depends(get_database)]) -> Iterator[Session]:
@@ -76,7 +71,6 @@ SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 ReadSessionDep = Annotated[Session, Depends(get_read_session, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 DatabaseDep = Annotated[Database, Depends(get_database)]
-MailerDep = Annotated[Mailer, Depends(get_mailer)]
 ClientDep = Annotated[str, Depends(client_address)]
 OrganiserOnly = Depends(require_organiser)
 

@@ -31,7 +31,7 @@ def round_form(
                 f"the round for {formed.round.period} is already formed "
                 f"(round {formed.round.number})."
             )
-        report = Mailer(database=database, settings=settings).deliver()
+        report = Mailer(database=database, settings=settings).deliver_all()
     typer.echo(
         f"Formed round {formed.round.number} ({formed.round.period}): {formed.groups} groups, "
         f"{formed.placed} people placed, {formed.sat_out} sat out; {report.sent} emails sent."

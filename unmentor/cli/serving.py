@@ -24,7 +24,8 @@ def serve(
         bool,
         typer.Option(
             "--scheduler/--no-scheduler",
-            help="Run the scheduler in this process (turn off when it runs elsewhere).",
+            help="Run the scheduler and the mail relay in this process (turn off when they "
+            "run elsewhere: a --no-scheduler worker sends no mail).",
         ),
     ] = True,
 ) -> None:
@@ -42,7 +43,7 @@ def serve(
 
 
 def scheduler_alone() -> None:
-    """Run the scheduler alone (web workers use --no-scheduler)."""
+    """Run the scheduler and the mail relay alone (web workers use --no-scheduler)."""
     from scheduler.runner import run_forever
 
     settings = settings_or_exit()
@@ -59,6 +60,8 @@ def jobs_list() -> None:
 
     for job in JOBS:
         when = ", ".join(f"{key}={value}" for key, value in job.trigger_args.items())
+        if job.trigger == "loop":
+            when = "every mail_poll_seconds"
         typer.echo(f"{job.name:<12} {job.trigger:<9} {when:<22} {job.run.__doc__}")
 
 
@@ -81,9 +84,11 @@ def jobs_run(
 
 
 def mail_send() -> None:
-    """Send every email that is due now."""
+    """Send every email that is due now (the relay beside the scheduler does this by itself)."""
     from unmentor.mail.mailer import Mailer
 
     with open_database() as (settings, database):
-        report = Mailer(database=database, settings=settings).deliver()
+        report = Mailer(database=database, settings=settings).deliver_all()
     typer.echo(f"Sent {report.sent}, will retry {report.retrying}, gave up on {report.failed}.")
+    if report.unavailable:
+        raise fail(f"stopped: the mail transport is unavailable ({report.unavailable}).")

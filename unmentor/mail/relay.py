@@ -1,32 +1,51 @@
 """Sends what the outbox holds: at least once, never twice for one key, with backoff on failure.
 
-A message is claimed with a guarded UPDATE before it is sent, so two relays (two workers, the
-scheduler and a request) never send the same row at the same time. A relay that dies between
-sending and recording sends it again after the claim lapses: at-least-once. The Message-ID is
-derived from the idempotency key, so a receiving server can drop such a repeat.
+One run opens the transport once (one SMTP connection) and sends message after message until
+nothing is due or `run_seconds` have passed. Each message is claimed on its own, with a guarded
+UPDATE, just before it is sent, and the transaction that records it as sent also claims the
+next one: one short transaction per message, and two relays (two scheduler processes, or
+`unmentor mail send` beside the scheduler) never send the same row at the same time.
+
+A relay killed between handing a message over and recording it sends that one message again
+once its claim lapses (after CLAIM_FOR): at-least-once, and at most the message in flight. The
+repeat carries the same Message-ID, derived from the idempotency key, so a receiving server or
+mail client can recognise it as the same email.
+
+Once sent, a message's subject and body are cleared: the outbox keeps the key (so the email is
+never queued again), the recipient and the times, not an archive of what people were sent.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
+from typing import Any
 
-from sqlalchemy import or_, update
-from sqlmodel import select
+from sqlalchemy import Connection, Row, or_, select, update
 
 from unmentor.clock import utcnow
 from unmentor.db import Database
 from unmentor.mail.models import OutboxMessage
-from unmentor.mail.transports import Transport
+from unmentor.mail.transports import Transport, TransportUnavailable
 
 log = logging.getLogger("unmentor.mail")
 
+# Longer than one message can take (each SMTP step is bounded by smtp_timeout_seconds).
 CLAIM_FOR = timedelta(minutes=5)
 MAX_ATTEMPTS = 8
 FIRST_RETRY_AFTER = timedelta(minutes=1)
+# Due ids are read this many at a time; each is still claimed on its own before it is sent.
+LOOKAHEAD = 500
+
+_m = OutboxMessage
+_CLAIMED = (_m.id, _m.idempotency_key, _m.to_address, _m.subject, _m.body, _m.attempts)
 
 
 @dataclass
@@ -34,6 +53,18 @@ class RelayReport:
     sent: int = 0
     retrying: int = 0
     failed: int = 0
+    # The run stopped at its time bound (or was asked to stop) with mail perhaps still due.
+    more_due: bool = False
+    # Why the transport could not send at all; the run stopped there and should back off.
+    unavailable: str | None = None
+
+    def add(self, other: RelayReport) -> None:
+        """Fold a later run's report into this one."""
+        self.sent += other.sent
+        self.retrying += other.retrying
+        self.failed += other.failed
+        self.more_due = other.more_due
+        self.unavailable = other.unavailable
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -41,8 +72,8 @@ def retry_delay(attempts: int) -> timedelta:
     return min(FIRST_RETRY_AFTER * (2 ** max(attempts - 1, 0)), timedelta(hours=6))
 
 
-def build_message(row: OutboxMessage, *, sender: str) -> EmailMessage:
-    """The email for an outbox row."""
+def build_message(row: Any, *, sender: str) -> EmailMessage:
+    """The email for an outbox row (an OutboxMessage or a row with the same fields)."""
     message = EmailMessage()
     message["From"] = sender
     message["To"] = row.to_address
@@ -55,38 +86,63 @@ def build_message(row: OutboxMessage, *, sender: str) -> EmailMessage:
     return message
 
 
-def _claim(database: Database, *, now: datetime, batch: int) -> list[OutboxMessage]:
-    with database.session() as session:
-        due = session.exec(
-            select(OutboxMessage.id)
-            .where(
-                OutboxMessage.sent_at.is_(None),
-                OutboxMessage.failed_at.is_(None),
-                OutboxMessage.send_after <= now,
-                or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
-            )
-            .order_by(OutboxMessage.send_after, OutboxMessage.id)
-            .limit(batch)
-        ).all()
-        claimed = []
-        for message_id in due:
-            result = session.exec(
-                update(OutboxMessage)
-                .where(
-                    OutboxMessage.id == message_id,
-                    OutboxMessage.sent_at.is_(None),
-                    or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
-                )
-                .values(claimed_until=now + CLAIM_FOR, attempts=OutboxMessage.attempts + 1)
-            )
-            if result.rowcount == 1:
-                claimed.append(message_id)
-        return list(session.exec(select(OutboxMessage).where(OutboxMessage.id.in_(claimed))).all())
+def _due(now: datetime):
+    return (
+        _m.sent_at.is_(None),
+        _m.failed_at.is_(None),
+        _m.send_after <= now,
+        or_(_m.claimed_until.is_(None), _m.claimed_until < now),
+    )
 
 
-def _record(database: Database, message_id: int, values: dict) -> None:
-    with database.session() as session:
-        session.exec(update(OutboxMessage).where(OutboxMessage.id == message_id).values(**values))
+def _due_ids(connection: Connection, now: datetime) -> deque[int]:
+    query = select(_m.id).where(*_due(now)).order_by(_m.send_after, _m.id).limit(LOOKAHEAD)
+    return deque(connection.execute(query).scalars())
+
+
+class _Claimer:
+    """Claims due messages one at a time, reading their ids ahead in batches."""
+
+    def __init__(self, now: Callable[[], datetime]) -> None:
+        self.now = now
+        self.ahead: deque[int] = deque()
+
+    def next(self, connection: Connection) -> Row | None:
+        """Claim the next due message in `connection`'s transaction, or None if none is due."""
+        refilled = False
+        while True:
+            if not self.ahead:
+                if refilled:
+                    return None
+                self.ahead = _due_ids(connection, self.now())
+                refilled = True
+                if not self.ahead:
+                    return None
+            now = self.now()
+            claimed = connection.execute(
+                update(_m)
+                # Still due: another relay may have claimed or sent it since it was read.
+                .where(_m.id == self.ahead.popleft(), *_due(now))
+                .values(claimed_until=now + CLAIM_FOR, attempts=_m.attempts + 1)
+                .returning(*_CLAIMED)
+            ).first()
+            if claimed is not None:
+                return claimed
+
+
+def _sent(now: datetime) -> dict:
+    # Subject and body go: the outbox is not an archive of what people were sent.
+    return {"sent_at": now, "claimed_until": None, "last_error": None, "subject": "", "body": ""}
+
+
+def _failed(row: Row, error: BaseException, now: datetime) -> dict:
+    gave_up = row.attempts >= MAX_ATTEMPTS
+    return {
+        "claimed_until": None,
+        "last_error": f"{type(error).__name__}: {error}"[:1000],
+        "send_after": now + retry_delay(row.attempts),
+        "failed_at": now if gave_up else None,
+    }
 
 
 def deliver_pending(
@@ -94,35 +150,61 @@ def deliver_pending(
     database: Database,
     transport: Transport,
     sender: str,
+    run_seconds: float = 60.0,
     now: datetime | None = None,
-    batch: int = 200,
+    clock: Callable[[], float] = time.monotonic,
+    stop: threading.Event | None = None,
 ) -> RelayReport:
-    """Send every due message once; failures are retried later with backoff, then given up."""
+    """Send due messages over one opened transport until none is due or `run_seconds` pass.
+
+    A message that fails is retried later with backoff and given up after MAX_ATTEMPTS; when
+    the transport is unavailable (server down or hung) the run stops at once. `now` fixes the
+    time the outbox is read at (for tests); `clock` measures the run's duration.
+    """
     report = RelayReport()
-    now = now or utcnow()
-    for row in _claim(database, now=now, batch=batch):
-        try:
-            transport.send(build_message(row, sender=sender))
-        except Exception as error:  # any failure of one email must not stop the others
-            gave_up = row.attempts >= MAX_ATTEMPTS
-            log.warning(
-                "sending %s failed (attempt %d): %s", row.idempotency_key, row.attempts, error
-            )
-            _record(
-                database,
-                row.id,
-                {
-                    "claimed_until": None,
-                    "last_error": f"{type(error).__name__}: {error}"[:1000],
-                    "send_after": now + retry_delay(row.attempts),
-                    "failed_at": now if gave_up else None,
-                },
-            )
-            if gave_up:
+    with database.read_engine.connect() as connection:
+        if not _due_ids(connection, now or utcnow()):
+            return report  # the usual idle poll: no write lock, no connection to the server
+    try:
+        transport.open()
+    except TransportUnavailable as error:
+        log.warning("mail transport unavailable, the outbox waits: %s", error)
+        report.unavailable = str(error)
+        return report
+    started = clock()
+    claimer = _Claimer(lambda: now or utcnow())
+    try:
+        with database.engine.begin() as connection:
+            row = claimer.next(connection)
+        while row is not None:
+            values, unavailable = _send(transport, row, sender, now or utcnow())
+            if "sent_at" in values:
+                report.sent += 1
+            elif values["failed_at"] is not None:
                 report.failed += 1
             else:
                 report.retrying += 1
-            continue
-        _record(database, row.id, {"sent_at": utcnow(), "claimed_until": None, "last_error": None})
-        report.sent += 1
+            report.unavailable = unavailable
+            out_of_time = clock() - started >= run_seconds or (stop is not None and stop.is_set())
+            with database.engine.begin() as connection:
+                connection.execute(update(_m).where(_m.id == row.id).values(**values))
+                if unavailable or out_of_time:
+                    report.more_due = out_of_time and not unavailable
+                    break
+                row = claimer.next(connection)
+    finally:
+        transport.close()
     return report
+
+
+def _send(transport: Transport, row: Row, sender: str, now: datetime) -> tuple[dict, str | None]:
+    """What to record for `row` after trying to send it, and why the transport failed, if so."""
+    try:
+        transport.send(build_message(row, sender=sender))
+    except TransportUnavailable as error:
+        log.warning("mail transport failed while sending %s: %s", row.idempotency_key, error)
+        return _failed(row, error, now), str(error)
+    except Exception as error:  # any failure of one email must not stop the others
+        log.warning("sending %s failed (attempt %d): %s", row.idempotency_key, row.attempts, error)
+        return _failed(row, error, now), None
+    return _sent(now), None

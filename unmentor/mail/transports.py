@@ -1,7 +1,14 @@
-"""Ways to hand an email over: print it, write it to a file, or send it by SMTP."""
+"""Ways to hand an email over: print it, write it to a file, or send it by SMTP.
+
+A relay run opens its transport once, sends message after message, and closes it, so SMTP uses
+one connection for the whole run. A transport raises `TransportUnavailable` when it cannot
+send anything at all (the server is down, hangs, or refuses our login): the run stops there
+instead of failing every message in turn. Any other error belongs to the one message.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import smtplib
@@ -14,19 +21,35 @@ from unmentor.settings import Settings
 log = logging.getLogger("unmentor.mail")
 
 
+class TransportUnavailable(Exception):
+    """The transport cannot send now, whatever the message; try again later."""
+
+
 class Transport(Protocol):
+    def open(self) -> None:
+        """Get ready to send; raise TransportUnavailable if that is impossible now."""
+
     def send(self, message: EmailMessage) -> None:
         """Hand `message` over or raise; raising means 'try again later'."""
+
+    def close(self) -> None:
+        """Let go of whatever `open` or `send` holds; never raises."""
 
 
 class ConsoleTransport:
     """Prints each email to the log: the development default, so links show in the terminal."""
+
+    def open(self) -> None:
+        pass
 
     def send(self, message: EmailMessage) -> None:
         # Decoded text, not the wire form: quoted-printable would break the links in two.
         headers = "\n".join(f"{name}: {message[name]}" for name in ("From", "To", "Subject"))
         body = message.get_content().rstrip("\n")
         log.info("email (mail_backend=console, not sent)\n%s\n\n%s\n", headers, body)
+
+    def close(self) -> None:
+        pass
 
 
 class FileTransport:
@@ -35,26 +58,103 @@ class FileTransport:
     def __init__(self, directory: Path) -> None:
         self.directory = directory
 
+    def open(self) -> None:
+        pass
+
     def send(self, message: EmailMessage) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
         name = re.sub(r"[^A-Za-z0-9_.-]", "_", message["X-Unmentor-Key"] or "message")
         (self.directory / f"{name}.eml").write_bytes(message.as_bytes())
 
+    def close(self) -> None:
+        pass
+
+
+# The server answered, about this message only (a refused recipient, say): the connection is
+# still good, smtplib has already reset the transaction, and the next message can go.
+_MESSAGE_ERRORS = (
+    smtplib.SMTPRecipientsRefused,
+    smtplib.SMTPSenderRefused,
+    smtplib.SMTPDataError,
+    smtplib.SMTPNotSupportedError,
+)
+
 
 class SmtpTransport:
-    """Sends through an SMTP relay, one connection per batch call."""
+    """Sends through an SMTP relay over one connection, reconnecting once if it was dropped.
+
+    Every socket operation is bounded by `smtp_timeout_seconds`, so a server that accepts
+    connections and never answers fails the run after that long instead of hanging it.
+    """
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        self._smtp: smtplib.SMTP | None = None
+        self.connections = 0  # opened so far; a run should need one
 
-    def send(self, message: EmailMessage) -> None:
+    def open(self) -> None:
+        if self._smtp is not None:
+            return
         s = self.settings
-        with smtplib.SMTP(s.smtp_host, s.smtp_port, timeout=s.smtp_timeout_seconds) as smtp:
+        smtp = None
+        try:
+            smtp = smtplib.SMTP(s.smtp_host, s.smtp_port, timeout=s.smtp_timeout_seconds)
             if s.smtp_starttls:
                 smtp.starttls()
             if s.smtp_username:
                 smtp.login(s.smtp_username, s.smtp_password.get_secret_value())
-            smtp.send_message(message)
+        except (OSError, smtplib.SMTPException) as error:  # refused, timed out, bad login ...
+            if smtp is not None:
+                _drop(smtp)
+            raise TransportUnavailable(_describe(error)) from error
+        self._smtp = smtp
+        self.connections += 1
+
+    def send(self, message: EmailMessage) -> None:
+        try:
+            self._send_once(message)
+        except smtplib.SMTPServerDisconnected:
+            # Servers close idle or long-lived connections: one fresh connection is normal.
+            self._abandon()
+            try:
+                self._send_once(message)
+            except smtplib.SMTPServerDisconnected as error:
+                self._abandon()
+                raise TransportUnavailable(_describe(error)) from error
+
+    def _send_once(self, message: EmailMessage) -> None:
+        self.open()
+        try:
+            self._smtp.send_message(message)
+        except (*_MESSAGE_ERRORS, smtplib.SMTPServerDisconnected):
+            raise
+        except (OSError, smtplib.SMTPException) as error:  # a timeout mid-conversation, say
+            # The conversation is in an unknown state: never reuse this connection, and do
+            # not wait for a polite QUIT from a server that has stopped answering.
+            self._abandon()
+            raise TransportUnavailable(_describe(error)) from error
+
+    def close(self) -> None:
+        if self._smtp is not None:
+            smtp, self._smtp = self._smtp, None
+            try:
+                smtp.quit()
+            except (OSError, smtplib.SMTPException):
+                _drop(smtp)
+
+    def _abandon(self) -> None:
+        if self._smtp is not None:
+            smtp, self._smtp = self._smtp, None
+            _drop(smtp)
+
+
+def _drop(smtp: smtplib.SMTP) -> None:
+    with contextlib.suppress(OSError):
+        smtp.close()
+
+
+def _describe(error: BaseException) -> str:
+    return f"{type(error).__name__}: {error}"
 
 
 def make_transport(settings: Settings) -> Transport:

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, Query, Response, status
+from fastapi import APIRouter, Query, Response, status
 from pydantic import AfterValidator
 
 from unmentor.api.deps import (
     ClientDep,
     DatabaseDep,
-    MailerDep,
     OrganiserOnly,
     PathId,
     ReadSessionDep,
@@ -64,9 +63,7 @@ def sign_up(
     request: SignupRequest,
     database: DatabaseDep,
     settings: SettingsDep,
-    mailer: MailerDep,
     client: ClientDep,
-    background: BackgroundTasks,
 ) -> Accepted:
     """Sign up for rounds; the same reply whether or not the email is known.
 
@@ -78,7 +75,6 @@ def sign_up(
     )
     with database.session() as session:
         membership.sign_up(session=session, request=request, settings=settings, now=now)
-    background.add_task(mailer.deliver)
     return Accepted(detail=membership.SIGNUP_ACCEPTED)
 
 

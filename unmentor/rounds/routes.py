@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, Body, Query, status
+from fastapi import APIRouter, Body, Query, status
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from unmentor.api.deps import (
     DatabaseDep,
-    MailerDep,
     OrganiserOnly,
     PathId,
     ReadSessionDep,
@@ -84,8 +83,6 @@ def list_rounds(session: ReadSessionDep) -> list[RoundSummary]:
 def form_round(
     database: DatabaseDep,
     settings: SettingsDep,
-    mailer: MailerDep,
-    background: BackgroundTasks,
     request: Annotated[FormRoundRequest | None, Body()] = None,
 ) -> RoundSummary:
     """Form the current period's round now (409 if it is already formed)."""
@@ -101,7 +98,6 @@ def form_round(
         raise Conflict(
             f"The round for {formed.round.period} is already formed (round {formed.round.number})."
         )
-    background.add_task(mailer.deliver)
     with database.read_session() as session:
         return service.get_summary(session=session, number=formed.round.number)
 
@@ -136,13 +132,10 @@ def close_round(
     number: RoundNumber,
     session: SessionDep,
     settings: SettingsDep,
-    mailer: MailerDep,
-    background: BackgroundTasks,
 ) -> RoundSummary:
     """Close a round now: missing answers become unconfirmed."""
     round_ = service.get_round(session=session, number=number)
     outcomes.close_round(session=session, settings=settings, round_=round_, now=utcnow())
-    background.add_task(mailer.deliver)
     return service.get_summary(session=session, number=number)
 
 
@@ -156,8 +149,6 @@ def resend_introduction(
     request: Resend,
     session: SessionDep,
     settings: SettingsDep,
-    mailer: MailerDep,
-    background: BackgroundTasks,
 ) -> dict[str, str]:
     """Send a member's introduction again (same answer links)."""
     round_ = service.get_round(session=session, number=number)
@@ -168,5 +159,4 @@ def resend_introduction(
         participant_id=request.participant_id,
         now=utcnow(),
     )
-    background.add_task(mailer.deliver)
     return {"detail": "The introduction will be sent again."}

@@ -5,10 +5,10 @@ from __future__ import annotations
 import hmac
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, BackgroundTasks, Depends, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from unmentor.api.deps import DatabaseDep, MailerDep, PathId, SettingsDep
+from unmentor.api.deps import DatabaseDep, PathId, SettingsDep
 from unmentor.clock import utcnow
 from unmentor.errors import NotFound
 from unmentor.network.stats import network_stats
@@ -126,15 +126,12 @@ def preview_page(
 def form_round(
     database: DatabaseDep,
     settings: SettingsDep,
-    mailer: MailerDep,
-    background: BackgroundTasks,
     seed: Annotated[int, Form(ge=0, le=MAX_INT)],
 ) -> Response:
     now = utcnow()
     formed = forming.form_round(
         database=database, settings=settings, today=now.date(), now=now, seed=seed
     )
-    background.add_task(mailer.deliver)
     return see_other(f"{HOME}/rounds/{formed.round.number}")
 
 
@@ -156,13 +153,10 @@ def close(
     number: RoundNumber,
     database: DatabaseDep,
     settings: SettingsDep,
-    mailer: MailerDep,
-    background: BackgroundTasks,
 ) -> Response:
     with database.session() as session:
         round_ = service.get_round(session=session, number=number)
         outcomes.close_round(session=session, settings=settings, round_=round_, now=utcnow())
-    background.add_task(mailer.deliver)
     return see_other(f"{HOME}/rounds/{number}")
 
 
@@ -171,8 +165,6 @@ def resend(
     number: RoundNumber,
     database: DatabaseDep,
     settings: SettingsDep,
-    mailer: MailerDep,
-    background: BackgroundTasks,
     participant_id: Annotated[int, Form(ge=1, le=MAX_INT)],
 ) -> Response:
     with database.session() as session:
@@ -184,5 +176,4 @@ def resend(
             participant_id=participant_id,
             now=utcnow(),
         )
-    background.add_task(mailer.deliver)
     return see_other(f"{HOME}/rounds/{number}?resent={participant_id}")

@@ -10,11 +10,11 @@ import json
 from datetime import date, timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, Depends, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
-from unmentor.api.deps import ClientDep, DatabaseDep, MailerDep, SettingsDep
+from unmentor.api.deps import ClientDep, DatabaseDep, SettingsDep
 from unmentor.clock import utcnow
 from unmentor.errors import LinkInvalid, NotFound, readable_message
 from unmentor.links import service as links
@@ -63,9 +63,7 @@ def signup_submit(
     request: Request,
     database: DatabaseDep,
     settings: SettingsDep,
-    mailer: MailerDep,
     client: ClientDep,
-    background: BackgroundTasks,
     name: Annotated[str, Form(max_length=2000)] = "",
     email: Annotated[str, Form(max_length=2000)] = "",
     organisation: Annotated[str, Form(max_length=2000)] = "",
@@ -83,7 +81,6 @@ def signup_submit(
     )
     with database.session() as session:
         membership.sign_up(session=session, request=signup, settings=settings, now=now)
-    background.add_task(mailer.deliver)
     return see_other("/signup/sent")
 
 
@@ -128,15 +125,12 @@ def verify_page(request: Request, database: DatabaseDep, token: Token = "") -> H
 def verify_submit(
     database: DatabaseDep,
     settings: SettingsDep,
-    mailer: MailerDep,
-    background: BackgroundTasks,
     token: TokenField = "",
 ) -> Response:
     with database.session() as session:
         participant = membership.verify(
             session=session, token=token, settings=settings, now=utcnow()
         )
-    background.add_task(mailer.deliver)
     response = see_other(f"{MANAGE_PATH}?welcome=1")
     sign_in_cookie(response, participant.id, settings)
     return response
@@ -199,9 +193,7 @@ def request_link(
     request: Request,
     database: DatabaseDep,
     settings: SettingsDep,
-    mailer: MailerDep,
     client: ClientDep,
-    background: BackgroundTasks,
     email: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
     try:
@@ -214,7 +206,6 @@ def request_link(
     )
     with database.session() as session:
         membership.request_link(session=session, email=address, settings=settings, now=now)
-    background.add_task(mailer.deliver)
     return message_page(request, "Check your email", membership.LINK_ACCEPTED)
 
 
