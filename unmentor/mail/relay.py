@@ -22,13 +22,14 @@ import logging
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from typing import Any
 
-from sqlalchemy import Connection, Row, or_, select, update
+from sqlalchemy import Connection, Row, bindparam, or_, select, update
 
 from unmentor.clock import utcnow
 from unmentor.db import Database
@@ -86,18 +87,43 @@ def build_message(row: Any, *, sender: str) -> EmailMessage:
     return message
 
 
-def _due(now: datetime):
-    return (
-        _m.sent_at.is_(None),
-        _m.failed_at.is_(None),
-        _m.send_after <= now,
-        or_(_m.claimed_until.is_(None), _m.claimed_until < now),
+# The statements are built once: one short transaction per message is the relay's whole
+# database cost, and building SQLAlchemy constructs each time would be most of it.
+_NOW = bindparam("now", type_=_m.send_after.type)
+_DUE = (
+    _m.sent_at.is_(None),
+    _m.failed_at.is_(None),
+    _m.send_after <= _NOW,
+    or_(_m.claimed_until.is_(None), _m.claimed_until < _NOW),
+)
+_DUE_IDS = select(_m.id).where(*_DUE).order_by(_m.send_after, _m.id).limit(LOOKAHEAD)
+# Still due: another relay may have claimed or sent it since its id was read ahead.
+_CLAIM = (
+    update(_m)
+    .where(_m.id == bindparam("message_id"), *_DUE)
+    .values(claimed_until=bindparam("claim_until"), attempts=_m.attempts + 1)
+    .returning(*_CLAIMED)
+)
+# Subject and body go once sent: the outbox is not an archive of what people were sent.
+_RECORD_SENT = (
+    update(_m)
+    .where(_m.id == bindparam("message_id"))
+    .values(sent_at=bindparam("sent"), claimed_until=None, last_error=None, subject="", body="")
+)
+_RECORD_FAILURE = (
+    update(_m)
+    .where(_m.id == bindparam("message_id"))
+    .values(
+        claimed_until=None,
+        last_error=bindparam("error"),
+        send_after=bindparam("retry_at"),
+        failed_at=bindparam("gave_up_at"),
     )
+)
 
 
 def _due_ids(connection: Connection, now: datetime) -> deque[int]:
-    query = select(_m.id).where(*_due(now)).order_by(_m.send_after, _m.id).limit(LOOKAHEAD)
-    return deque(connection.execute(query).scalars())
+    return deque(connection.execute(_DUE_IDS, {"now": now}).scalars())
 
 
 class _Claimer:
@@ -120,29 +146,19 @@ class _Claimer:
                     return None
             now = self.now()
             claimed = connection.execute(
-                update(_m)
-                # Still due: another relay may have claimed or sent it since it was read.
-                .where(_m.id == self.ahead.popleft(), *_due(now))
-                .values(claimed_until=now + CLAIM_FOR, attempts=_m.attempts + 1)
-                .returning(*_CLAIMED)
+                _CLAIM,
+                {"message_id": self.ahead.popleft(), "now": now, "claim_until": now + CLAIM_FOR},
             ).first()
             if claimed is not None:
                 return claimed
 
 
-def _sent(now: datetime) -> dict:
-    # Subject and body go: the outbox is not an archive of what people were sent.
-    return {"sent_at": now, "claimed_until": None, "last_error": None, "subject": "", "body": ""}
-
-
-def _failed(row: Row, error: BaseException, now: datetime) -> dict:
-    gave_up = row.attempts >= MAX_ATTEMPTS
-    return {
-        "claimed_until": None,
-        "last_error": f"{type(error).__name__}: {error}"[:1000],
-        "send_after": now + retry_delay(row.attempts),
-        "failed_at": now if gave_up else None,
-    }
+@dataclass
+class _Outcome:
+    statement: Any
+    values: dict
+    kind: str  # "sent", "retrying" or "failed"
+    unavailable: str | None = None
 
 
 def deliver_pending(
@@ -159,7 +175,9 @@ def deliver_pending(
 
     A message that fails is retried later with backoff and given up after MAX_ATTEMPTS; when
     the transport is unavailable (server down or hung) the run stops at once. `now` fixes the
-    time the outbox is read at (for tests); `clock` measures the run's duration.
+    time the outbox is read at (for tests); `clock` measures the run's duration. The run keeps
+    one database connection, outside any transaction between messages: give it a `database`
+    of its own so that it takes nothing from a pool that requests draw on.
     """
     report = RelayReport()
     with database.read_engine.connect() as connection:
@@ -174,37 +192,69 @@ def deliver_pending(
     started = clock()
     claimer = _Claimer(lambda: now or utcnow())
     try:
-        with database.engine.begin() as connection:
-            row = claimer.next(connection)
-        while row is not None:
-            values, unavailable = _send(transport, row, sender, now or utcnow())
-            if "sent_at" in values:
-                report.sent += 1
-            elif values["failed_at"] is not None:
-                report.failed += 1
-            else:
-                report.retrying += 1
-            report.unavailable = unavailable
-            out_of_time = clock() - started >= run_seconds or (stop is not None and stop.is_set())
-            with database.engine.begin() as connection:
-                connection.execute(update(_m).where(_m.id == row.id).values(**values))
-                if unavailable or out_of_time:
-                    report.more_due = out_of_time and not unavailable
-                    break
+        with database.engine.connect() as connection, _async_commits(connection):
+            with connection.begin():
                 row = claimer.next(connection)
+            while row is not None:
+                outcome = _send(transport, row, sender, now or utcnow())
+                setattr(report, outcome.kind, getattr(report, outcome.kind) + 1)
+                report.unavailable = outcome.unavailable
+                out_of_time = clock() - started >= run_seconds or bool(stop and stop.is_set())
+                with connection.begin():
+                    connection.execute(outcome.statement, outcome.values)
+                    if outcome.unavailable or out_of_time:
+                        report.more_due = out_of_time and not outcome.unavailable
+                        break
+                    row = claimer.next(connection)
     finally:
         transport.close()
     return report
 
 
-def _send(transport: Transport, row: Row, sender: str, now: datetime) -> tuple[dict, str | None]:
-    """What to record for `row` after trying to send it, and why the transport failed, if so."""
+@contextmanager
+def _async_commits(connection: Connection) -> Iterator[None]:
+    """On PostgreSQL, commit without waiting for the WAL to reach the disk.
+
+    A flush per message would cost more than the message. Commits stay atomic and visible at
+    once, so claims still exclude other relays and a killed relay still repeats at most one
+    message; only a crash of the database server itself may forget the last moments of
+    records, and then those messages go again: at-least-once, as SQLite's synchronous=NORMAL.
+    """
+    postgres = connection.dialect.name == "postgresql"
+    if postgres:
+        connection.exec_driver_sql("SET synchronous_commit TO OFF")
+        connection.commit()
+    try:
+        yield
+    finally:
+        if postgres:
+            try:
+                connection.rollback()
+                connection.exec_driver_sql("RESET synchronous_commit")
+                connection.commit()
+            except Exception:  # a broken connection: drop it rather than pool the setting
+                connection.invalidate()
+
+
+def _send(transport: Transport, row: Row, sender: str, now: datetime) -> _Outcome:
+    """Try to send `row`; what to record for it, and why the transport failed, if it did."""
     try:
         transport.send(build_message(row, sender=sender))
     except TransportUnavailable as error:
         log.warning("mail transport failed while sending %s: %s", row.idempotency_key, error)
-        return _failed(row, error, now), str(error)
+        return _failure(row, error, now, unavailable=str(error))
     except Exception as error:  # any failure of one email must not stop the others
         log.warning("sending %s failed (attempt %d): %s", row.idempotency_key, row.attempts, error)
-        return _failed(row, error, now), None
-    return _sent(now), None
+        return _failure(row, error, now)
+    return _Outcome(_RECORD_SENT, {"message_id": row.id, "sent": now}, "sent")
+
+
+def _failure(row: Row, error: BaseException, now: datetime, unavailable=None) -> _Outcome:
+    gave_up = row.attempts >= MAX_ATTEMPTS
+    values = {
+        "message_id": row.id,
+        "error": f"{type(error).__name__}: {error}"[:1000],
+        "retry_at": now + retry_delay(row.attempts),
+        "gave_up_at": now if gave_up else None,
+    }
+    return _Outcome(_RECORD_FAILURE, values, "failed" if gave_up else "retrying", unavailable)
