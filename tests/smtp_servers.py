@@ -17,24 +17,27 @@ class HungServer:
 
     def __init__(self, port: int = 0) -> None:
         self.listener = socket.create_server(("127.0.0.1", port))
+        self.listener.settimeout(0.05)  # so that stop() is noticed: close() does not wake accept()
         self.port = self.listener.getsockname()[1]
         self.accepted: list[socket.socket] = []
+        self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._accept, daemon=True)
         self._thread.start()
 
     def _accept(self) -> None:
-        while True:
+        while not self._stopping.is_set():
             try:
                 connection, _ = self.listener.accept()
-            except OSError:  # closed by stop()
-                return
+            except TimeoutError:
+                continue
             self.accepted.append(connection)  # held open, never read, never answered
 
     def stop(self) -> None:
+        self._stopping.set()
+        self._thread.join(timeout=5)
         self.listener.close()
         for connection in self.accepted:
             connection.close()
-        self._thread.join(timeout=5)
 
 
 class DropsConnections(Mailbox):

@@ -53,7 +53,10 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        mailer = Mailer(database=database, settings=settings, transport=mail_transport)
+        # The relay gets its own engine: it keeps one connection through a run, and must not
+        # take it from the pool that requests draw on.
+        relay_database = Database(database.url)
+        mailer = Mailer(database=relay_database, settings=settings, transport=mail_transport)
         background = relay = None
         if run_scheduler:
             from scheduler.jobs import Context
@@ -69,6 +72,7 @@ def create_app(
             background.shutdown()
         if relay is not None:
             relay.stop()
+        relay_database.dispose()
         database.dispose()
 
     app = FastAPI(
