@@ -77,8 +77,21 @@ def test_production_starts_with_real_secrets() -> None:
         environment="production",
         secret_key="9f8e7d6c5b4a39281706f5e4d3c2b1a0",
         organiser_token="a-long-and-random-organiser-token",
+        mail_backend="smtp",
     )
     assert settings.environment == "production"
+
+
+def test_production_refuses_console_mail_which_logs_live_links(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("UNMENTOR_ENVIRONMENT", "production")
+    monkeypatch.setenv("UNMENTOR_SECRET_KEY", "9f8e7d6c5b4a39281706f5e4d3c2b1a0")
+    monkeypatch.setenv("UNMENTOR_ORGANISER_TOKEN", "a-long-and-random-organiser-token")
+    with pytest.raises(ValidationError, match='cannot use mail_backend = "console"'):
+        load_settings(CONFIG)  # config.toml's own default is console
+    monkeypatch.setenv("UNMENTOR_MAIL_BACKEND", "smtp")
+    assert load_settings(CONFIG).mail_backend == "smtp"
 
 
 def test_development_accepts_placeholders() -> None:
