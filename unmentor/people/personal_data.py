@@ -36,7 +36,10 @@ def export_data(*, session: Session, participant_id: int) -> dict[str, Any]:
         },
         "emails": [
             {
-                "subject": message.subject,
+                # Every key starts with the template's name: "login", "introduction" ...
+                "kind": message.idempotency_key.partition(":")[0],
+                # The relay forgets subject and body once the email is sent.
+                "subject": message.subject or None,
                 "queued_at": _iso(message.created_at),
                 "sent_at": _iso(message.sent_at),
             }
