@@ -160,3 +160,47 @@ def test_demo_builds_a_living_community(run) -> None:
     assert all("met" in line for line in listed)
     again = run("demo")
     assert again.exit_code == 1 and "empty database" in again.output
+
+
+def _queue_mail(tmp_path: Path, count: int) -> None:
+    from unmentor.clock import utcnow
+    from unmentor.db import Database
+    from unmentor.mail.compose import Email
+    from unmentor.mail.outbox import enqueue
+
+    database = Database(f"sqlite:///{tmp_path / 'unmentor.db'}")
+    with database.session() as session:
+        for i in range(count):
+            email = Email(subject="Hello", body="Hello there\n")
+            enqueue(
+                session=session,
+                idempotency_key=f"cli:{i}",
+                to_address=f"p{i}@example.org",
+                email=email,
+                participant_id=None,
+                now=utcnow(),
+            )
+    database.dispose()
+
+
+def test_mail_send_sends_until_nothing_is_due(run, tmp_path, monkeypatch) -> None:
+    run("db", "upgrade")
+    _queue_mail(tmp_path, 3)
+    monkeypatch.setenv("UNMENTOR_MAIL_BACKEND", "file")
+    monkeypatch.setenv("UNMENTOR_MAIL_RUN_SECONDS", "0.000001")  # one message per run
+    sent = run("mail", "send")
+    assert sent.exit_code == 0
+    assert "Sent 3, will retry 0, gave up on 0." in sent.output
+    assert len(list((tmp_path / "mail-outbox").glob("*.eml"))) == 3
+    assert "Sent 0," in run("mail", "send").output
+
+
+def test_mail_send_says_when_the_smtp_server_is_down(run, tmp_path, monkeypatch) -> None:
+    run("db", "upgrade")
+    _queue_mail(tmp_path, 1)
+    monkeypatch.setenv("UNMENTOR_MAIL_BACKEND", "smtp")
+    monkeypatch.setenv("UNMENTOR_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("UNMENTOR_SMTP_PORT", str(free_port()))
+    result = run("mail", "send")
+    assert result.exit_code == 1
+    assert "Sent 0" in result.output and "mail transport is unavailable" in result.output

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import anyio.to_thread
 from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
@@ -53,26 +54,30 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        # The relay gets its own engine: it keeps one connection through a run, and must not
-        # take it from the pool that requests draw on.
-        relay_database = Database(database.url)
-        mailer = Mailer(database=relay_database, settings=settings, transport=mail_transport)
-        background = relay = None
-        if run_scheduler:
-            from scheduler.jobs import Context
-            from scheduler.runner import start_in_background
+        stop_mail = None
+        if run_scheduler or run_mail_relay:
+            # The relay gets its own engine: it keeps one connection through a run, and must
+            # not take it from the pool that requests draw on.
+            relay_database = Database(database.url)
+            mailer = Mailer(database=relay_database, settings=settings, transport=mail_transport)
+            if run_scheduler:
+                from scheduler.jobs import Context
+                from scheduler.runner import start_in_background
 
-            background = start_in_background(
-                Context(database=database, mailer=mailer, settings=settings)
-            )
-        elif run_mail_relay:
-            relay = RelayLoop(mailer, poll_seconds=settings.mail_poll_seconds).start()
+                running = start_in_background(
+                    Context(database=database, mailer=mailer, settings=settings)
+                ).shutdown
+            else:
+                running = RelayLoop(mailer, poll_seconds=settings.mail_poll_seconds).start().stop
+
+            def stop_mail() -> None:
+                running()
+                relay_database.dispose()
+
         yield
-        if background is not None:
-            background.shutdown()
-        if relay is not None:
-            relay.stop()
-        relay_database.dispose()
+        if stop_mail is not None:
+            # Waits for the message in flight: off the event loop.
+            await anyio.to_thread.run_sync(stop_mail)
         database.dispose()
 
     app = FastAPI(

@@ -305,3 +305,45 @@ def test_console_transport_prints_links_whole(caplog) -> None:
         ConsoleTransport().send(build_message(row, sender=SENDER))
     assert link in caplog.text
     assert "To: a@example.org" in caplog.text
+
+
+def test_a_run_asked_to_stop_records_the_message_in_flight_and_stops(database, tmp_path):
+    import threading
+
+    _queue(database, 3)
+    stop = threading.Event()
+    stop.set()  # as at shutdown, while a run is going
+    report = deliver_pending(
+        database=database, transport=FileTransport(tmp_path), sender=SENDER, stop=stop
+    )
+    assert (report.sent, report.more_due) == (1, True)
+    assert [row.attempts for row in _rows(database)] == [1, 0, 0]
+
+
+def test_the_relay_loop_sends_at_start_and_when_nudged_and_stops(database, make_settings):
+    import time
+
+    from unmentor.mail.loop import RelayLoop
+    from unmentor.mail.mailer import Mailer
+
+    settings = make_settings(mail_backend="file")
+    mail_dir = settings.mail_dir
+
+    def wait_for_files(count: int) -> None:
+        deadline = time.monotonic() + 10
+        while len(list(mail_dir.glob("*.eml"))) < count and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert len(list(mail_dir.glob("*.eml"))) == count
+
+    _queue(database, 2, key_prefix="before")
+    # An hour between polls: whatever goes out below goes because of the start or a nudge.
+    mailer = Mailer(database=database, settings=settings)
+    loop = RelayLoop(mailer, poll_seconds=3600).start()
+    try:
+        wait_for_files(2)
+        _queue(database, 1, key_prefix="after")
+        mailer.nudge()
+        wait_for_files(3)
+    finally:
+        loop.stop(timeout=10)
+    assert not loop._thread.is_alive()

@@ -38,7 +38,8 @@ def serve(
     require_current_schema(settings)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     application = create_app(settings, run_scheduler=scheduler)
-    typer.echo(f"UnMentor on http://{host}:{port}  (mail: {settings.mail_backend})")
+    mail = settings.mail_backend if scheduler else "sent by the scheduler's process, not this one"
+    typer.echo(f"UnMentor on http://{host}:{port}  (mail: {mail})")
     uvicorn.run(application, host=host, port=port, log_level="info")
 
 

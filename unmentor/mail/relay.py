@@ -97,10 +97,18 @@ _DUE = (
     or_(_m.claimed_until.is_(None), _m.claimed_until < _NOW),
 )
 _DUE_IDS = select(_m.id).where(*_DUE).order_by(_m.send_after, _m.id).limit(LOOKAHEAD)
-# Still due: another relay may have claimed or sent it since its id was read ahead.
+# Still due: another relay may have claimed or sent it since its id was read ahead. On
+# PostgreSQL a row another relay is claiming right now is skipped, not waited for, so two relays
+# never wait on each other's rows (no lock waits, no deadlocks); SQLite has one writer anyway.
 _CLAIM = (
     update(_m)
-    .where(_m.id == bindparam("message_id"), *_DUE)
+    .where(
+        _m.id
+        == select(_m.id)
+        .where(_m.id == bindparam("message_id"), *_DUE)
+        .with_for_update(skip_locked=True)
+        .scalar_subquery()
+    )
     .values(claimed_until=bindparam("claim_until"), attempts=_m.attempts + 1)
     .returning(*_CLAIMED)
 )
