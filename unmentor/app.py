@@ -11,8 +11,9 @@ from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from unmentor import __version__
+from unmentor.api.admission import AdmissionLimit
 from unmentor.api.errors import install_api_error_handlers
-from unmentor.db import Database
+from unmentor.db import Database, database_for
 from unmentor.mail.mailer import Mailer
 from unmentor.mail.transports import Transport
 from unmentor.network import routes as network_routes
@@ -42,7 +43,7 @@ def create_app(
 ) -> FastAPI:
     """A ready-to-serve application; tests pass their own settings, database and transport."""
     settings = settings or load_settings()
-    database = database or Database(settings.database_url)
+    database = database or database_for(settings)
     mailer = Mailer(database=database, settings=settings, transport=mail_transport)
 
     @asynccontextmanager
@@ -73,6 +74,7 @@ def create_app(
     app.state.page_error_handler = _page_error
 
     install_api_error_handlers(app, is_api=_is_api)
+    app.add_middleware(AdmissionLimit, limit=settings.max_requests_in_flight)
 
     @app.exception_handler(CsrfFailed)
     async def _csrf_failed(request: Request, _error: CsrfFailed):
@@ -113,11 +115,17 @@ def create_app(
         "/static", StaticFiles(directory=Path(__file__).parent / "web" / "static"), name="static"
     )
 
+    # Async and touching nothing: it answers even while every worker thread is busy.
     @app.get("/healthz", include_in_schema=False)
-    def health() -> dict[str, str]:
+    async def health() -> dict[str, str]:
         return {"status": "ok"}
 
     return app
+
+
+def create_worker_app() -> FastAPI:
+    """The app of one of several web workers (`unmentor serve --workers N`): no scheduler."""
+    return create_app(load_settings(), run_scheduler=False)
 
 
 async def _page_error(request: Request, status: int, message: str, headers=None):
