@@ -12,8 +12,9 @@ from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from unmentor import __version__
+from unmentor.api.admission import AdmissionLimit
 from unmentor.api.errors import install_api_error_handlers
-from unmentor.db import Database
+from unmentor.db import Database, database_for
 from unmentor.mail.loop import RelayLoop
 from unmentor.mail.mailer import Mailer
 from unmentor.mail.transports import Transport
@@ -50,15 +51,14 @@ def create_app(
     worker with neither sends no mail at all.
     """
     settings = settings or load_settings()
-    database = database or Database(settings.database_url)
+    database = database or database_for(settings)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         stop_mail = None
         if run_scheduler or run_mail_relay:
-            # The relay gets its own engine: it keeps one connection through a run, and must
-            # not take it from the pool that requests draw on.
-            relay_database = Database(database.url)
+            # The relay keeps one connection through a run: not one from the requests' pool.
+            relay_database = database.with_own_pool()
             mailer = Mailer(database=relay_database, settings=settings, transport=mail_transport)
             if run_scheduler:
                 from scheduler.jobs import Context
@@ -92,6 +92,7 @@ def create_app(
     app.state.page_error_handler = _page_error
 
     install_api_error_handlers(app, is_api=_is_api)
+    app.add_middleware(AdmissionLimit, limit=settings.max_requests_in_flight)
 
     @app.exception_handler(CsrfFailed)
     async def _csrf_failed(request: Request, _error: CsrfFailed):
@@ -132,11 +133,17 @@ def create_app(
         "/static", StaticFiles(directory=Path(__file__).parent / "web" / "static"), name="static"
     )
 
+    # Async and touching nothing: it answers even while every worker thread is busy.
     @app.get("/healthz", include_in_schema=False)
-    def health() -> dict[str, str]:
+    async def health() -> dict[str, str]:
         return {"status": "ok"}
 
     return app
+
+
+def create_worker_app() -> FastAPI:
+    """The app of one of several web workers (`unmentor serve --workers N`): no scheduler."""
+    return create_app(load_settings(), run_scheduler=False)
 
 
 async def _page_error(request: Request, status: int, message: str, headers=None):

@@ -5,10 +5,18 @@ Writers open their transaction with BEGIN IMMEDIATE so that two writers queue on
 instead of failing half way with "database is locked" when a read lock cannot be upgraded.
 Read-only work (pages, exports, pictures) uses a second engine with ordinary deferred
 transactions, so it never holds the write lock.
+
+Under a crowd, SQLite's busy handler is a poor queue: each waiting connection sleeps in steps
+of up to 100 ms and retries, so the lock sits idle between holders and the unlucky wait past the
+busy timeout. Writers in one process therefore queue on a lock of ours first, which hands over
+at once; only one connection per process ever waits inside SQLite (for another process). A
+writer that cannot get in within `busy_timeout_seconds` raises Busy (HTTP 503 with Retry-After)
+rather than failing with "database is locked".
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,24 +24,39 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import exc as sqlalchemy_errors
 from sqlmodel import Session
 
-SQLITE_BUSY_TIMEOUT_MS = 10_000
+from unmentor.errors import Busy
+
+DEFAULT_BUSY_TIMEOUT_SECONDS = 10.0
+DEFAULT_POOL_SIZE = 10
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 
 def make_engine(
-    database_url: str, *, immediate_transactions: bool = True, foreign_keys: bool = True
+    database_url: str,
+    *,
+    immediate_transactions: bool = True,
+    foreign_keys: bool = True,
+    busy_timeout_seconds: float = DEFAULT_BUSY_TIMEOUT_SECONDS,
+    pool_size: int = DEFAULT_POOL_SIZE,
 ) -> Engine:
     """An engine for `database_url`; on SQLite every connection gets the pragmas we rely on.
 
+    A request waits at most `busy_timeout_seconds` for a pooled connection or for SQLite's lock;
+    the pool holds `pool_size` connections and as many again at peaks.
     `foreign_keys=False` is for migrations only: rebuilding a table in SQLite drops the old one,
     which with foreign keys on would cascade into every row that refers to it.
     """
+    pool = {"pool_size": pool_size, "max_overflow": pool_size, "pool_timeout": busy_timeout_seconds}
     if not database_url.startswith("sqlite"):
-        return create_engine(database_url, pool_pre_ping=True)
-    engine = create_engine(database_url, connect_args={"check_same_thread": False})
+        return create_engine(database_url, pool_pre_ping=True, **pool)
+    if ":memory:" in database_url or database_url.rstrip("/") == "sqlite:":
+        pool = {}  # an in-memory database lives in one connection: no pool to size
+    engine = create_engine(database_url, connect_args={"check_same_thread": False}, **pool)
     begin_statement = "BEGIN IMMEDIATE" if immediate_transactions else "BEGIN"
+    busy_timeout_ms = int(busy_timeout_seconds * 1000)
 
     @event.listens_for(engine, "connect")
     def _configure_sqlite(dbapi_connection, _record) -> None:
@@ -41,7 +64,7 @@ def make_engine(
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
         cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
@@ -53,17 +76,42 @@ def make_engine(
     return engine
 
 
+def is_busy_error(error: BaseException) -> bool:
+    """Whether a database error means "saturated, try again" rather than a fault of ours."""
+    if isinstance(error, sqlalchemy_errors.TimeoutError):  # no pooled connection came free
+        return True
+    if isinstance(error, sqlalchemy_errors.OperationalError):
+        text = str(error.orig).lower()
+        return any(
+            sign in text
+            for sign in ("database is locked", "too many clients", "too many connections")
+        )
+    return False
+
+
 class Database:
     """The service's connection to its database: a writer engine and a reader engine."""
 
-    def __init__(self, database_url: str) -> None:
+    def __init__(
+        self,
+        database_url: str,
+        *,
+        busy_timeout_seconds: float = DEFAULT_BUSY_TIMEOUT_SECONDS,
+        pool_size: int = DEFAULT_POOL_SIZE,
+    ) -> None:
         self.url = database_url
-        self.engine = make_engine(database_url, immediate_transactions=True)
+        self.busy_timeout_seconds = busy_timeout_seconds
+        tuning = {"busy_timeout_seconds": busy_timeout_seconds, "pool_size": pool_size}
+        self.engine = make_engine(database_url, immediate_transactions=True, **tuning)
+        sqlite = database_url.startswith("sqlite")
         self.read_engine = (
-            make_engine(database_url, immediate_transactions=False)
-            if database_url.startswith("sqlite")
+            make_engine(database_url, immediate_transactions=False, **tuning)
+            if sqlite
             else self.engine
         )
+        # Re-entrant, so that a service opening a second writer session in the same thread
+        # fails on SQLite's own lock (loudly) instead of deadlocking here.
+        self._write_gate = threading.RLock() if sqlite else None
 
     @property
     def is_sqlite(self) -> bool:
@@ -71,14 +119,56 @@ class Database:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A session for work that writes; commits on success, rolls back on error."""
-        with Session(self.engine, expire_on_commit=False) as session:
-            try:
-                yield session
-                session.commit()
-            except BaseException:
-                session.rollback()
-                raise
+        """A session for work that writes; commits on success, rolls back on error.
+
+        Open and close it in one thread (a `with` block inside the work), never across a
+        framework's thread hops: on SQLite it holds this process's write gate throughout.
+        """
+        gate = self._write_gate
+        if gate is not None and not gate.acquire(timeout=self.busy_timeout_seconds):
+            raise Busy()
+        try:
+            with Session(self.engine, expire_on_commit=False) as session:
+                try:
+                    yield session
+                    session.commit()
+                except BaseException:
+                    session.rollback()
+                    raise
+        finally:
+            if gate is not None:
+                gate.release()
+
+    @contextmanager
+    def write_gate(self, timeout: float | None = None) -> Iterator[None]:
+        """This process's turn to write on SQLite (nothing to wait for on PostgreSQL).
+
+        What `session()` holds, for work that writes through a connection of its own (the mail
+        relay) around each of its transactions. Raises Busy after `timeout` (default: the busy
+        timeout).
+        """
+        gate = self._write_gate
+        wait = self.busy_timeout_seconds if timeout is None else timeout
+        if gate is not None and not gate.acquire(timeout=wait):
+            raise Busy()
+        try:
+            yield
+        finally:
+            if gate is not None:
+                gate.release()
+
+    def with_own_pool(self, pool_size: int = 1) -> Database:
+        """The same database through engines of its own that share this one's write gate.
+
+        For a long-running worker in a web process (the mail relay): it keeps a connection
+        through its run without taking one from the pool requests draw on, and still queues
+        for SQLite's write lock with them instead of inside SQLite's busy handler.
+        """
+        sibling = Database(
+            self.url, busy_timeout_seconds=self.busy_timeout_seconds, pool_size=pool_size
+        )
+        sibling._write_gate = self._write_gate
+        return sibling
 
     @contextmanager
     def read_session(self) -> Iterator[Session]:
@@ -91,6 +181,15 @@ class Database:
         self.engine.dispose()
         if self.read_engine is not self.engine:
             self.read_engine.dispose()
+
+
+def database_for(settings) -> Database:
+    """The database named by `settings`, with its pool and busy-timeout settings."""
+    return Database(
+        settings.database_url,
+        busy_timeout_seconds=settings.busy_timeout_seconds,
+        pool_size=settings.database_pool_size,
+    )
 
 
 def alembic_config(database_url: str) -> Config:

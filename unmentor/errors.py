@@ -43,3 +43,15 @@ class RateLimited(DomainError):
 def readable_message(problem: dict) -> str:
     """A pydantic error's message without the 'Value error, ' prefix our validators cause."""
     return problem.get("msg", "is not valid").removeprefix("Value error, ")
+
+
+class Busy(DomainError):
+    """The database is saturated right now: the caller should try again shortly (HTTP 503).
+
+    Raised instead of letting a request wait without end (or fail with a lock error) when every
+    connection or the write lock has been busy for longer than the settings allow.
+    """
+
+    def __init__(self, message: str = "", *, retry_after_seconds: int = 5) -> None:
+        super().__init__(message or "The service is busy right now; please try again shortly.")
+        self.retry_after_seconds = retry_after_seconds

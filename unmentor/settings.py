@@ -43,6 +43,23 @@ class Settings(BaseSettings):
         "sqlite:///unmentor.db",
         description="SQLAlchemy URL: sqlite:///file.db or postgresql+psycopg://user@host/db.",
     )
+    database_pool_size: int = Field(
+        10,
+        ge=1,
+        le=200,
+        description="Database connections each process keeps open (as many again at peaks).",
+    )
+    busy_timeout_seconds: float = Field(
+        10.0,
+        gt=0,
+        le=300,
+        description="Longest wait for a database connection or lock before answering 503.",
+    )
+    max_requests_in_flight: int = Field(
+        1000,
+        ge=1,
+        description="Requests one web worker takes on at once; beyond it answers 503 at once.",
+    )
     base_url: str = Field(
         "http://127.0.0.1:8000",
         description="Public address of the site, used to build the links in emails.",

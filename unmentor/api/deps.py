@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import hmac
-from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlmodel import Session
 
 from unmentor.db import Database
 from unmentor.settings import Settings
@@ -29,18 +27,6 @@ def get_settings(request: Request) -> Settings:
 
 def get_database(request: Request) -> Database:
     return request.app.state.database
-
-
-def get_session(database: Annotated[Database, Depends(get_database)]) -> Iterator[Session]:
-    """A writer session that commits when the route returns and rolls back if it raises."""
-    with database.session() as session:
-        yield session
-
-
-def get_read_session(database: Annotated[Database, Depends(get_database)]) -> Iterator[Session]:
-    """A session for routes that only read."""
-    with database.read_session() as session:
-        yield session
 
 
 def client_address(request: Request) -> str:
@@ -66,9 +52,10 @@ def require_organiser(
 # An id or number in a URL path, bounded so that no request can overflow an INTEGER column.
 PathId = Annotated[int, Path(ge=1, le=MAX_INT)]
 
-# scope="function": commit before the response goes out, so a client that sees 2xx can rely on it.
-SessionDep = Annotated[Session, Depends(get_session, scope="function")]
-ReadSessionDep = Annotated[Session, Depends(get_read_session, scope="function")]
+# Routes open their session in a `with` block inside the handler rather than through a yield
+# dependency: FastAPI runs such a dependency's setup, the handler and its teardown on three
+# different threads, and a transaction (SQLite's write lock, a pooled connection) held across
+# those hops starved the thread pool under a crowd (issue 9: 500s from 42 requests in flight).
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 DatabaseDep = Annotated[Database, Depends(get_database)]
 ClientDep = Annotated[str, Depends(client_address)]

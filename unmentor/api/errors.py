@@ -10,11 +10,15 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
 from unmentor.api.deps import Forbidden, NotAuthenticated, UnknownQueryParameters
+from unmentor.db import is_busy_error
 from unmentor.errors import (
+    Busy,
     Conflict,
     DomainError,
     InvalidInput,
@@ -49,7 +53,14 @@ def error_responses(*codes: int) -> dict[int | str, dict]:
     return {code: {"model": ErrorBody, "description": descriptions[code]} for code in codes}
 
 
-STATUS_OF = {NotFound: 404, Conflict: 409, InvalidInput: 422, LinkInvalid: 400, RateLimited: 429}
+STATUS_OF = {
+    NotFound: 404,
+    Conflict: 409,
+    InvalidInput: 422,
+    LinkInvalid: 400,
+    RateLimited: 429,
+    Busy: 503,
+}
 
 
 def status_for(error: DomainError) -> int:
@@ -96,7 +107,7 @@ def install_api_error_handlers(app: FastAPI, *, is_api) -> None:
     async def _refused(request: Request, error: DomainError):
         status = status_for(error)
         headers = None
-        if isinstance(error, RateLimited):
+        if isinstance(error, RateLimited | Busy):
             headers = {"Retry-After": str(error.retry_after_seconds)}
         if not is_api(request):
             return await app.state.page_error_handler(request, status, error.message, headers)
@@ -104,6 +115,16 @@ def install_api_error_handlers(app: FastAPI, *, is_api) -> None:
         if isinstance(error, InvalidInput) and error.field:
             field_errors = [FieldProblem(field=error.field, message=error.message)]
         return json_error(status, error.message, errors=field_errors, headers=headers)
+
+    async def _saturated(request: Request, error: Exception):
+        # A crowd that outruns the database gets "try again shortly", never a 500; any other
+        # database error is a fault and goes on to the 500 handler.
+        if not is_busy_error(error):
+            raise error
+        return await _refused(request, Busy())
+
+    app.add_exception_handler(PoolTimeout, _saturated)
+    app.add_exception_handler(OperationalError, _saturated)
 
     @app.exception_handler(NotAuthenticated)
     async def _no_token(request: Request, _error: NotAuthenticated):

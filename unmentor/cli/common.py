@@ -47,7 +47,7 @@ def open_database() -> Iterator[tuple[Settings, db.Database]]:
     """
     settings = settings_or_exit()
     require_current_schema(settings)
-    database = db.Database(settings.database_url)
+    database = db.database_for(settings)
     try:
         yield settings, database
     except DomainError as error:
@@ -60,10 +60,10 @@ def job_context(settings: Settings):
     from scheduler.jobs import Context
     from unmentor.mail.mailer import Mailer
 
-    database = db.Database(settings.database_url)
+    database = db.database_for(settings)
     return Context(
         database=database,
-        mailer=Mailer(database=database, settings=settings),
+        mailer=Mailer(database=database.with_own_pool(), settings=settings),
         settings=settings,
     )
 

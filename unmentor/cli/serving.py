@@ -20,12 +20,21 @@ from unmentor.cli.common import (
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Web worker processes. The scheduler never runs inside a worker: with "
+            "several, it runs once, in this supervising process.",
+        ),
+    ] = 1,
     scheduler: Annotated[
         bool,
         typer.Option(
             "--scheduler/--no-scheduler",
-            help="Run the scheduler and the mail relay in this process (turn off when they "
-            "run elsewhere: a --no-scheduler worker sends no mail).",
+            help="Run the scheduler and the mail relay (rounds, reminders, sending mail) "
+            "here; turn it off when `unmentor scheduler` runs elsewhere: without it, this "
+            "server sends no mail.",
         ),
     ] = True,
 ) -> None:
@@ -37,10 +46,28 @@ def serve(
     settings = settings_or_exit()
     require_current_schema(settings)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    application = create_app(settings, run_scheduler=scheduler)
-    mail = settings.mail_backend if scheduler else "sent by the scheduler's process, not this one"
-    typer.echo(f"UnMentor on http://{host}:{port}  (mail: {mail})")
-    uvicorn.run(application, host=host, port=port, log_level="info")
+    typer.echo(
+        f"UnMentor on http://{host}:{port}  (mail: {settings.mail_backend}, "
+        f"{workers} worker{'s' if workers > 1 else ''}, "
+        f"scheduler {'on' if scheduler else 'off'})"
+    )
+    if workers == 1:
+        uvicorn.run(create_app(settings, run_scheduler=scheduler), host=host, port=port)
+        return
+    # Each worker builds its own app from the same settings (the environment is inherited);
+    # the scheduler runs here, in the supervisor, so there is exactly one however many workers.
+    background = None
+    if scheduler:
+        from scheduler.runner import start_in_background
+
+        background = start_in_background(job_context(settings))
+    try:
+        uvicorn.run(
+            "unmentor.app:create_worker_app", factory=True, host=host, port=port, workers=workers
+        )
+    finally:
+        if background is not None:
+            background.shutdown()
 
 
 def scheduler_alone() -> None:

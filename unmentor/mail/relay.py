@@ -44,6 +44,9 @@ MAX_ATTEMPTS = 8
 FIRST_RETRY_AFTER = timedelta(minutes=1)
 # Due ids are read this many at a time; each is still claimed on its own before it is sent.
 LOOKAHEAD = 500
+# How long the relay queues for SQLite's write lock behind requests before it gives up: longer
+# than a request would (the relay is in no hurry), well within its claim on the message.
+GATE_WAIT = 60.0
 
 _m = OutboxMessage
 _CLAIMED = (_m.id, _m.idempotency_key, _m.to_address, _m.subject, _m.body, _m.attempts)
@@ -201,14 +204,14 @@ def deliver_pending(
     claimer = _Claimer(lambda: now or utcnow())
     try:
         with database.engine.connect() as connection, _async_commits(connection):
-            with connection.begin():
+            with database.write_gate(GATE_WAIT), connection.begin():
                 row = claimer.next(connection)
             while row is not None:
                 outcome = _send(transport, row, sender, now or utcnow())
                 setattr(report, outcome.kind, getattr(report, outcome.kind) + 1)
                 report.unavailable = outcome.unavailable
                 out_of_time = clock() - started >= run_seconds or bool(stop and stop.is_set())
-                with connection.begin():
+                with database.write_gate(GATE_WAIT), connection.begin():
                     connection.execute(outcome.statement, outcome.values)
                     if outcome.unavailable or out_of_time:
                         report.more_due = out_of_time and not outcome.unavailable

@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from unmentor.api.deps import OrganiserOnly, ReadSessionDep, StrictQuery
+from unmentor.api.deps import DatabaseDep, OrganiserOnly, StrictQuery
 from unmentor.api.errors import error_responses
 from unmentor.network.stats import network_stats
 
@@ -19,6 +19,7 @@ organiser = APIRouter(
 
 
 @organiser.get("/stats")
-def stats(session: ReadSessionDep) -> dict[str, Any]:
+def stats(database: DatabaseDep) -> dict[str, Any]:
     """Network metrics per round, participants by status, and who has few new partners left."""
-    return network_stats(session=session)
+    with database.read_session() as session:
+        return network_stats(session=session)

@@ -12,8 +12,6 @@ from unmentor.api.deps import (
     DatabaseDep,
     OrganiserOnly,
     PathId,
-    ReadSessionDep,
-    SessionDep,
     SettingsDep,
     StrictQuery,
 )
@@ -85,7 +83,7 @@ def sign_up(
     responses=error_responses(422),
 )
 def list_participants(
-    session: ReadSessionDep,
+    database: DatabaseDep,
     q: Search = None,
     status: ParticipantStatus | None = None,
     organisation_id: Annotated[int | None, Query(ge=1, le=MAX_INT)] = None,
@@ -93,20 +91,21 @@ def list_participants(
     per_page: PerPage = 50,
 ) -> Page[ParticipantPublic]:
     """Participants ordered by name, filtered by search text, status or organisation."""
-    items, total = service.list_participants(
-        session=session,
-        search=q,
-        status=status,
-        organisation_id=organisation_id,
-        offset=(page - 1) * per_page,
-        limit=per_page,
-    )
-    return Page(
-        items=[service.participant_public(session=session, participant=p) for p in items],
-        total=total,
-        page=page,
-        per_page=per_page,
-    )
+    with database.read_session() as session:
+        items, total = service.list_participants(
+            session=session,
+            search=q,
+            status=status,
+            organisation_id=organisation_id,
+            offset=(page - 1) * per_page,
+            limit=per_page,
+        )
+        return Page(
+            items=[service.participant_public(session=session, participant=p) for p in items],
+            total=total,
+            page=page,
+            per_page=per_page,
+        )
 
 
 @organiser.post(
@@ -116,10 +115,11 @@ def list_participants(
     tags=["participants"],
     responses=error_responses(409, 422),
 )
-def create_participant(data: ParticipantCreate, session: SessionDep) -> ParticipantPublic:
+def create_participant(data: ParticipantCreate, database: DatabaseDep) -> ParticipantPublic:
     """Add a participant directly (no verification email)."""
-    participant = service.create_participant(session=session, data=data, now=utcnow())
-    return service.participant_public(session=session, participant=participant)
+    with database.session() as session:
+        participant = service.create_participant(session=session, data=data, now=utcnow())
+        return service.participant_public(session=session, participant=participant)
 
 
 @organiser.get(
@@ -128,10 +128,11 @@ def create_participant(data: ParticipantCreate, session: SessionDep) -> Particip
     tags=["participants"],
     responses=error_responses(404, 422),
 )
-def get_participant(participant_id: ParticipantId, session: ReadSessionDep) -> ParticipantPublic:
+def get_participant(participant_id: ParticipantId, database: DatabaseDep) -> ParticipantPublic:
     """One participant."""
-    participant = service.get_participant(session=session, participant_id=participant_id)
-    return service.participant_public(session=session, participant=participant)
+    with database.read_session() as session:
+        participant = service.get_participant(session=session, participant_id=participant_id)
+        return service.participant_public(session=session, participant=participant)
 
 
 @organiser.patch(
@@ -141,12 +142,15 @@ def get_participant(participant_id: ParticipantId, session: ReadSessionDep) -> P
     responses=error_responses(404, 409, 422),
 )
 def update_participant(
-    participant_id: ParticipantId, data: ParticipantUpdate, session: SessionDep
+    participant_id: ParticipantId, data: ParticipantUpdate, database: DatabaseDep
 ) -> ParticipantPublic:
     """Change a participant's details or status; only the fields sent change."""
-    participant = service.get_participant(session=session, participant_id=participant_id)
-    service.update_participant(session=session, participant=participant, data=data, now=utcnow())
-    return service.participant_public(session=session, participant=participant)
+    with database.session() as session:
+        participant = service.get_participant(session=session, participant_id=participant_id)
+        service.update_participant(
+            session=session, participant=participant, data=data, now=utcnow()
+        )
+        return service.participant_public(session=session, participant=participant)
 
 
 @organiser.delete(
@@ -157,13 +161,14 @@ def update_participant(
     responses=error_responses(404, 422),
 )
 def erase_participant(
-    participant_id: ParticipantId, session: SessionDep, settings: SettingsDep
+    participant_id: ParticipantId, database: DatabaseDep, settings: SettingsDep
 ) -> Response:
     """Erase a participant and everything held about them (as they can do themselves)."""
-    membership.erase(
-        session=session, participant_id=participant_id, settings=settings, now=utcnow()
-    )
-    return Response(status_code=status.HTTP_204_NO_CONTENT)
+    with database.session() as session:
+        membership.erase(
+            session=session, participant_id=participant_id, settings=settings, now=utcnow()
+        )
+        return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @organiser.get(
@@ -173,13 +178,14 @@ def erase_participant(
     responses=error_responses(422),
 )
 def list_organisations(
-    session: ReadSessionDep, q: Search = None, page: PageNumber = 1, per_page: PerPage = 50
+    database: DatabaseDep, q: Search = None, page: PageNumber = 1, per_page: PerPage = 50
 ) -> Page[OrganisationPublic]:
     """Organisations ordered by name, with how many participants each has."""
-    items, total = service.list_organisations(
-        session=session, search=q, offset=(page - 1) * per_page, limit=per_page
-    )
-    return Page(items=items, total=total, page=page, per_page=per_page)
+    with database.read_session() as session:
+        items, total = service.list_organisations(
+            session=session, search=q, offset=(page - 1) * per_page, limit=per_page
+        )
+        return Page(items=items, total=total, page=page, per_page=per_page)
 
 
 @organiser.post(
@@ -189,10 +195,11 @@ def list_organisations(
     tags=["organisations"],
     responses=error_responses(409, 422),
 )
-def create_organisation(data: OrganisationCreate, session: SessionDep) -> OrganisationPublic:
+def create_organisation(data: OrganisationCreate, database: DatabaseDep) -> OrganisationPublic:
     """Add an organisation; names are unique ignoring case and spacing."""
-    organisation = service.create_organisation(session=session, name=data.name, now=utcnow())
-    return service.organisation_public(session=session, organisation=organisation)
+    with database.session() as session:
+        organisation = service.create_organisation(session=session, name=data.name, now=utcnow())
+        return service.organisation_public(session=session, organisation=organisation)
 
 
 @organiser.get(
@@ -201,12 +208,11 @@ def create_organisation(data: OrganisationCreate, session: SessionDep) -> Organi
     tags=["organisations"],
     responses=error_responses(404, 422),
 )
-def get_organisation(
-    organisation_id: OrganisationId, session: ReadSessionDep
-) -> OrganisationPublic:
+def get_organisation(organisation_id: OrganisationId, database: DatabaseDep) -> OrganisationPublic:
     """One organisation."""
-    organisation = service.get_organisation(session=session, organisation_id=organisation_id)
-    return service.organisation_public(session=session, organisation=organisation)
+    with database.read_session() as session:
+        organisation = service.get_organisation(session=session, organisation_id=organisation_id)
+        return service.organisation_public(session=session, organisation=organisation)
 
 
 @organiser.patch(
@@ -216,9 +222,10 @@ def get_organisation(
     responses=error_responses(404, 409, 422),
 )
 def rename_organisation(
-    organisation_id: OrganisationId, data: OrganisationUpdate, session: SessionDep
+    organisation_id: OrganisationId, data: OrganisationUpdate, database: DatabaseDep
 ) -> OrganisationPublic:
     """Rename an organisation (e.g. to fix how it is written)."""
-    organisation = service.get_organisation(session=session, organisation_id=organisation_id)
-    service.rename_organisation(session=session, organisation=organisation, name=data.name)
-    return service.organisation_public(session=session, organisation=organisation)
+    with database.session() as session:
+        organisation = service.get_organisation(session=session, organisation_id=organisation_id)
+        service.rename_organisation(session=session, organisation=organisation, name=data.name)
+        return service.organisation_public(session=session, organisation=organisation)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import update
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
 
 from unmentor.errors import Conflict, LinkInvalid
@@ -63,14 +64,26 @@ def record_answer(
     if outcome == Outcome.unconfirmed:
         raise Conflict("Answer 'met' or 'not_met'.")
     answer = member_for_token(session=session, settings=settings, token=token)
-    if answer.round.closed_at is not None:
+    values = {
+        "outcome": outcome,
+        "reason": reason if outcome == Outcome.not_met else None,
+        "answered_at": now,
+    }
+    # One statement writes the whole answer, and only while the round is open: two answers
+    # racing each other leave one of them whole (never "met" with the other's not-met reason),
+    # and an answer racing the round's closing cannot land after it.
+    still_open = select(Round.id).where(Round.id == answer.round.id, Round.closed_at.is_(None))
+    written = session.exec(
+        update(RoundMember)
+        .where(RoundMember.id == answer.member.id, RoundMember.round_id.in_(still_open))
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if written.rowcount != 1:
         raise Conflict("This round is closed, so answers can no longer be recorded.")
-    member = answer.member
-    member.outcome = outcome
-    member.reason = reason if outcome == Outcome.not_met else None
-    member.answered_at = now
-    session.add(member)
-    session.flush()
+    for name, value in values.items():
+        # Shown to the caller as stored, without queueing a second UPDATE at the flush.
+        set_committed_value(answer.member, name, value)
     return answer
 
 

@@ -11,8 +11,6 @@ from unmentor.api.deps import (
     DatabaseDep,
     OrganiserOnly,
     PathId,
-    ReadSessionDep,
-    SessionDep,
     SettingsDep,
     StrictQuery,
 )
@@ -53,25 +51,27 @@ class Resend(BaseModel):
     response_model=OutcomeRecorded,
     responses=error_responses(400, 409, 422),
 )
-def record_outcome(request: OutcomeRequest, session: SessionDep, settings: SettingsDep):
+def record_outcome(request: OutcomeRequest, database: DatabaseDep, settings: SettingsDep):
     """Record whether a group met, with the token from a participant's email."""
-    answer = outcomes.record_answer(
-        session=session,
-        settings=settings,
-        token=request.token,
-        outcome=Outcome(request.outcome),
-        reason=NotMetReason(request.reason) if request.reason else None,
-        now=utcnow(),
-    )
-    return OutcomeRecorded(
-        round=answer.round.number, outcome=request.outcome, detail="Thank you, recorded."
-    )
+    with database.session() as session:
+        answer = outcomes.record_answer(
+            session=session,
+            settings=settings,
+            token=request.token,
+            outcome=Outcome(request.outcome),
+            reason=NotMetReason(request.reason) if request.reason else None,
+            now=utcnow(),
+        )
+        return OutcomeRecorded(
+            round=answer.round.number, outcome=request.outcome, detail="Thank you, recorded."
+        )
 
 
 @organiser.get("/rounds", response_model=list[RoundSummary])
-def list_rounds(session: ReadSessionDep) -> list[RoundSummary]:
+def list_rounds(database: DatabaseDep) -> list[RoundSummary]:
     """Every round, newest first, with met / not met / unconfirmed counts."""
-    return service.list_rounds(session=session)
+    with database.read_session() as session:
+        return service.list_rounds(session=session)
 
 
 @organiser.post(
@@ -104,23 +104,25 @@ def form_round(
 
 @organiser.get("/rounds/next", response_model=Preview)
 def preview_next_round(
-    session: ReadSessionDep,
+    database: DatabaseDep,
     settings: SettingsDep,
     seed: Annotated[int | None, Query(ge=0, le=MAX_INT)] = None,
 ) -> Preview:
     """The grouping the next round would get with this seed (random if omitted); sends nothing."""
-    return preview_round(
-        session=session,
-        settings=settings,
-        today=utcnow().date(),
-        seed=seed if seed is not None else forming.new_seed(),
-    )
+    with database.read_session() as session:
+        return preview_round(
+            session=session,
+            settings=settings,
+            today=utcnow().date(),
+            seed=seed if seed is not None else forming.new_seed(),
+        )
 
 
 @organiser.get("/rounds/{number}", response_model=RoundDetail, responses=error_responses(404))
-def get_round(number: RoundNumber, session: ReadSessionDep) -> RoundDetail:
+def get_round(number: RoundNumber, database: DatabaseDep) -> RoundDetail:
     """One round: every group, who answered what, conflicts, and who sat out."""
-    return service.round_detail(session=session, number=number)
+    with database.read_session() as session:
+        return service.round_detail(session=session, number=number)
 
 
 @organiser.post(
@@ -130,13 +132,14 @@ def get_round(number: RoundNumber, session: ReadSessionDep) -> RoundDetail:
 )
 def close_round(
     number: RoundNumber,
-    session: SessionDep,
+    database: DatabaseDep,
     settings: SettingsDep,
 ) -> RoundSummary:
     """Close a round now: missing answers become unconfirmed."""
-    round_ = service.get_round(session=session, number=number)
-    outcomes.close_round(session=session, settings=settings, round_=round_, now=utcnow())
-    return service.get_summary(session=session, number=number)
+    with database.session() as session:
+        round_ = service.get_round(session=session, number=number)
+        outcomes.close_round(session=session, settings=settings, round_=round_, now=utcnow())
+        return service.get_summary(session=session, number=number)
 
 
 @organiser.post(
@@ -147,16 +150,17 @@ def close_round(
 def resend_introduction(
     number: RoundNumber,
     request: Resend,
-    session: SessionDep,
+    database: DatabaseDep,
     settings: SettingsDep,
 ) -> dict[str, str]:
     """Send a member's introduction again (same answer links)."""
-    round_ = service.get_round(session=session, number=number)
-    reminders.resend_introduction(
-        session=session,
-        settings=settings,
-        round_=round_,
-        participant_id=request.participant_id,
-        now=utcnow(),
-    )
-    return {"detail": "The introduction will be sent again."}
+    with database.session() as session:
+        round_ = service.get_round(session=session, number=number)
+        reminders.resend_introduction(
+            session=session,
+            settings=settings,
+            round_=round_,
+            participant_id=request.participant_id,
+            now=utcnow(),
+        )
+        return {"detail": "The introduction will be sent again."}
