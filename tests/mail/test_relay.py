@@ -203,6 +203,8 @@ def test_a_server_hanging_mid_message_fails_that_message_and_stops_the_run(
         now = utcnow()
         report = deliver_pending(database=database, transport=transport, sender=SENDER, now=now)
     assert (report.sent, report.retrying) == (1, 1) and "timed out" in report.unavailable
+    stalled_copies = [m for m in handler.messages if m["X-Unmentor-Key"] == "test:1"]
+    assert len(stalled_copies) == 1, "a hung server is not sent the same message again"
     first, stalled, untouched = _rows(database)
     assert first.sent_at is not None
     assert stalled.sent_at is None and stalled.send_after == now + retry_delay(1)

@@ -113,9 +113,13 @@ class SmtpTransport:
     def send(self, message: EmailMessage) -> None:
         try:
             self._send_once(message)
-        except smtplib.SMTPServerDisconnected:
-            # Servers close idle or long-lived connections: one fresh connection is normal.
+        except smtplib.SMTPServerDisconnected as error:
             self._abandon()
+            # smtplib reports a reply that timed out as a disconnection: that server is hung,
+            # and sending again would only wait as long again.
+            if isinstance(error.__context__, TimeoutError):
+                raise TransportUnavailable(_describe(error)) from error
+            # Servers close idle or long-lived connections: one fresh connection is normal.
             try:
                 self._send_once(message)
             except smtplib.SMTPServerDisconnected as error:
