@@ -41,18 +41,22 @@ class HungServer:
 
 
 class DropsConnections(Mailbox):
-    """Takes `per_connection` messages on a connection, then hangs up without a word."""
+    """Takes `per_connection` messages on a connection, then hangs up: without a word, or
+    `politely` with a 421 reply (as servers with a per-connection limit do)."""
 
-    def __init__(self, per_connection: int) -> None:
+    def __init__(self, per_connection: int, *, politely: bool = False) -> None:
         super().__init__()
         self.per_connection = per_connection
+        self.politely = politely
         self.started: dict[tuple, int] = {}
 
     async def handle_MAIL(self, server, session, envelope, address, mail_options):
         peer = tuple(session.peer)
         self.started[peer] = self.started.get(peer, 0) + 1
         if self.started[peer] > self.per_connection:
-            server.transport.close()  # as a server with an idle or per-connection limit does
+            if self.politely:
+                return "421 4.7.0 Too many messages on one connection, closing"
+            server.transport.close()
             return "421 closing"  # never reaches the client: the transport is closed
         envelope.mail_from = address
         envelope.mail_options.extend(mail_options)

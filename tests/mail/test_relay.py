@@ -121,8 +121,11 @@ def test_a_run_stops_at_its_time_bound_and_the_next_carries_on(
     assert len(mailbox.messages) == 25
 
 
-def test_a_dropped_connection_is_reopened_and_nothing_is_sent_twice(database, make_settings):
-    handler = DropsConnections(per_connection=3)
+@pytest.mark.parametrize("politely", [False, True], ids=["hangs-up", "421"])
+def test_a_dropped_connection_is_reopened_and_nothing_is_sent_twice(
+    database, make_settings, politely
+):
+    handler = DropsConnections(per_connection=3, politely=politely)
     _queue(database, 10)
     with smtp_server(handler) as server:
         transport = SmtpTransport(make_settings(smtp_port=server.port))

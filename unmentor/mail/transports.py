@@ -130,7 +130,11 @@ class SmtpTransport:
         self.open()
         try:
             self._smtp.send_message(message)
-        except (*_MESSAGE_ERRORS, smtplib.SMTPServerDisconnected):
+        except _MESSAGE_ERRORS as error:
+            if self._smtp.sock is None:  # a 421: the server closed the connection, not a refusal
+                raise smtplib.SMTPServerDisconnected(_describe(error)) from error
+            raise
+        except smtplib.SMTPServerDisconnected:
             raise
         except (OSError, smtplib.SMTPException) as error:  # a timeout mid-conversation, say
             # The conversation is in an unknown state: never reuse this connection, and do
