@@ -118,12 +118,12 @@ _CLAIM = (
 # Subject and body go once sent: the outbox is not an archive of what people were sent.
 _RECORD_SENT = (
     update(_m)
-    .where(_m.id == bindparam("message_id"))
+    .where(_m.id == bindparam("done_id"))
     .values(sent_at=bindparam("sent"), claimed_until=None, last_error=None, subject="", body="")
 )
 _RECORD_FAILURE = (
     update(_m)
-    .where(_m.id == bindparam("message_id"))
+    .where(_m.id == bindparam("done_id"))
     .values(
         claimed_until=None,
         last_error=bindparam("error"),
@@ -131,6 +131,13 @@ _RECORD_FAILURE = (
         failed_at=bindparam("gave_up_at"),
     )
 )
+# On PostgreSQL, recording one message and claiming the next is one statement, sent in
+# autocommit mode: one round trip per message instead of four (BEGIN, two UPDATEs, COMMIT),
+# and still all or nothing.
+_THEN_CLAIM = {
+    id(record): _CLAIM.add_cte(record.returning(_m.id).cte("done"))
+    for record in (_RECORD_SENT, _RECORD_FAILURE)
+}
 
 
 def _due_ids(connection: Connection, now: datetime) -> deque[int]:
@@ -144,22 +151,36 @@ class _Claimer:
         self.now = now
         self.ahead: deque[int] = deque()
 
-    def next(self, connection: Connection) -> Row | None:
-        """Claim the next due message in `connection`'s transaction, or None if none is due."""
+    def next(self, connection: Connection, after: _Outcome | None = None) -> Row | None:
+        """Record `after` (the message just tried), then claim the next due message, if any.
+
+        Both happen in `connection`'s transaction, or on PostgreSQL in one statement.
+        """
+        if after is not None and connection.dialect.name != "postgresql":
+            connection.execute(after.statement, after.values)
+            after = None
         refilled = False
         while True:
             if not self.ahead:
-                if refilled:
-                    return None
-                self.ahead = _due_ids(connection, self.now())
-                refilled = True
+                if not refilled:
+                    self.ahead = _due_ids(connection, self.now())
+                    refilled = True
                 if not self.ahead:
+                    if after is not None:  # nothing to claim: record it on its own
+                        connection.execute(after.statement, after.values)
                     return None
             now = self.now()
-            claimed = connection.execute(
-                _CLAIM,
-                {"message_id": self.ahead.popleft(), "now": now, "claim_until": now + CLAIM_FOR},
-            ).first()
+            claim = {
+                "message_id": self.ahead.popleft(),
+                "now": now,
+                "claim_until": now + CLAIM_FOR,
+            }
+            if after is None:
+                claimed = connection.execute(_CLAIM, claim).first()
+            else:
+                statement = _THEN_CLAIM[id(after.statement)]
+                claimed = connection.execute(statement, {**after.values, **claim}).first()
+                after = None
             if claimed is not None:
                 return claimed
 
@@ -203,7 +224,7 @@ def deliver_pending(
     started = clock()
     claimer = _Claimer(lambda: now or utcnow())
     try:
-        with database.engine.connect() as connection, _async_commits(connection):
+        with database.engine.connect() as connection, _cheap_commits(connection):
             with database.write_gate(GATE_WAIT), connection.begin():
                 row = claimer.next(connection)
             while row is not None:
@@ -212,29 +233,31 @@ def deliver_pending(
                 report.unavailable = outcome.unavailable
                 out_of_time = clock() - started >= run_seconds or bool(stop and stop.is_set())
                 with database.write_gate(GATE_WAIT), connection.begin():
-                    connection.execute(outcome.statement, outcome.values)
                     if outcome.unavailable or out_of_time:
+                        connection.execute(outcome.statement, outcome.values)
                         report.more_due = out_of_time and not outcome.unavailable
                         break
-                    row = claimer.next(connection)
+                    row = claimer.next(connection, after=outcome)
     finally:
         transport.close()
     return report
 
 
 @contextmanager
-def _async_commits(connection: Connection) -> Iterator[None]:
-    """On PostgreSQL, commit without waiting for the WAL to reach the disk.
+def _cheap_commits(connection: Connection) -> Iterator[None]:
+    """On PostgreSQL, autocommit each statement, without waiting for the WAL to reach the disk.
 
-    A flush per message would cost more than the message. Commits stay atomic and visible at
-    once, so claims still exclude other relays and a killed relay still repeats at most one
+    Every statement the relay makes is whole on its own (a claim, a record, or both at once),
+    and a flush per message would cost more than the message. Commits stay atomic and visible
+    at once, so claims still exclude other relays and a killed relay still repeats at most one
     message; only a crash of the database server itself may forget the last moments of
     records, and then those messages go again: at-least-once, as SQLite's synchronous=NORMAL.
     """
     postgres = connection.dialect.name == "postgresql"
     if postgres:
+        connection.execution_options(isolation_level="AUTOCOMMIT")  # reset when pooled again
         connection.exec_driver_sql("SET synchronous_commit TO OFF")
-        connection.commit()
+        connection.commit()  # ends SQLAlchemy's own notion of a transaction, nothing more
     try:
         yield
     finally:
@@ -257,13 +280,13 @@ def _send(transport: Transport, row: Row, sender: str, now: datetime) -> _Outcom
     except Exception as error:  # any failure of one email must not stop the others
         log.warning("sending %s failed (attempt %d): %s", row.idempotency_key, row.attempts, error)
         return _failure(row, error, now)
-    return _Outcome(_RECORD_SENT, {"message_id": row.id, "sent": now}, "sent")
+    return _Outcome(_RECORD_SENT, {"done_id": row.id, "sent": now}, "sent")
 
 
 def _failure(row: Row, error: BaseException, now: datetime, unavailable=None) -> _Outcome:
     gave_up = row.attempts >= MAX_ATTEMPTS
     values = {
-        "message_id": row.id,
+        "done_id": row.id,
         "error": f"{type(error).__name__}: {error}"[:1000],
         "retry_at": now + retry_delay(row.attempts),
         "gave_up_at": now if gave_up else None,
