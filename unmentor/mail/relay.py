@@ -3,8 +3,9 @@
 One run opens the transport once (one SMTP connection) and sends message after message until
 nothing is due or `run_seconds` have passed. Each message is claimed on its own, with a guarded
 UPDATE, just before it is sent, and the transaction that records it as sent also claims the
-next one: one short transaction per message, and two relays (two scheduler processes, or
-`unmentor mail send` beside the scheduler) never send the same row at the same time.
+next one (on PostgreSQL a single statement): one short transaction per message, and two relays
+(two scheduler processes, or `unmentor mail send` beside the scheduler) never send the same
+row at the same time.
 
 A relay killed between handing a message over and recording it sends that one message again
 once its claim lapses (after CLAIM_FOR): at-least-once, and at most the message in flight. The
