@@ -6,7 +6,6 @@ deleted with them) is simply absent from every picture and number drawn after th
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -30,17 +29,6 @@ class NetworkData:
     name_of: dict[int, str]
     taking_part: dict[int, int] = field(default_factory=dict)  # round number -> people
     signed_up: list[date] = field(default_factory=list)
-
-    def fingerprint(self) -> str:
-        """Changes whenever anything drawn changes: the key of the image cache."""
-        digest = hashlib.sha256()
-        for person in self.people:
-            digest.update(f"p{person.key}:{person.category}|".encode())
-        for link in self.links:
-            digest.update(f"l{link.a}-{link.b}-{link.round_number}-{link.outcome}|".encode())
-        for round_ in self.rounds:
-            digest.update(f"r{round_.number}:{round_.closed_at}|".encode())
-        return digest.hexdigest()
 
     def round_numbers(self) -> list[int]:
         return [r.number for r in self.rounds]
