@@ -8,89 +8,25 @@ under /public/, while organisers still see it in full.
 from __future__ import annotations
 
 import re
-from datetime import date
 
 import pytest
 from conftest import LiveServer
-from sqlalchemy import update
-from sqlmodel import select
 
-from unmentor.clock import utcnow
-from unmentor.people.models import Organisation, Participant, ParticipantStatus
-from unmentor.rounds import outcomes
-from unmentor.rounds.forming import form_round
-from unmentor.rounds.models import Outcome, Round, RoundMember
+from unmentor.people.models import ParticipantStatus
 
 RARE_SECTOR = "Zyzzyva Lighthouse Keeping"
 
 
-def _people(server: LiveServer, sectors: list[str]) -> list[int]:
-    """Active participants in four organisations, one per sector given; their ids."""
-    now = utcnow()
-    with server.database.session() as session:
-        organisations = []
-        for n in range(4):
-            org = Organisation(name=f"Org {n}", name_key=f"org {n}", created_at=now)
-            session.add(org)
-            organisations.append(org)
-        session.flush()
-        people = []
-        for i, sector in enumerate(sectors):
-            person = Participant(
-                name=f"Person {i}",
-                email=f"person{i}@example.org",
-                organisation_id=organisations[i % 4].id,
-                sector=sector,
-                status=ParticipantStatus.active,
-                created_at=now,
-                updated_at=now,
-            )
-            session.add(person)
-            people.append(person)
-        session.flush()
-        return [p.id for p in people]
-
-
-def _set_status(server: LiveServer, ids: list[int], status: ParticipantStatus) -> None:
-    with server.database.session() as session:
-        session.exec(update(Participant).where(Participant.id.in_(ids)).values(status=status))
-
-
-def _round(server: LiveServer, month: int, *, not_met_groups: int = 1) -> Round:
-    """This month's round, answered (the first groups did not meet, the rest met) and closed."""
-    formed = form_round(
-        database=server.database,
-        settings=server.settings,
-        today=date(2027, month, 2),
-        now=utcnow(),
-        seed=month,
-    )
-    with server.database.session() as session:
-        members = session.exec(
-            select(RoundMember).where(RoundMember.round_id == formed.round.id)
-        ).all()
-        for member in members:
-            member.outcome = Outcome.not_met if member.group_no <= not_met_groups else Outcome.met
-            session.add(member)
-        outcomes.close_round(
-            session=session,
-            settings=server.settings,
-            round_=session.get(Round, formed.round.id),
-            now=utcnow(),
-        )
-    return formed.round
-
-
 @pytest.fixture
-def small_middle_round(server: LiveServer) -> None:
+def small_middle_round(server: LiveServer, history) -> None:
     """Round 1: 14 people; round 2: only 4 (below public_min_people = 10); round 3: 14 again."""
     assert server.settings.public_min_people == 10
-    ids = _people(server, ["Health"] * 14)
-    _round(server, 1)
-    _set_status(server, ids[4:], ParticipantStatus.pending)
-    _round(server, 2, not_met_groups=2)
-    _set_status(server, ids[4:], ParticipantStatus.active)
-    _round(server, 3)
+    ids = history.people(["Health"] * 14)
+    history.round(1)
+    history.set_status(ids[4:], ParticipantStatus.pending)
+    history.round(2, not_met_groups=2)
+    history.set_status(ids[4:], ParticipantStatus.active)
+    history.round(3)
 
 
 def _get(server: LiveServer, path: str) -> str:
@@ -171,9 +107,11 @@ def test_organisers_still_see_the_small_round(
     assert [r["round_number"] for r in stats["rounds"]] == [1, 2, 3]
 
 
-def test_a_rare_sector_is_shown_publicly_as_other(server: LiveServer, organiser_pages) -> None:
-    _people(server, ["Health"] * 11 + [RARE_SECTOR] * 3)
-    _round(server, 1)
+def test_a_rare_sector_is_shown_publicly_as_other(
+    server: LiveServer, history, organiser_pages
+) -> None:
+    history.people(["Health"] * 11 + [RARE_SECTOR] * 3)
+    history.round(1)
     public = [_get(server, path) for path in ("/public/", "/public/rounds/1/network.svg")]
     public.append(_get(server, "/public/network.svg"))
     assert all(RARE_SECTOR not in text for text in public)

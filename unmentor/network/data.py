@@ -99,7 +99,11 @@ def load_network(*, session: Session) -> NetworkData:
             Participant.sector,
             Organisation.name,
             Participant.created_at,
-        ).join(Organisation, Organisation.id == Participant.organisation_id)
+        )
+        .join(Organisation, Organisation.id == Participant.organisation_id)
+        # In id order: PostgreSQL returns an updated row elsewhere, and a reordering must not
+        # look like a change to what is drawn (public pictures are keyed by their content).
+        .order_by(Participant.id)
     ).all()
     in_network = {link.a for link in links} | {link.b for link in links}
     return NetworkData(
