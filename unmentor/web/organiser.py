@@ -87,7 +87,8 @@ def round_picture(request: Request, number: RoundNumber, fmt: Literal["svg", "pn
     if number not in view.rounds:
         raise NotFound(f"No round number {number}.")
     picture = images.network(view, number, fmt=fmt)
-    return picture_response(request, picture, fmt, "private, no-cache")
+    # Organiser pictures can carry names: never kept in a shared browser cache.
+    return picture_response(request, picture, fmt, "private, no-store")
 
 
 @pages.get(f"{HOME}/rounds", response_class=HTMLResponse)
