@@ -18,6 +18,7 @@ from unmentor.mail.mailer import Mailer
 from unmentor.mail.transports import Transport
 from unmentor.network import routes as network_routes
 from unmentor.network.images import NetworkImages
+from unmentor.network.workers import Workers
 from unmentor.people import routes as people_routes
 from unmentor.rounds import routes as rounds_routes
 from unmentor.settings import Settings, load_settings
@@ -45,6 +46,12 @@ def create_app(
     settings = settings or load_settings()
     database = database or database_for(settings)
     mailer = Mailer(database=database, settings=settings, transport=mail_transport)
+    images = NetworkImages(
+        database,
+        min_people=settings.public_min_people,
+        workers=Workers(settings.picture_processes),
+        max_bytes=settings.picture_cache_megabytes * 2**20,
+    )
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -59,6 +66,7 @@ def create_app(
         yield
         if background is not None:
             background.shutdown(wait=False)
+        images.close()
         database.dispose()
 
     app = FastAPI(
@@ -70,7 +78,7 @@ def create_app(
     app.state.settings = settings
     app.state.database = database
     app.state.mailer = mailer
-    app.state.images = NetworkImages(database)
+    app.state.images = images
     app.state.page_error_handler = _page_error
 
     install_api_error_handlers(app, is_api=_is_api)

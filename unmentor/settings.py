@@ -123,6 +123,15 @@ class Settings(BaseSettings):
     public_min_people: int = Field(
         10, ge=2, description="Publish a round's picture only if at least this many took part."
     )
+    picture_processes: int = Field(
+        1,
+        ge=0,
+        le=16,
+        description="Worker processes that draw pictures; 0 draws on the web process's threads.",
+    )
+    picture_cache_megabytes: int = Field(
+        256, ge=1, description="Memory for cached pictures; the least recently used go first."
+    )
     pause_after_unconfirmed_rounds: int = Field(
         3, ge=1, description="Pause someone after this many rounds in a row without an answer."
     )

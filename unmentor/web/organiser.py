@@ -11,7 +11,6 @@ from fastapi.responses import HTMLResponse, Response
 from unmentor.api.deps import DatabaseDep, MailerDep, PathId, SettingsDep
 from unmentor.clock import utcnow
 from unmentor.errors import NotFound
-from unmentor.network.stats import network_stats
 from unmentor.rounds import forming, outcomes, reminders, service
 from unmentor.rounds.preview import preview_round
 from unmentor.sqltypes import MAX_INT
@@ -21,7 +20,7 @@ from unmentor.web.forms import (
     organiser_signed_in,
     require_csrf,
 )
-from unmentor.web.public import MEDIA
+from unmentor.web.public import picture_response
 from unmentor.web.rendering import render, see_other
 
 HOME = "/organiser"
@@ -74,8 +73,8 @@ def sign_out() -> Response:
 
 @pages.get(f"{HOME}/dashboard", response_class=HTMLResponse)
 def dashboard(request: Request, database: DatabaseDep) -> HTMLResponse:
+    stats = request.app.state.images.stats()
     with database.read_session() as session:
-        stats = network_stats(session=session)
         rounds = service.list_rounds(session=session)
     latest = rounds[0].number if rounds else None
     return render(request, "organiser_dashboard.html", stats=stats, rounds=rounds, latest=latest)
@@ -84,11 +83,12 @@ def dashboard(request: Request, database: DatabaseDep) -> HTMLResponse:
 @pages.get(f"{HOME}/images/rounds/{{number}}/network.{{fmt}}")
 def round_picture(request: Request, number: RoundNumber, fmt: Literal["svg", "png"]) -> Response:
     images = request.app.state.images
-    data = images.data()
-    if number not in data.round_numbers():
+    view = images.snapshot().organiser
+    if number not in view.rounds:
         raise NotFound(f"No round number {number}.")
-    content = images.network(data, number, public=False, fmt=fmt)
-    return Response(content, media_type=MEDIA[fmt], headers={"Cache-Control": "private, no-store"})
+    picture = images.network(view, number, fmt=fmt)
+    # Organiser pictures can carry names: never kept in a shared browser cache.
+    return picture_response(request, picture, fmt, "private, no-store")
 
 
 @pages.get(f"{HOME}/rounds", response_class=HTMLResponse)
