@@ -86,6 +86,20 @@ def test_revalidation_with_the_etag_gets_304(server, one_round) -> None:
     assert stale.status_code == 200 and stale.content == first.content
 
 
+def test_svg_goes_gzipped_to_clients_that_take_it(server, one_round) -> None:
+    with server.client() as http:
+        plain = http.get(PICTURE, headers={"Accept-Encoding": "identity"})
+        packed = http.get(PICTURE, headers={"Accept-Encoding": "gzip, deflate"})
+        again = http.get(PICTURE, headers={"If-None-Match": packed.headers["etag"]})
+    assert "content-encoding" not in plain.headers
+    assert packed.headers["content-encoding"] == "gzip"
+    assert int(packed.headers["content-length"]) < len(plain.content) / 3
+    assert packed.content == plain.content, "httpx decodes it back to the very same SVG"
+    assert packed.headers["etag"] != plain.headers["etag"], "one strong ETag per encoding"
+    assert again.status_code == 304
+    assert plain.headers["vary"] == packed.headers["vary"] == "Accept-Encoding"
+
+
 def test_a_crowd_on_a_cold_cache_costs_one_load_and_one_drawing(server, one_round) -> None:
     crowd = 16
     start = threading.Barrier(crowd)

@@ -45,12 +45,18 @@ async def _off_the_loop(request: Request, work: Callable[[], T]) -> T:
 
 
 def picture_response(request: Request, picture: Picture, fmt: str, cache: str) -> Response:
-    """The picture, or 304 Not Modified when the client already holds these very bytes."""
-    headers = {"Cache-Control": cache, "ETag": picture.etag}
+    """The picture (gzipped when the client takes it), or 304 when it holds these very bytes."""
+    gzipped = picture.gzipped is not None and "gzip" in request.headers.get("accept-encoding", "")
+    # A strong ETag names one representation, so the gzip copy has a tag of its own.
+    etag = picture.etag[:-1] + '-gzip"' if gzipped else picture.etag
+    headers = {"Cache-Control": cache, "ETag": etag, "Vary": "Accept-Encoding"}
     sent = request.headers.get("if-none-match", "")
     tags = {tag.strip().removeprefix("W/") for tag in sent.split(",")}
-    if picture.etag in tags or "*" in tags:
+    if etag in tags or "*" in tags:
         return Response(status_code=304, headers=headers)
+    if gzipped:
+        headers["Content-Encoding"] = "gzip"
+        return Response(picture.gzipped, media_type=MEDIA[fmt], headers=headers)
     return Response(picture.content, media_type=MEDIA[fmt], headers=headers)
 
 
