@@ -26,6 +26,7 @@ from unmentor.people.schemas import SignupRequest
 from unmentor.people.service import find_by_email, get_or_create_organisation, get_participant
 from unmentor.rounds.models import RoundMember, RoundSitOut
 from unmentor.security import hash_token
+from unmentor.sessions import service as sessions
 from unmentor.settings import Settings
 
 SIGNUP_ACCEPTED = (
@@ -215,9 +216,16 @@ def resume(*, session: Session, participant_id: int, now: datetime) -> Participa
     return _set_status(session, participant, ParticipantStatus.active, until=None, now=now)
 
 
-def leave(*, session: Session, participant_id: int, now: datetime) -> Participant:
-    """Stop taking part; the data stays (so they can come back) until they erase it."""
+def leave(
+    *, session: Session, participant_id: int, now: datetime, keep_session: str | None = None
+) -> Participant:
+    """Stop taking part; the data stays (so they can come back) until they erase it.
+
+    Every sign-in session ends except `keep_session`, the browser that pressed the button,
+    which still needs to download or erase the data, or come back.
+    """
     participant = get_participant(session=session, participant_id=participant_id)
+    sessions.end_all_for(session=session, participant_id=participant_id, keep=keep_session)
     return _set_status(session, participant, ParticipantStatus.left, until=None, now=now)
 
 
