@@ -34,6 +34,7 @@ from unmentor.people.schemas import (
     ParticipantUpdate,
     SignupRequest,
 )
+from unmentor.privacy import erasure
 from unmentor.sqltypes import MAX_INT
 
 ParticipantId = PathId
@@ -161,11 +162,11 @@ def update_participant(
     responses=error_responses(404, 422),
 )
 def erase_participant(
-    participant_id: ParticipantId, session: SessionDep, settings: SettingsDep
+    participant_id: ParticipantId, database: DatabaseDep, settings: SettingsDep
 ) -> Response:
     """Erase a participant and everything held about them (as they can do themselves)."""
-    membership.erase(
-        session=session, participant_id=participant_id, settings=settings, now=utcnow()
+    erasure.erase_person(
+        database=database, participant_id=participant_id, settings=settings, now=utcnow()
     )
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 

@@ -20,10 +20,11 @@ from unmentor.errors import LinkInvalid, NotFound, readable_message
 from unmentor.links import service as links
 from unmentor.links.models import LinkPurpose
 from unmentor.links.urls import LOGIN_PATH, MANAGE_PATH, VERIFY_PATH
-from unmentor.people import membership, personal_data
+from unmentor.people import membership
 from unmentor.people.normalise import normalise_email
 from unmentor.people.schemas import SignupRequest
 from unmentor.people.service import get_organisation, get_participant
+from unmentor.privacy import download, erasure
 from unmentor.sessions import service as sessions
 from unmentor.web.forms import require_csrf
 from unmentor.web.rendering import message_page, render, see_other
@@ -282,10 +283,9 @@ def erase(
             status_code=422,
             link=(MANAGE_PATH, "Back"),
         )
-    with database.session() as session:
-        membership.erase(
-            session=session, participant_id=participant_id, settings=settings, now=utcnow()
-        )
+    erasure.erase_person(
+        database=database, participant_id=participant_id, settings=settings, now=utcnow()
+    )
     response = message_page(
         request,
         "Your data is erased",
@@ -319,7 +319,7 @@ def sign_out_everywhere(participant_id: ParticipantIdDep, database: DatabaseDep)
 @router.get("/me/data.json")
 def download_data(participant_id: ParticipantIdDep, database: DatabaseDep) -> Response:
     with database.read_session() as session:
-        data = personal_data.export_data(session=session, participant_id=participant_id)
+        data = download.export_data(session=session, participant_id=participant_id)
     return Response(
         json.dumps(data, indent=2, ensure_ascii=False),
         media_type="application/json",
