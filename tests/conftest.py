@@ -242,10 +242,16 @@ def start_server(app, port: int) -> tuple[uvicorn.Server, threading.Thread]:
 
 
 @pytest.fixture
-def server(make_settings) -> Iterator[LiveServer]:
+def server_overrides() -> dict:
+    """Settings the `server` fixture should use; a test module overrides this fixture."""
+    return {}
+
+
+@pytest.fixture
+def server(make_settings, server_overrides: dict) -> Iterator[LiveServer]:
     """The real application served over HTTP on a free port, with its own database."""
     port = free_port()
-    settings = make_settings(base_url=f"http://127.0.0.1:{port}")
+    settings = make_settings(base_url=f"http://127.0.0.1:{port}", **server_overrides)
     database = Database(settings.database_url)
     uv, thread = start_server(create_app(settings, database=database), port)
     yield LiveServer(url=settings.base_url, settings=settings, database=database)
