@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from unmentor import __version__
 from unmentor.api.errors import install_api_error_handlers
 from unmentor.db import Database
+from unmentor.http.body_limit import BodyLimit
 from unmentor.mail.mailer import Mailer
 from unmentor.mail.transports import Transport
 from unmentor.network import routes as network_routes
@@ -73,6 +74,7 @@ def create_app(
     app.state.page_error_handler = _page_error
 
     install_api_error_handlers(app, is_api=_is_api)
+    app.add_middleware(BodyLimit, limit_for=_body_limits(settings))
 
     @app.exception_handler(CsrfFailed)
     async def _csrf_failed(request: Request, _error: CsrfFailed):
@@ -120,8 +122,25 @@ def create_app(
     return app
 
 
+def _body_limits(settings: Settings):
+    """Spreadsheet uploads may be large; every other body is a small form or JSON document."""
+    upload = ("POST", transfer_pages.IMPORT_PATH)
+
+    def limit_for(scope) -> int:
+        if (scope.get("method"), scope.get("path")) == upload:
+            return settings.max_upload_bytes
+        return settings.max_body_bytes
+
+    return limit_for
+
+
 async def _page_error(request: Request, status: int, message: str, headers=None):
-    titles = {404: "Page not found", 405: "Not allowed", 429: "Too many requests"}
+    titles = {
+        404: "Page not found",
+        405: "Not allowed",
+        413: "Too large",
+        429: "Too many requests",
+    }
     return message_page(
         request,
         titles.get(status, "Something is not right"),

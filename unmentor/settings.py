@@ -88,6 +88,17 @@ class Settings(BaseSettings):
     signup_limit_per_client: int = Field(
         30, ge=1, description="Sign-up or link requests per client address per hour."
     )
+    max_body_bytes: int = Field(
+        64 * 1024, ge=1024, description="Largest request body accepted (JSON and forms)."
+    )
+    max_upload_bytes: int = Field(
+        50 * 1024 * 1024, ge=1024, description="Largest spreadsheet upload on /organiser/import."
+    )
+    forwarded_allow_ips: str = Field(
+        "",
+        description="Proxies (IPs or networks, comma-separated) whose X-Forwarded-For is "
+        "believed; empty believes nobody.",
+    )
     max_pause_days: int = Field(
         366, ge=1, description="The furthest ahead a participant may pause until."
     )
