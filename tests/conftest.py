@@ -28,6 +28,7 @@ from sqlalchemy import create_engine, make_url, text
 from support import ORGANISER_TOKEN
 
 from unmentor.app import create_app
+from unmentor.cli.serving import proxy_options
 from unmentor.db import Database, upgrade
 from unmentor.mail.mailer import Mailer
 from unmentor.settings import Settings, load_settings
@@ -229,7 +230,14 @@ class LiveServer:
 def start_server(app, port: int) -> tuple[uvicorn.Server, threading.Thread]:
     """Serve `app` with uvicorn on a thread; returns once it accepts connections."""
     server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+        uvicorn.Config(
+            app,
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
+            lifespan="on",
+            **proxy_options(app.state.settings),
+        )
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -13,7 +13,9 @@ from fastapi.staticfiles import StaticFiles
 from unmentor import __version__
 from unmentor.api.errors import install_api_error_handlers
 from unmentor.db import Database
+from unmentor.http import access_log
 from unmentor.http.body_limit import BodyLimit
+from unmentor.http.headers import SecurityHeaders
 from unmentor.mail.mailer import Mailer
 from unmentor.mail.transports import Transport
 from unmentor.network import routes as network_routes
@@ -48,6 +50,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        access_log.install()  # again: the server may have configured logging since
         background = None
         if run_scheduler:
             from scheduler.jobs import Context
@@ -75,6 +78,8 @@ def create_app(
 
     install_api_error_handlers(app, is_api=_is_api)
     app.add_middleware(BodyLimit, limit_for=_body_limits(settings))
+    app.add_middleware(SecurityHeaders, https=settings.base_url.startswith("https://"))
+    access_log.install()
 
     @app.exception_handler(CsrfFailed)
     async def _csrf_failed(request: Request, _error: CsrfFailed):

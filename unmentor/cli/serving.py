@@ -38,7 +38,17 @@ def serve(
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     application = create_app(settings, run_scheduler=scheduler)
     typer.echo(f"UnMentor on http://{host}:{port}  (mail: {settings.mail_backend})")
-    uvicorn.run(application, host=host, port=port, log_level="info")
+    uvicorn.run(application, host=host, port=port, log_level="info", **proxy_options(settings))
+
+
+def proxy_options(settings) -> dict:
+    """uvicorn's proxy settings: X-Forwarded-For believed only from `forwarded_allow_ips`.
+
+    uvicorn's own default believes 127.0.0.1, so a client on the same machine (or any client
+    when a proxy forwards without overwriting the header) could pick its address.
+    """
+    allowed = settings.forwarded_allow_ips.strip()
+    return {"proxy_headers": bool(allowed), "forwarded_allow_ips": allowed or None}
 
 
 def scheduler_alone() -> None:
