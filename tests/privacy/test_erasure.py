@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from email import message_from_bytes
 from pathlib import Path
 
@@ -58,11 +59,15 @@ def _mail_files(server: LiveServer) -> list[Path]:
 
 
 def _latest_mail_to(server: LiveServer, address: str, prefix: str):
-    server.deliver_mail()
-    for path in reversed(sorted(_mail_files(server), key=lambda p: p.stat().st_mtime_ns)):
-        message = message_from_bytes(path.read_bytes())
-        if message["To"] == address and path.name.startswith(prefix):
-            return message
+    # The request's own delivery may hold the message while we look: wait for the file.
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        server.deliver_mail()
+        for path in reversed(sorted(_mail_files(server), key=lambda p: p.stat().st_mtime_ns)):
+            message = message_from_bytes(path.read_bytes())
+            if message["To"] == address and path.name.startswith(prefix):
+                return message
+        time.sleep(0.05)
     raise AssertionError(f"no {prefix} mail to {address}")
 
 
