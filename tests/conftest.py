@@ -28,6 +28,7 @@ from sqlalchemy import create_engine, make_url, text
 from support import ORGANISER_TOKEN
 
 from unmentor.app import create_app
+from unmentor.cli.serving import proxy_options
 from unmentor.db import Database, upgrade
 from unmentor.mail.mailer import Mailer
 from unmentor.settings import Settings, load_settings
@@ -229,7 +230,14 @@ class LiveServer:
 def start_server(app, port: int) -> tuple[uvicorn.Server, threading.Thread]:
     """Serve `app` with uvicorn on a thread; returns once it accepts connections."""
     server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+        uvicorn.Config(
+            app,
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
+            lifespan="on",
+            **proxy_options(app.state.settings),
+        )
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -242,10 +250,16 @@ def start_server(app, port: int) -> tuple[uvicorn.Server, threading.Thread]:
 
 
 @pytest.fixture
-def server(make_settings) -> Iterator[LiveServer]:
+def server_overrides() -> dict:
+    """Settings the `server` fixture should use; a test module overrides this fixture."""
+    return {}
+
+
+@pytest.fixture
+def server(make_settings, server_overrides: dict) -> Iterator[LiveServer]:
     """The real application served over HTTP on a free port, with its own database."""
     port = free_port()
-    settings = make_settings(base_url=f"http://127.0.0.1:{port}")
+    settings = make_settings(base_url=f"http://127.0.0.1:{port}", **server_overrides)
     database = Database(settings.database_url)
     uv, thread = start_server(create_app(settings, database=database), port)
     yield LiveServer(url=settings.base_url, settings=settings, database=database)

@@ -14,6 +14,9 @@ from unmentor import __version__
 from unmentor.api.admission import AdmissionLimit
 from unmentor.api.errors import install_api_error_handlers
 from unmentor.db import Database, database_for
+from unmentor.http import access_log
+from unmentor.http.body_limit import BodyLimit
+from unmentor.http.headers import SecurityHeaders
 from unmentor.mail.mailer import Mailer
 from unmentor.mail.transports import Transport
 from unmentor.network import routes as network_routes
@@ -55,6 +58,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        access_log.install()  # again: the server may have configured logging since
         background = None
         if run_scheduler:
             from scheduler.jobs import Context
@@ -82,7 +86,11 @@ def create_app(
     app.state.page_error_handler = _page_error
 
     install_api_error_handlers(app, is_api=_is_api)
+    # The last added runs first: headers go on every answer, refusals at the door included.
+    app.add_middleware(BodyLimit, limit_for=_body_limits(settings))
     app.add_middleware(AdmissionLimit, limit=settings.max_requests_in_flight)
+    app.add_middleware(SecurityHeaders, https=settings.base_url.startswith("https://"))
+    access_log.install()
 
     @app.exception_handler(CsrfFailed)
     async def _csrf_failed(request: Request, _error: CsrfFailed):
@@ -136,8 +144,25 @@ def create_worker_app() -> FastAPI:
     return create_app(load_settings(), run_scheduler=False)
 
 
+def _body_limits(settings: Settings):
+    """Spreadsheet uploads may be large; every other body is a small form or JSON document."""
+    upload = ("POST", transfer_pages.IMPORT_PATH)
+
+    def limit_for(scope) -> int:
+        if (scope.get("method"), scope.get("path")) == upload:
+            return settings.max_upload_bytes
+        return settings.max_body_bytes
+
+    return limit_for
+
+
 async def _page_error(request: Request, status: int, message: str, headers=None):
-    titles = {404: "Page not found", 405: "Not allowed", 429: "Too many requests"}
+    titles = {
+        404: "Page not found",
+        405: "Not allowed",
+        413: "Too large",
+        429: "Too many requests",
+    }
     return message_page(
         request,
         titles.get(status, "Something is not right"),
