@@ -19,6 +19,7 @@ from unmentor.mail.mailer import Mailer
 from unmentor.people import membership
 from unmentor.rounds import forming, outcomes, reminders
 from unmentor.rounds.calendar import period_of
+from unmentor.sessions import service as sessions
 from unmentor.settings import Settings
 
 log = logging.getLogger("unmentor.scheduler")
@@ -96,12 +97,16 @@ def end_pauses(context: Context) -> str:
 
 
 def tidy_up(context: Context) -> str:
-    """Forget expired links and finished rate-limit windows."""
+    """Forget expired links, expired sessions and finished rate-limit windows."""
     now = utcnow()
     with context.database.session() as session:
         expired = links.forget_expired(session=session, now=now)
+        ended = sessions.forget_expired(session=session, now=now)
+        ended += sessions.forget_stale_organiser_sessions(
+            session=session, settings=context.settings
+        )
         windows = ratelimit.forget_old_windows(session=session, now=now)
-    return f"{expired} expired links, {windows} old counters removed"
+    return f"{expired} expired links, {ended} ended sessions, {windows} old counters removed"
 
 
 @dataclass(frozen=True)

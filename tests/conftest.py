@@ -28,6 +28,7 @@ from sqlalchemy import create_engine, make_url, text
 from support import ORGANISER_TOKEN
 
 from unmentor.app import create_app
+from unmentor.cli.serving import proxy_options
 from unmentor.db import Database, upgrade
 from unmentor.mail.mailer import Mailer
 from unmentor.settings import Settings, load_settings
@@ -234,7 +235,14 @@ class LiveServer:
 def start_server(app, port: int) -> tuple[uvicorn.Server, threading.Thread]:
     """Serve `app` with uvicorn on a thread; returns once it accepts connections."""
     server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+        uvicorn.Config(
+            app,
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
+            lifespan="on",
+            **proxy_options(app.state.settings),
+        )
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -247,15 +255,29 @@ def start_server(app, port: int) -> tuple[uvicorn.Server, threading.Thread]:
 
 
 @pytest.fixture
-def server(make_settings) -> Iterator[LiveServer]:
+def server_overrides() -> dict:
+    """Settings the `server` fixture should use; a test module overrides this fixture."""
+    return {}
+
+
+@pytest.fixture
+def server_mail_relay() -> bool:
+    """Whether the `server` fixture runs the mail relay loop; a test module may turn it off."""
+    return True
+
+
+@pytest.fixture
+def server(make_settings, server_overrides: dict, server_mail_relay: bool) -> Iterator[LiveServer]:
     """The real application served over HTTP on a free port, with its own database.
 
     Its mail relay loop runs, as it would beside the scheduler, so mail arrives by itself.
     """
     port = free_port()
-    settings = make_settings(base_url=f"http://127.0.0.1:{port}")
+    settings = make_settings(base_url=f"http://127.0.0.1:{port}", **server_overrides)
     database = Database(settings.database_url)
-    uv, thread = start_server(create_app(settings, database=database, run_mail_relay=True), port)
+    uv, thread = start_server(
+        create_app(settings, database=database, run_mail_relay=server_mail_relay), port
+    )
     yield LiveServer(url=settings.base_url, settings=settings, database=database)
     uv.should_exit = True
     thread.join(timeout=10)

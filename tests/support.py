@@ -40,3 +40,22 @@ def press_button(http, link: str, action: str):
         action,
         data={"csrf_token": hidden_field(page.text, "csrf_token"), "token": token_of(link)},
     )
+
+
+def sign_in_by_link(server, http, mailbox, email: str) -> None:
+    """Ask for a sign-in link on /me, then use it, as a participant would."""
+    before = len(mailbox.to(email))
+    page = http.get("/me")
+    asked = http.post(
+        "/me/link", data={"csrf_token": hidden_field(page.text, "csrf_token"), "email": email}
+    )
+    assert asked.status_code == 200 and "Check your email" in asked.text
+    server.deliver_mail()  # whether or not the request sent it already
+    link = link_in(mailbox.wait_for(email, count=before + 1)[-1], "/me/login")
+    assert press_button(http, link, "/me/login").status_code == 303
+
+
+def post_form(http, path: str, **data):
+    """POST a form on a page of ours, with the CSRF token of this browser."""
+    csrf = hidden_field(http.get("/me").text, "csrf_token")
+    return http.post(path, data={"csrf_token": csrf, **data})

@@ -15,11 +15,15 @@ from unmentor import __version__
 from unmentor.api.admission import AdmissionLimit
 from unmentor.api.errors import install_api_error_handlers
 from unmentor.db import Database, database_for
+from unmentor.http import access_log
+from unmentor.http.body_limit import BodyLimit
+from unmentor.http.headers import SecurityHeaders
 from unmentor.mail.loop import RelayLoop
 from unmentor.mail.mailer import Mailer
 from unmentor.mail.transports import Transport
 from unmentor.network import routes as network_routes
 from unmentor.network.images import NetworkImages
+from unmentor.network.workers import Workers
 from unmentor.people import routes as people_routes
 from unmentor.rounds import routes as rounds_routes
 from unmentor.settings import Settings, load_settings
@@ -52,9 +56,16 @@ def create_app(
     """
     settings = settings or load_settings()
     database = database or database_for(settings)
+    images = NetworkImages(
+        database,
+        min_people=settings.public_min_people,
+        workers=Workers(settings.picture_processes),
+        max_bytes=settings.picture_cache_megabytes * 2**20,
+    )
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        access_log.install()  # again: the server may have configured logging since
         stop_mail = None
         if run_scheduler or run_mail_relay:
             # The relay keeps one connection through a run: not one from the requests' pool.
@@ -78,6 +89,7 @@ def create_app(
         if stop_mail is not None:
             # Waits for the message in flight: off the event loop.
             await anyio.to_thread.run_sync(stop_mail)
+        images.close()
         database.dispose()
 
     app = FastAPI(
@@ -88,11 +100,15 @@ def create_app(
     )
     app.state.settings = settings
     app.state.database = database
-    app.state.images = NetworkImages(database)
+    app.state.images = images
     app.state.page_error_handler = _page_error
 
     install_api_error_handlers(app, is_api=_is_api)
+    # The last added runs first: headers go on every answer, refusals at the door included.
+    app.add_middleware(BodyLimit, limit_for=_body_limits(settings))
     app.add_middleware(AdmissionLimit, limit=settings.max_requests_in_flight)
+    app.add_middleware(SecurityHeaders, https=settings.base_url.startswith("https://"))
+    access_log.install()
 
     @app.exception_handler(CsrfFailed)
     async def _csrf_failed(request: Request, _error: CsrfFailed):
@@ -146,8 +162,25 @@ def create_worker_app() -> FastAPI:
     return create_app(load_settings(), run_scheduler=False)
 
 
+def _body_limits(settings: Settings):
+    """Spreadsheet uploads may be large; every other body is a small form or JSON document."""
+    upload = ("POST", transfer_pages.IMPORT_PATH)
+
+    def limit_for(scope) -> int:
+        if (scope.get("method"), scope.get("path")) == upload:
+            return settings.max_upload_bytes
+        return settings.max_body_bytes
+
+    return limit_for
+
+
 async def _page_error(request: Request, status: int, message: str, headers=None):
-    titles = {404: "Page not found", 405: "Not allowed", 429: "Too many requests"}
+    titles = {
+        404: "Page not found",
+        405: "Not allowed",
+        413: "Too large",
+        429: "Too many requests",
+    }
     return message_page(
         request,
         titles.get(status, "Something is not right"),

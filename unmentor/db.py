@@ -67,6 +67,9 @@ def make_engine(
         cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
         cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # Deleted rows are overwritten with zeros, so an erased person's bytes do not linger
+        # in free pages of the file.
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -176,6 +179,28 @@ class Database:
         # Closing (not rolling back) ends the transaction and keeps loaded objects readable.
         with Session(self.read_engine, expire_on_commit=False) as session:
             yield session
+
+    def checkpoint(self) -> bool:
+        """Copy SQLite's WAL into the database file and empty it; True when it was emptied.
+
+        After an erasure the WAL still holds the old copies of the pages it changed. Best
+        effort: a reader in the middle of a transaction keeps its frames, and the next
+        checkpoint (SQLite runs one every 1000 pages) removes them.
+        """
+        if not self.is_sqlite:
+            return True
+        # Outside any transaction (SQLAlchemy would BEGIN first): the raw connection is in
+        # autocommit mode, as every connection of ours is (isolation_level = None).
+        raw = self.engine.raw_connection()
+        try:
+            cursor = raw.cursor()
+            busy, _, _ = cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            cursor.close()
+        except Exception:  # a busy database must not fail the erasure that asked for this
+            return False
+        finally:
+            raw.close()
+        return busy == 0
 
     def dispose(self) -> None:
         self.engine.dispose()

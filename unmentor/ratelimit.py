@@ -1,10 +1,14 @@
 """Request counters in the database, so that every web worker sees the same counts.
 
 Fixed one-hour windows: simple to reason about and to explain ("5 requests an hour").
+Keys are HMACs of the email or client address under the secret key: the table never holds an
+address, and without the key nobody can test a guessed address against it.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete
@@ -22,6 +26,17 @@ class RateLimitCounter(SQLModel, table=True):
     key: str = Field(max_length=400, primary_key=True)
     window_start: datetime = Field(primary_key=True)
     count: int = 0
+
+
+def hashed_key(kind: str, value: str, *, secret: str) -> str:
+    """The counter key for `value` (an email or a client address) of this `kind`."""
+    digest = hmac.new(secret.encode(), f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
+    return f"{kind}:{digest}"
+
+
+def forget(*, session: Session, key: str) -> int:
+    """Delete every window's counter for `key`; returns how many."""
+    return session.exec(delete(RateLimitCounter).where(RateLimitCounter.key == key)).rowcount or 0
 
 
 def _window_start(now: datetime) -> datetime:

@@ -6,12 +6,13 @@ overridden by an `UNMENTOR_<NAME>` environment variable, so a deployment never e
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -111,6 +112,17 @@ class Settings(BaseSettings):
     signup_limit_per_client: int = Field(
         30, ge=1, description="Sign-up or link requests per client address per hour."
     )
+    max_body_bytes: int = Field(
+        64 * 1024, ge=1024, description="Largest request body accepted (JSON and forms)."
+    )
+    max_upload_bytes: int = Field(
+        50 * 1024 * 1024, ge=1024, description="Largest spreadsheet upload on /organiser/import."
+    )
+    forwarded_allow_ips: str = Field(
+        "",
+        description="Proxies (IPs or networks, comma-separated) whose X-Forwarded-For is "
+        "believed; empty believes nobody.",
+    )
     max_pause_days: int = Field(
         366, ge=1, description="The furthest ahead a participant may pause until."
     )
@@ -129,9 +141,26 @@ class Settings(BaseSettings):
     public_min_people: int = Field(
         10, ge=2, description="Publish a round's picture only if at least this many took part."
     )
+    picture_processes: int = Field(
+        1,
+        ge=0,
+        le=16,
+        description="Worker processes that draw pictures; 0 draws on the web process's threads.",
+    )
+    picture_cache_megabytes: int = Field(
+        256, ge=1, description="Memory for cached pictures; the least recently used go first."
+    )
     pause_after_unconfirmed_rounds: int = Field(
         3, ge=1, description="Pause someone after this many rounds in a row without an answer."
     )
+
+    @field_validator("forwarded_allow_ips")
+    @classmethod
+    def _proxies_are_addresses(cls, value: str) -> str:
+        for entry in (e.strip() for e in value.split(",")):
+            if entry and entry != "*":
+                ipaddress.ip_network(entry, strict=False)  # ValueError names the bad entry
+        return value
 
     @model_validator(mode="after")
     def _refuse_placeholder_secrets_in_production(self) -> Settings:

@@ -56,8 +56,13 @@ def render_network(
     labels: Mapping[int, str] | None = None,
     size: tuple[int, int] = (900, 720),
     seed: int = 0,
+    min_category: int = PUBLIC_MIN_CATEGORY,
 ) -> bytes:
-    """SVG or PNG of the cumulative network after `upto_round`, that round's links emphasised."""
+    """SVG or PNG of the cumulative network after `upto_round`, that round's links emphasised.
+
+    In a public image a category shared by fewer than `min_category` of `people` (never fewer
+    than PUBLIC_MIN_CATEGORY) is shown as "Other": a rare free-text sector can name someone.
+    """
     if public and labels:
         raise ValueError("public images carry no labels for people")
     people = list(people)
@@ -74,7 +79,8 @@ def render_network(
     # Someone drawn but missing from `people` counts as having no category, folding included.
     people += [Person(k, None) for k in keys.tolist() if k not in category_of]
     palette = with_overrides(
-        category_colours(people, min_size=PUBLIC_MIN_CATEGORY if public else 1), colours
+        category_colours(people, min_size=max(PUBLIC_MIN_CATEGORY, min_category) if public else 1),
+        colours,
     )
     if title is None:
         title = f"Round {upto_round}"

@@ -215,11 +215,12 @@ def test_people_counts_match_after_erasure_mid_round(database, make_settings, ma
         told = session.exec(
             select(OutboxMessage).where(OutboxMessage.idempotency_key.like("partner_left:%"))
         ).one()
-    assert told.to_address == bob.email and ann.name in told.body
+    assert told.to_address == bob.email and ann.name not in told.body + told.subject
+    assert "has left UnMentor" in told.body
 
 
 def test_my_data_lists_my_rounds_and_partners(database, make_settings) -> None:
-    from unmentor.people.personal_data import export_data
+    from unmentor.privacy.download import export_data
 
     with database.session() as session:
         ann = make_participant(session, name="Ann", organisation="A")

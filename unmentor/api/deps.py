@@ -9,6 +9,8 @@ from fastapi import Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from unmentor.db import Database
+from unmentor.http.forwarded import client_address as forwarded_client
+from unmentor.http.forwarded import trusted_proxies
 from unmentor.settings import Settings
 from unmentor.sqltypes import MAX_INT
 
@@ -30,8 +32,10 @@ def get_database(request: Request) -> Database:
 
 
 def client_address(request: Request) -> str:
-    """The address rate limits count against."""
-    return request.client.host if request.client else "unknown"
+    """The address rate limits count against (X-Forwarded-For only from trusted proxies)."""
+    peer = request.client.host if request.client else "unknown"
+    trusted = trusted_proxies(request.app.state.settings.forwarded_allow_ips)
+    return forwarded_client(peer, request.headers.get("x-forwarded-for"), trusted)
 
 
 _bearer = HTTPBearer(auto_error=False, description="The organiser token from the settings.")

@@ -104,17 +104,19 @@ def render(
     directory.mkdir(parents=True, exist_ok=True)
     formats = ["svg", "png"] if png else ["svg"]
     with open_database() as (settings, database):
-        images = NetworkImages(database)
-        data = images.data()
-        numbers = data.published_rounds(settings.public_min_people)
-        skipped = len(data.round_numbers()) - len(numbers)
+        # Drawn on this thread: a command has nobody else to keep responsive.
+        images = NetworkImages(database, min_people=settings.public_min_people)
+        snapshot = images.snapshot()
+        view = snapshot.public
+        numbers = view.rounds
+        skipped = len(snapshot.organiser.rounds) - len(numbers)
         with typer.progressbar(numbers, label="Rendering rounds", show_pos=True) as progress:
             for number in progress:
                 for fmt in formats:
-                    content = images.network(data, number, public=True, fmt=fmt)
-                    (directory / f"round-{number:03d}.{fmt}").write_bytes(content)
+                    picture = images.network(view, number, fmt=fmt)
+                    (directory / f"round-{number:03d}.{fmt}").write_bytes(picture.content)
         for fmt in formats:
-            (directory / f"growth.{fmt}").write_bytes(images.growth(data, fmt=fmt))
-            (directory / f"outcomes.{fmt}").write_bytes(images.outcomes(data, fmt=fmt))
+            (directory / f"growth.{fmt}").write_bytes(images.growth(view, fmt=fmt).content)
+            (directory / f"outcomes.{fmt}").write_bytes(images.outcomes(view, fmt=fmt).content)
     note = f" ({skipped} rounds below public_min_people left out)" if skipped else ""
     typer.echo(f"Wrote {len(numbers)} round images and the growth charts to {directory}{note}.")

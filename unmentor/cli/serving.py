@@ -52,7 +52,8 @@ def serve(
         f"scheduler {'on' if scheduler else 'off'})"
     )
     if workers == 1:
-        uvicorn.run(create_app(settings, run_scheduler=scheduler), host=host, port=port)
+        application = create_app(settings, run_scheduler=scheduler)
+        uvicorn.run(application, host=host, port=port, **proxy_options(settings))
         return
     # Each worker builds its own app from the same settings (the environment is inherited);
     # the scheduler runs here, in the supervisor, so there is exactly one however many workers.
@@ -63,11 +64,26 @@ def serve(
         background = start_in_background(job_context(settings))
     try:
         uvicorn.run(
-            "unmentor.app:create_worker_app", factory=True, host=host, port=port, workers=workers
+            "unmentor.app:create_worker_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            **proxy_options(settings),
         )
     finally:
         if background is not None:
             background.shutdown()
+
+
+def proxy_options(settings) -> dict:
+    """uvicorn's proxy settings: X-Forwarded-For believed only from `forwarded_allow_ips`.
+
+    uvicorn's own default believes 127.0.0.1, so a client on the same machine (or any client
+    when a proxy forwards without overwriting the header) could pick its address.
+    """
+    allowed = settings.forwarded_allow_ips.strip()
+    return {"proxy_headers": bool(allowed), "forwarded_allow_ips": allowed or None}
 
 
 def scheduler_alone() -> None:

@@ -6,12 +6,14 @@ the relay will send it even if this process dies a moment later.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
+from sqlalchemy import insert
 from sqlmodel import Session, select
 
 from unmentor.mail.compose import Email
-from unmentor.mail.models import OutboxMessage
+from unmentor.mail.models import OutboxMention, OutboxMessage
 
 
 def enqueue(
@@ -22,8 +24,13 @@ def enqueue(
     email: Email,
     participant_id: int | None,
     now: datetime,
+    mentions: Iterable[int] = (),
 ) -> OutboxMessage:
-    """Add an email to the outbox unless one with the same key is already there."""
+    """Add an email to the outbox unless one with the same key is already there.
+
+    `mentions` are the participants the email names besides its recipient, so that erasing
+    one of them finds this email too.
+    """
     existing = session.exec(
         select(OutboxMessage).where(OutboxMessage.idempotency_key == idempotency_key)
     ).first()
@@ -40,4 +47,16 @@ def enqueue(
     )
     session.add(message)
     session.flush()
+    record_mentions(session=session, mentions={message.id: mentions})
     return message
+
+
+def record_mentions(*, session: Session, mentions: dict[int, Iterable[int]]) -> None:
+    """Note who each message (by id) names besides its recipient."""
+    rows = [
+        {"message_id": message_id, "participant_id": participant_id}
+        for message_id, named in mentions.items()
+        for participant_id in set(named)
+    ]
+    if rows:
+        session.exec(insert(OutboxMention), params=rows)

@@ -63,11 +63,16 @@ class FileTransport:
 
     def send(self, message: EmailMessage) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
-        name = re.sub(r"[^A-Za-z0-9_.-]", "_", message["X-Unmentor-Key"] or "message")
-        (self.directory / f"{name}.eml").write_bytes(message.as_bytes())
+        name = eml_filename(message["X-Unmentor-Key"] or "message")
+        (self.directory / name).write_bytes(message.as_bytes())
 
     def close(self) -> None:
         pass
+
+
+def eml_filename(idempotency_key: str) -> str:
+    """The file the file transport writes an outbox message to (erasure deletes it by this)."""
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", idempotency_key) + ".eml"
 
 
 # The server answered, about this message only (a refused recipient, say): the connection is

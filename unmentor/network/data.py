@@ -6,7 +6,6 @@ deleted with them) is simply absent from every picture and number drawn after th
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -30,17 +29,6 @@ class NetworkData:
     name_of: dict[int, str]
     taking_part: dict[int, int] = field(default_factory=dict)  # round number -> people
     signed_up: list[date] = field(default_factory=list)
-
-    def fingerprint(self) -> str:
-        """Changes whenever anything drawn changes: the key of the image cache."""
-        digest = hashlib.sha256()
-        for person in self.people:
-            digest.update(f"p{person.key}:{person.category}|".encode())
-        for link in self.links:
-            digest.update(f"l{link.a}-{link.b}-{link.round_number}-{link.outcome}|".encode())
-        for round_ in self.rounds:
-            digest.update(f"r{round_.number}:{round_.closed_at}|".encode())
-        return digest.hexdigest()
 
     def round_numbers(self) -> list[int]:
         return [r.number for r in self.rounds]
@@ -111,7 +99,11 @@ def load_network(*, session: Session) -> NetworkData:
             Participant.sector,
             Organisation.name,
             Participant.created_at,
-        ).join(Organisation, Organisation.id == Participant.organisation_id)
+        )
+        .join(Organisation, Organisation.id == Participant.organisation_id)
+        # In id order: PostgreSQL returns an updated row elsewhere, and a reordering must not
+        # look like a change to what is drawn (public pictures are keyed by their content).
+        .order_by(Participant.id)
     ).all()
     in_network = {link.a for link in links} | {link.b for link in links}
     return NetworkData(

@@ -1,124 +1,161 @@
-"""Pictures of the network, cached until the network they show changes.
+"""Pictures, alt texts and statistics of the network, cached until the data they show changes.
 
-Layouts of every round are computed together (each round grows from the last, so a sequence
-reads as growth), and every image is kept under the data's fingerprint: a new answer, a
-closed round or an erased person changes the fingerprint and the next request redraws.
+Each request first reads the data version (one primary-key read; database triggers bump it on
+every write to the tables the network is drawn from) and reloads the network only when it
+moved. Pictures are then filed under their view's generation (views.py): the organiser view's
+is the version, the public view's a fingerprint of what it shows. Building anything goes
+through a single-flight cache, so a crowd on a cold cache costs one load and one render per
+picture; the drawing itself runs in a worker process (workers.py).
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
-from typing import Literal
+from dataclasses import dataclass
+from typing import Any, Literal
 
+from unmentor.dataversion import current_version
 from unmentor.db import Database
 from unmentor.network.data import NetworkData, load_network
-from viz import (
-    compute_layouts,
-    describe,
-    layout_frame,
-    metrics_by_round,
-    render_growth,
-    render_network,
-    render_outcomes,
+from unmentor.network.flight import FlightCache
+from unmentor.network.jobs import (
+    Layouts,
+    Picture,
+    alt_texts_job,
+    growth_job,
+    layouts_job,
+    network_job,
+    outcomes_job,
 )
+from unmentor.network.stats import network_stats
+from unmentor.network.views import View, organiser_view, public_view
+from unmentor.network.workers import Workers
 
 Format = Literal["svg", "png"]
-# Organisers see names on the picture while it stays readable.
-MAX_LABELLED_PEOPLE = 150
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The network at one data version, and what organisers and the public may see of it."""
+
+    version: int
+    data: NetworkData
+    organiser: View
+    public: View
 
 
 class NetworkImages:
-    """Images and alt texts of one database's network, cached by content.
+    """Cached pictures and numbers of one database's network.
 
-    Callers load the network once per request with `data()` and pass that snapshot to each
-    method, so a page showing many pictures reads the database once and every picture on it
-    shows the same moment.
+    Callers take one `snapshot()` per request and pass its views on, so a page showing many
+    pictures reads the version once and every picture on it shows the same moment.
     """
 
-    def __init__(self, database: Database) -> None:
+    def __init__(
+        self,
+        database: Database,
+        *,
+        min_people: int,
+        workers: Workers | None = None,
+        max_bytes: int = 256 * 2**20,
+    ) -> None:
         self.database = database
+        self.min_people = min_people
+        self.workers = workers or Workers(0)
+        self.cache = FlightCache(max_bytes)
+        self._loads = FlightCache(0)  # single flight only: snapshots are kept in _snapshot
         self._lock = threading.Lock()
-        self._fingerprint: str | None = None
-        self._cache: dict[tuple, object] = {}
-        self._data: NetworkData | None = None
+        self._snapshot: Snapshot | None = None
+        self.loads = 0
 
-    def data(self) -> NetworkData:
-        """The current network; resets the cache when it differs from the cached one."""
+    def snapshot(self) -> Snapshot:
+        """The network now: the cached one while the data version stands, else reloaded once."""
         with self.database.read_session() as session:
+            version = current_version(session=session)
+        current = self._snapshot
+        if current is not None and current.version == version:
+            return current
+        return self._loads.get((version,), self._load)
+
+    def _load(self) -> Snapshot:
+        with self.database.read_session() as session:
+            # The version first: data read after it is at least as new, so a snapshot is never
+            # filed under a version newer than its data (it may be older: then it reloads).
+            version = current_version(session=session)
             data = load_network(session=session)
-        fingerprint = data.fingerprint()
+        snapshot = Snapshot(
+            version=version,
+            data=data,
+            organiser=organiser_view(data, version=version),
+            public=public_view(data, min_people=self.min_people),
+        )
         with self._lock:
-            if fingerprint != self._fingerprint:
-                self._fingerprint, self._cache, self._data = fingerprint, {}, data
-            return self._data
+            self.loads += 1
+            if self._snapshot is None or version >= self._snapshot.version:
+                self._snapshot = snapshot
+                self.cache.retain(
+                    {snapshot.organiser.generation, snapshot.public.generation, ("stats", version)}
+                )
+        return snapshot
 
-    def _cached(self, data: NetworkData, key: tuple, build: Callable[[], object]):
-        with self._lock:
-            if self._data is data and key in self._cache:
-                return self._cache[key]
-        value = build()
-        with self._lock:
-            # A snapshot replaced meanwhile is not cached: its pictures are already stale.
-            if self._data is data:
-                self._cache[key] = value
-        return value
+    def _layouts(self, view: View) -> Layouts:
+        return self.cache.get(
+            (view.generation, "layouts"), lambda: self.workers.run(layouts_job, view.links)
+        )
 
-    def _layouts(self, data: NetworkData):
-        def build():
-            layouts = compute_layouts(data.links) if data.links else {}
-            return layouts, (layout_frame(*layouts.values()) if layouts else None)
-
-        return self._cached(data, ("layouts",), build)
-
-    def network(
-        self, data: NetworkData, round_number: int, *, public: bool, fmt: Format = "svg"
-    ) -> bytes:
+    def network(self, view: View, round_number: int, *, fmt: Format = "svg") -> Picture:
         """The cumulative network after `round_number`, that round's links emphasised."""
 
-        def build() -> bytes:
-            layouts, frame = self._layouts(data)
-            labels = None
-            if not public and len(data.people) <= MAX_LABELLED_PEOPLE:
-                labels = data.name_of
-            return render_network(
-                data.people,
-                data.links,
+        def build() -> Picture:
+            layouts = self._layouts(view)
+            return self.workers.run(
+                network_job,
+                view.people,
+                view.links,
                 round_number,
-                public=public,
+                layouts.positions(round_number),
+                layouts.frame,
+                public=view.public,
                 fmt=fmt,
-                layout=layouts.get(round_number),
-                frame=frame,
-                legend_title="Sector",
-                labels=labels,
-                title=f"After round {round_number}",
+                labels=view.labels,
+                min_category=view.min_category,
             )
 
-        return self._cached(data, ("network", round_number, public, fmt), build)
+        return self.cache.get((view.generation, "network", round_number, fmt), build)
 
-    def alt_texts(self, data: NetworkData) -> dict[int, str]:
-        """Counts-only descriptions of every round's picture, by round number."""
-        return self._cached(
-            data,
-            ("alt",),
-            lambda: {
-                m.round_number: describe(m) for m in metrics_by_round(data.people, data.links)
-            },
+    def alt_texts(self, view: View) -> dict[int, str]:
+        """Counts-only descriptions of the view's round pictures, by round number."""
+
+        def build() -> dict[int, str]:
+            texts = self.workers.run(alt_texts_job, view.people, view.links)
+            return {n: texts.get(n, f"Round {n}: no groups.") for n in view.rounds}
+
+        return self.cache.get((view.generation, "alt"), build)
+
+    def growth(self, view: View, *, fmt: Format = "svg") -> Picture:
+        """Sign-ups and people taking part at each of the view's rounds."""
+        return self.cache.get(
+            (view.generation, "growth", fmt),
+            lambda: self.workers.run(growth_job, view.points, view.marks, fmt),
         )
 
-    def growth(self, data: NetworkData, *, fmt: Format = "svg") -> bytes:
-        """Sign-ups and people taking part, with rounds marked."""
-
-        def build() -> bytes:
-            points, marks = data.growth()
-            return render_growth(points, marks, fmt=fmt, title="Growth of the network")
-
-        return self._cached(data, ("growth", fmt), build)
-
-    def outcomes(self, data: NetworkData, *, fmt: Format = "svg") -> bytes:
-        """Met, not met and unconfirmed shares per round."""
-        return self._cached(
-            data,
-            ("outcomes", fmt),
-            lambda: render_outcomes(data.links, fmt=fmt, title="Did they meet?"),
+    def outcomes(self, view: View, *, fmt: Format = "svg") -> Picture:
+        """Met, not met and unconfirmed shares per round of the view."""
+        return self.cache.get(
+            (view.generation, "outcomes", fmt),
+            lambda: self.workers.run(outcomes_job, view.links, fmt),
         )
+
+    def stats(self) -> dict[str, Any]:
+        """The organisers' statistics (network_stats) at the current data version."""
+        snapshot = self.snapshot()
+
+        def build() -> dict[str, Any]:
+            with self.database.read_session() as session:
+                return network_stats(session=session, data=snapshot.data, run=self.workers.run)
+
+        return self.cache.get((("stats", snapshot.version), "stats"), build)
+
+    def close(self) -> None:
+        """Stop the worker processes."""
+        self.workers.close()

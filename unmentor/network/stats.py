@@ -2,26 +2,34 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from unmentor.matching import Candidate, fresh_partner_counts
-from unmentor.network.data import load_network
+from unmentor.network.data import NetworkData, load_network
+from unmentor.network.jobs import stats_job
 from unmentor.people.models import Participant, ParticipantStatus
 from unmentor.rounds.history import earlier_pairs
-from viz import metrics_by_round
+from viz import LinkArrays
 
 FEW_FRESH_PARTNERS = 3
 
 
-def network_stats(*, session: Session) -> dict[str, Any]:
-    """Per-round metrics, participants by status, and who is running out of new partners."""
-    data = load_network(session=session)
-    by_round = metrics_by_round(
-        data.people, data.links, organisation_of=data.organisation_of, sector_of=data.sector_of
-    )
+def _inline(job: Callable, *args: object) -> Any:
+    return job(*args)
+
+
+def network_stats(
+    *, session: Session, data: NetworkData | None = None, run: Callable = _inline
+) -> dict[str, Any]:
+    """Per-round metrics, participants by status, and who is running out of new partners.
+
+    `data` is the network already read in this session's moment (read afresh when omitted);
+    `run` is where the heavy part is computed (a worker process in the web app).
+    """
+    data = data or load_network(session=session)
     statuses = dict(
         session.exec(select(Participant.status, func.count()).group_by(Participant.status)).all()
     )
@@ -30,15 +38,18 @@ def network_stats(*, session: Session) -> dict[str, Any]:
             Participant.status == ParticipantStatus.active
         )
     ).all()
-    fresh = fresh_partner_counts(
-        [Candidate(id=pid, org=str(org)) for pid, org in active], earlier_pairs(session=session)
+    by_round, fresh = run(
+        stats_job,
+        data.people,
+        LinkArrays.of(data.links),
+        data.organisation_of,
+        data.sector_of,
+        [tuple(row) for row in active],
+        earlier_pairs(session=session),
     )
     running_dry = sorted(pid for pid, count in fresh.items() if count < FEW_FRESH_PARTNERS)
-    rounds = []
-    for metrics in by_round:
-        entry = metrics.as_dict()
-        entry["period"] = next(r.period for r in data.rounds if r.number == metrics.round_number)
-        rounds.append(entry)
+    period_of = {r.number: r.period for r in data.rounds}
+    rounds = [{**entry, "period": period_of.get(entry["round_number"])} for entry in by_round]
     return {
         "participants": {status.value: statuses.get(status, 0) for status in ParticipantStatus},
         "rounds": rounds,

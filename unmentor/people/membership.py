@@ -8,24 +8,23 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from unmentor import ratelimit
 from unmentor.db import Database
 from unmentor.errors import Conflict, InvalidInput
 from unmentor.links import service as links
-from unmentor.links.models import LinkPurpose, LinkToken
+from unmentor.links.models import LinkPurpose
 from unmentor.links.urls import LOGIN_PATH, MANAGE_PATH, VERIFY_PATH, absolute
 from unmentor.mail.compose import compose
-from unmentor.mail.models import OutboxMessage
 from unmentor.mail.outbox import enqueue
-from unmentor.people.models import Organisation, Participant, ParticipantStatus
+from unmentor.people.models import Participant, ParticipantStatus
 from unmentor.people.schemas import SignupRequest
 from unmentor.people.service import find_by_email, get_or_create_organisation, get_participant
-from unmentor.rounds.models import RoundMember, RoundSitOut
 from unmentor.security import hash_token
+from unmentor.sessions import service as sessions
 from unmentor.settings import Settings
 
 SIGNUP_ACCEPTED = (
@@ -46,13 +45,20 @@ def count_request(
         refusal = ratelimit.enforce(
             session=session,
             limits={
-                f"email:{email}": settings.signup_limit_per_email,
-                f"client:{client}": settings.signup_limit_per_client,
+                email_rate_key(email, settings): settings.signup_limit_per_email,
+                ratelimit.hashed_key(
+                    "client", client, secret=settings.secret_key.get_secret_value()
+                ): settings.signup_limit_per_client,
             },
             now=now,
         )
     if refusal is not None:
         raise refusal
+
+
+def email_rate_key(email: str, settings: Settings) -> str:
+    """The rate-limit key of an address (erasure deletes its counters by it)."""
+    return ratelimit.hashed_key("email", email, secret=settings.secret_key.get_secret_value())
 
 
 def _send_link_email(
@@ -215,9 +221,16 @@ def resume(*, session: Session, participant_id: int, now: datetime) -> Participa
     return _set_status(session, participant, ParticipantStatus.active, until=None, now=now)
 
 
-def leave(*, session: Session, participant_id: int, now: datetime) -> Participant:
-    """Stop taking part; the data stays (so they can come back) until they erase it."""
+def leave(
+    *, session: Session, participant_id: int, now: datetime, keep_session: str | None = None
+) -> Participant:
+    """Stop taking part; the data stays (so they can come back) until they erase it.
+
+    Every sign-in session ends except `keep_session`, the browser that pressed the button,
+    which still needs to download or erase the data, or come back.
+    """
     participant = get_participant(session=session, participant_id=participant_id)
+    sessions.end_all_for(session=session, participant_id=participant_id, keep=keep_session)
     return _set_status(session, participant, ParticipantStatus.left, until=None, now=now)
 
 
@@ -238,29 +251,10 @@ def _set_status(
 
 
 def erase(*, session: Session, participant_id: int, settings: Settings, now: datetime) -> None:
-    """Delete the person and every row about them; an organisation left empty goes too.
+    """Delete the person and everything held about them (see unmentor.privacy.registry)."""
+    from unmentor.privacy.erasure import erase as erase_everywhere  # privacy builds on people
 
-    Anyone they were due to meet in an open round is told first. Round memberships go with
-    the person (ON DELETE CASCADE), so pictures and exports no longer contain them.
-    """
-    from unmentor.rounds.departures import tell_groupmates  # rounds build on people
-
-    participant = get_participant(session=session, participant_id=participant_id)
-    tell_groupmates(session=session, settings=settings, participant=participant, now=now)
-    organisation_id = participant.organisation_id
-    # Child rows go by ON DELETE CASCADE; deleting them explicitly as well keeps erasure
-    # complete even on a connection where foreign keys were not switched on.
-    session.exec(delete(LinkToken).where(LinkToken.participant_id == participant_id))
-    session.exec(delete(OutboxMessage).where(OutboxMessage.participant_id == participant_id))
-    session.exec(delete(RoundMember).where(RoundMember.participant_id == participant_id))
-    session.exec(delete(RoundSitOut).where(RoundSitOut.participant_id == participant_id))
-    session.exec(delete(Participant).where(Participant.id == participant_id))
-    remaining = session.exec(
-        select(func.count()).where(Participant.organisation_id == organisation_id)
-    ).one()
-    if remaining == 0:
-        session.exec(delete(Organisation).where(Organisation.id == organisation_id))
-    session.flush()
+    erase_everywhere(session=session, participant_id=participant_id, settings=settings, now=now)
 
 
 def resume_due_pauses(*, session: Session, today: date) -> int:

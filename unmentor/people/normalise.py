@@ -1,4 +1,7 @@
-"""The canonical forms of emails and organisation names, so duplicates are caught at the door."""
+"""The canonical forms of emails and names, so duplicates and look-alikes are caught at the door.
+
+The one place for it: the API, the pages, the CLI and the import all validate through here.
+"""
 
 from __future__ import annotations
 
@@ -17,9 +20,23 @@ def normalise_email(raw: str) -> str:
     return result.normalized.lower()
 
 
+# Invisible characters that reorder or hide text: in a name they can make "Ann" read as
+# someone else's name in a page, a picture or an email subject. They are removed, not refused,
+# because a copy-paste from a document can carry them innocently.
+BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
+_INVISIBLE = str.maketrans("", "", BIDI_CONTROLS + ZERO_WIDTH)
+
+
 def tidy_text(raw: str) -> str:
-    """Collapse runs of white space and refuse control characters (they break emails)."""
-    text = unicodedata.normalize("NFC", " ".join(raw.split()))
+    """One canonical form for names, organisations and sectors, however they were typed.
+
+    NFKC folds look-alike forms (full-width letters, ligatures) into ordinary ones; bidi
+    controls and zero-width characters are removed; runs of white space become one space.
+    Control characters are refused (they break emails).
+    """
+    text = unicodedata.normalize("NFKC", raw.translate(_INVISIBLE))
+    text = " ".join(text.translate(_INVISIBLE).split())
     if any(unicodedata.category(ch) == "Cc" for ch in text):
         raise ValueError("must not contain control characters")
     return text
@@ -30,14 +47,21 @@ def organisation_key(name: str) -> str:
     return tidy_text(name).casefold()
 
 
-def required_text(raw: str) -> str:
+def required_text(raw: str, *, max_length: int | None = None) -> str:
     """`tidy_text`, refusing a value that is empty once white space is removed."""
-    text = tidy_text(raw)
+    text = _at_most(tidy_text(raw), max_length)
     if not text:
         raise ValueError("must not be empty")
     return text
 
 
-def optional_text(raw: str) -> str | None:
+def optional_text(raw: str, *, max_length: int | None = None) -> str | None:
     """`tidy_text`, with an empty value meaning 'not given'."""
-    return tidy_text(raw) or None
+    return _at_most(tidy_text(raw), max_length) or None
+
+
+def _at_most(text: str, max_length: int | None) -> str:
+    # Checked after NFKC, which can lengthen text (one ligature becomes several letters).
+    if max_length is not None and len(text) > max_length:
+        raise ValueError(f"must be at most {max_length} characters")
+    return text

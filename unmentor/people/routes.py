@@ -31,6 +31,7 @@ from unmentor.people.schemas import (
     ParticipantUpdate,
     SignupRequest,
 )
+from unmentor.privacy import erasure
 from unmentor.sqltypes import MAX_INT
 
 ParticipantId = PathId
@@ -164,11 +165,10 @@ def erase_participant(
     participant_id: ParticipantId, database: DatabaseDep, settings: SettingsDep
 ) -> Response:
     """Erase a participant and everything held about them (as they can do themselves)."""
-    with database.session() as session:
-        membership.erase(
-            session=session, participant_id=participant_id, settings=settings, now=utcnow()
-        )
-        return Response(status_code=status.HTTP_204_NO_CONTENT)
+    erasure.erase_person(
+        database=database, participant_id=participant_id, settings=settings, now=utcnow()
+    )
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @organiser.get(

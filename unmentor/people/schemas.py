@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import partial
 from typing import Annotated, Generic, Literal, TypeVar
 
 from pydantic import (
@@ -21,10 +22,14 @@ from unmentor.people.normalise import normalise_email, optional_text, required_t
 Name = Annotated[
     str,
     StringConstraints(max_length=NAME_MAX),
-    AfterValidator(required_text),
+    AfterValidator(partial(required_text, max_length=NAME_MAX)),
     Field(json_schema_extra={"minLength": 1}),
 ]
-Sector = Annotated[str, StringConstraints(max_length=SECTOR_MAX), AfterValidator(optional_text)]
+Sector = Annotated[
+    str,
+    StringConstraints(max_length=SECTOR_MAX),
+    AfterValidator(partial(optional_text, max_length=SECTOR_MAX)),
+]
 Email = Annotated[
     str,
     StringConstraints(min_length=3, max_length=EMAIL_MAX),
@@ -102,12 +107,24 @@ class ParticipantCreate(StrictModel):
     joined_on: IsoDate | None = Field(None, description="Defaults to today for active people.")
 
 
+NEVER_NULL = ("name", "email", "organisation", "status")
+
+
+def _never_null_in_schema(schema: dict, _model: type) -> None:
+    for name in NEVER_NULL:
+        schema["properties"][name].pop("default", None)
+
+
 class ParticipantUpdate(StrictModel):
-    name: Name | None = None
-    email: Email | None = None
-    organisation: Name | None = None
+    # name, email, organisation and status may be left out (to keep them) but are never null:
+    # they cannot be removed, so null is a 422 naming the field, not a server error.
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_never_null_in_schema)
+
+    name: Name = None
+    email: Email = None
+    organisation: Name = None
     sector: Sector | None = None
-    status: ParticipantStatus | None = None
+    status: ParticipantStatus = None
     paused_until: IsoDate | None = Field(None, description="Required when status is 'paused'.")
 
 

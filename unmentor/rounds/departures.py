@@ -1,15 +1,21 @@
-"""When someone is erased mid-round, the rest of their group hears about it."""
+"""When someone is erased mid-round, the rest of their group hears about it, and mail that
+named them is rewritten for the group as it is now.
+
+The notice itself does not name who left: it is sent as part of erasing that person.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import delete
 from sqlmodel import Session, select
 
 from unmentor.mail.compose import compose
-from unmentor.mail.outbox import enqueue
+from unmentor.mail.models import OutboxMention, OutboxMessage
+from unmentor.mail.outbox import enqueue, record_mentions
 from unmentor.people.models import Participant
-from unmentor.rounds.emails import footer
+from unmentor.rounds.emails import footer, group_email_kind, group_email_rows
 from unmentor.rounds.members import groups_with_people
 from unmentor.rounds.models import Round, RoundMember
 from unmentor.settings import Settings
@@ -30,6 +36,7 @@ def tell_groupmates(
         people = [person for _, person in group.get(group_no, [])]
         others = [p for p in people if p.id != participant.id]
         for person in others:
+            still_there = [p for p in others if p.id != person.id]
             enqueue(
                 session=session,
                 idempotency_key=f"partner_left:{round_id}:{person.id}:{participant.id}",
@@ -37,12 +44,58 @@ def tell_groupmates(
                 email=compose(
                     "partner_left",
                     name=person.name,
-                    partner_name=participant.name,
-                    others=[p.name for p in others if p.id != person.id],
+                    others=[p.name for p in still_there],
                     footer=footer(settings),
                 ),
                 participant_id=person.id,
                 now=now,
+                mentions=[p.id for p in still_there],
             )
             told += 1
     return told
+
+
+def rewrite_for_group_as_it_is(
+    *, session: Session, settings: Settings, message: OutboxMessage, now: datetime
+) -> bool:
+    """Recompose an unsent introduction or reminder for its group as it is now.
+
+    Returns False when the recipient no longer needs the email (it is not a round email, the
+    round is closed, or nobody is left in their group), so the caller drops it instead.
+    """
+    kind = group_email_kind(message.idempotency_key)
+    if kind is None or message.participant_id is None or message.sent_at is not None:
+        return False
+    template, round_id = kind
+    round_ = session.get(Round, round_id)
+    if round_ is None or round_.closed_at is not None:
+        return False
+    group_no = session.exec(
+        select(RoundMember.group_no).where(
+            RoundMember.round_id == round_id, RoundMember.participant_id == message.participant_id
+        )
+    ).first()
+    if group_no is None:
+        return False
+    group = groups_with_people(session=session, round_id=round_id, group_nos={group_no})
+    people = [person for _, person in group.get(group_no, [])]
+    if len(people) < 2:
+        return False
+    (row,) = group_email_rows(
+        template=template,
+        key_prefix="rewritten",
+        round_id=round_id,
+        period_key=round_.period,
+        closes_on=round_.closes_on,
+        groups=[people],
+        settings=settings,
+        now=now,
+        recipients={message.participant_id},
+    )
+    message.subject = row["subject"]
+    message.body = row["body"]
+    session.add(message)
+    session.exec(delete(OutboxMention).where(OutboxMention.message_id == message.id))
+    session.flush()
+    record_mentions(session=session, mentions={message.id: row["mentions"]})
+    return True

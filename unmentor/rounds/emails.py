@@ -15,6 +15,7 @@ from sqlmodel import Session
 from unmentor.links.urls import MANAGE_PATH, OUTCOME_PATH, absolute
 from unmentor.mail.compose import compose
 from unmentor.mail.models import OutboxMessage
+from unmentor.mail.outbox import record_mentions
 from unmentor.rounds.tokens import outcome_token
 from unmentor.settings import Settings
 
@@ -75,8 +76,26 @@ def group_email_rows(
                 not_met_link=not_met,
                 **shared,
             )
-            rows.append(_row(f"{key_prefix}:{round_id}:{person.id}", person, email, now=now))
+            row = _row(f"{key_prefix}:{round_id}:{person.id}", person, email, now=now)
+            row["mentions"] = [other.id for other in group if other.id != person.id]
+            rows.append(row)
     return rows
+
+
+def group_email_kind(idempotency_key: str) -> tuple[str, int] | None:
+    """The template and round of an email `group_email_rows` made, from its key; else None.
+
+    Keys are "<prefix>:<round id>:<recipient id>": "intro", "intro-again-<time>" or "reminder".
+    """
+    prefix, _, rest = idempotency_key.partition(":")
+    round_id, _, _ = rest.partition(":")
+    if not round_id.isdigit():
+        return None
+    if prefix == "reminder":
+        return "reminder", int(round_id)
+    if prefix == "intro" or prefix.startswith("intro-again-"):
+        return "introduction", int(round_id)
+    return None
 
 
 def sit_out_rows(
@@ -114,6 +133,20 @@ def _row(key: str, person: Person, email, *, now: datetime) -> dict:
 
 
 def write_outbox_rows(session: Session, rows: list[dict]) -> None:
-    """Insert many outbox rows at once (the caller's keys are new, by construction)."""
-    if rows:
-        session.exec(insert(OutboxMessage), params=rows)
+    """Insert many outbox rows at once (the caller's keys are new, by construction).
+
+    A row's "mentions" (ids of the people it names besides its recipient) go to the mention
+    table, so that erasing any of them can find every email that names them.
+    """
+    if not rows:
+        return
+    named = {row["idempotency_key"]: row.get("mentions", ()) for row in rows}
+    messages = [{k: v for k, v in row.items() if k != "mentions"} for row in rows]
+    if not any(named.values()):
+        session.exec(insert(OutboxMessage), params=messages)
+        return
+    written = session.exec(
+        insert(OutboxMessage).returning(OutboxMessage.id, OutboxMessage.idempotency_key),
+        params=messages,
+    ).all()
+    record_mentions(session=session, mentions={mid: named[key] for mid, key in written})

@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 
-from unmentor.people.models import ParticipantStatus
+from unmentor.people.models import NAME_MAX, SECTOR_MAX, ParticipantStatus
 from unmentor.people.normalise import normalise_email, optional_text, required_text
 from unmentor.rounds.models import Outcome
 from unmentor.transfer import values
@@ -112,10 +113,10 @@ def check_participants(rows: Iterable[tuple[int, list]], columns: Columns) -> Ch
     for number, cells in rows:
         checked.rows += 1
         row = _Row(number, cells, columns, checked)
-        name = row.read("name", lambda c: _required(c, "name"))
+        name = row.read("name", lambda c: _required(c, "name", NAME_MAX))
         email = row.read("email", _email)
-        organisation = row.read("organisation", lambda c: _required(c, "organisation"))
-        sector = row.read("sector", _text(optional_text))
+        organisation = row.read("organisation", lambda c: _required(c, "organisation", NAME_MAX))
+        sector = row.read("sector", _text(partial(optional_text, max_length=SECTOR_MAX)))
         joined = row.read("joined", values.parse_date)
         status = row.read("status", values.parse_status)
         if email is not None:
@@ -130,9 +131,9 @@ def check_participants(rows: Iterable[tuple[int, list]], columns: Columns) -> Ch
     return checked
 
 
-def _required(cell: object, what: str) -> str:
+def _required(cell: object, what: str, max_length: int) -> str:
     try:
-        return required_text(values.text(cell))
+        return required_text(values.text(cell), max_length=max_length)
     except ValueError as error:
         raise ValueError(f"{what} {error}") from None
 

@@ -1,4 +1,4 @@
-"""Form safety for the pages: CSRF tokens and the participant's sign-in cookie.
+"""Form safety for the pages: CSRF tokens.
 
 CSRF uses a signed double submit: a random nonce lives in an HttpOnly cookie and every form
 carries an HMAC of it. A page on another site can make a browser send the cookie, but cannot
@@ -16,14 +16,14 @@ from unmentor.settings import Settings
 
 CSRF_COOKIE = "um_csrf"
 CSRF_FIELD = "csrf_token"
-SESSION_COOKIE = "um_session"
 
 
 class CsrfFailed(Exception):
     """A form arrived without a valid CSRF token (stale page, or another site posting)."""
 
 
-def _secure(settings: Settings) -> bool:
+def secure_cookies(settings: Settings) -> bool:
+    """Whether cookies must only travel over HTTPS (the site is served over it)."""
     return settings.base_url.startswith("https://")
 
 
@@ -46,7 +46,7 @@ def set_csrf_cookie_if_new(request: Request, response: Response, settings: Setti
     nonce = getattr(request.state, "new_csrf_nonce", None)
     if nonce:
         response.set_cookie(
-            CSRF_COOKIE, nonce, httponly=True, samesite="lax", secure=_secure(settings)
+            CSRF_COOKIE, nonce, httponly=True, samesite="lax", secure=secure_cookies(settings)
         )
 
 
@@ -65,59 +65,3 @@ async def check_csrf(request: Request, settings: Settings) -> None:
 async def require_csrf(request: Request) -> None:
     """Dependency for every form POST: refuse it (CsrfFailed) without a valid token."""
     await check_csrf(request, request.app.state.settings)
-
-
-def signed_in_participant(request: Request, settings: Settings) -> int | None:
-    """The participant id from a valid sign-in cookie, if any."""
-    cookie = request.cookies.get(SESSION_COOKIE)
-    if not cookie:
-        return None
-    value = Signer(settings.secret_key.get_secret_value(), purpose="session").unsign(cookie)
-    return int(value) if value and value.isdigit() else None
-
-
-def sign_in_cookie(response: Response, participant_id: int, settings: Settings) -> None:
-    """Keep the participant signed in on this browser for `session_days`."""
-    max_age = settings.session_days * 86_400
-    value = Signer(settings.secret_key.get_secret_value(), purpose="session").sign(
-        str(participant_id), max_age_seconds=max_age
-    )
-    response.set_cookie(
-        SESSION_COOKIE,
-        value,
-        max_age=max_age,
-        httponly=True,
-        samesite="lax",
-        secure=_secure(settings),
-    )
-
-
-def sign_out_cookie(response: Response) -> None:
-    response.delete_cookie(SESSION_COOKIE)
-
-
-ORGANISER_COOKIE = "um_organiser"
-ORGANISER_HOURS = 12
-
-
-def organiser_signed_in(request: Request, settings: Settings) -> bool:
-    """Whether this browser holds a valid organiser cookie."""
-    cookie = request.cookies.get(ORGANISER_COOKIE)
-    signer = Signer(settings.secret_key.get_secret_value(), purpose="organiser")
-    return bool(cookie) and signer.unsign(cookie) == "organiser"
-
-
-def organiser_cookie(response: Response, settings: Settings) -> None:
-    """Keep the organiser signed in on this browser for a working day."""
-    max_age = ORGANISER_HOURS * 3600
-    value = Signer(settings.secret_key.get_secret_value(), purpose="organiser").sign(
-        "organiser", max_age_seconds=max_age
-    )
-    response.set_cookie(
-        ORGANISER_COOKIE,
-        value,
-        max_age=max_age,
-        httponly=True,
-        samesite="strict",
-        secure=_secure(settings),
-    )

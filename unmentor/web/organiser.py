@@ -11,18 +11,19 @@ from fastapi.responses import HTMLResponse, Response
 from unmentor.api.deps import DatabaseDep, PathId, SettingsDep
 from unmentor.clock import utcnow
 from unmentor.errors import NotFound
-from unmentor.network.stats import network_stats
 from unmentor.rounds import forming, outcomes, reminders, service
 from unmentor.rounds.preview import preview_round
+from unmentor.sessions import service as sessions
 from unmentor.sqltypes import MAX_INT
-from unmentor.web.forms import (
-    ORGANISER_COOKIE,
-    organiser_cookie,
-    organiser_signed_in,
-    require_csrf,
-)
-from unmentor.web.public import MEDIA
+from unmentor.web.forms import require_csrf
+from unmentor.web.public import picture_response
 from unmentor.web.rendering import render, see_other
+from unmentor.web.signin import (
+    forget_organiser_cookie,
+    keep_organiser_signed_in,
+    organiser_session_id,
+    organiser_signed_in,
+)
 
 HOME = "/organiser"
 
@@ -31,8 +32,8 @@ class OrganiserSignInNeeded(Exception):
     """An organiser page was asked for without the organiser cookie."""
 
 
-def require_organiser_page(request: Request, settings: SettingsDep) -> None:
-    if not organiser_signed_in(request, settings):
+def require_organiser_page(request: Request, database: DatabaseDep, settings: SettingsDep) -> None:
+    if not organiser_signed_in(request, database, settings):
         raise OrganiserSignInNeeded
 
 
@@ -45,37 +46,46 @@ actions = APIRouter(
 
 
 @router.get(HOME, response_class=HTMLResponse)
-def home(request: Request, settings: SettingsDep) -> Response:
-    if organiser_signed_in(request, settings):
+def home(request: Request, database: DatabaseDep, settings: SettingsDep) -> Response:
+    if organiser_signed_in(request, database, settings):
         return see_other(f"{HOME}/dashboard")
     return render(request, "organiser_signin.html", error=None)
 
 
 @router.post(f"{HOME}/signin", response_class=HTMLResponse, dependencies=[Depends(require_csrf)])
 def sign_in(
-    request: Request, settings: SettingsDep, token: Annotated[str, Form(max_length=500)] = ""
+    request: Request,
+    database: DatabaseDep,
+    settings: SettingsDep,
+    token: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
     expected = settings.organiser_token.get_secret_value()
     if not hmac.compare_digest(token.encode(), expected.encode()):
         return render(
             request, "organiser_signin.html", status_code=403, error="That is not the token."
         )
+    with database.session() as session:
+        session_id = sessions.open_for_organiser(session=session, settings=settings, now=utcnow())
     response = see_other(f"{HOME}/dashboard")
-    organiser_cookie(response, settings)
+    keep_organiser_signed_in(response, session_id, settings)
     return response
 
 
 @router.post(f"{HOME}/signout", dependencies=[Depends(require_csrf)])
-def sign_out() -> Response:
+def sign_out(request: Request, database: DatabaseDep) -> Response:
+    session_id = organiser_session_id(request)
+    if session_id:
+        with database.session() as session:
+            sessions.end(session=session, token=session_id)
     response = see_other(HOME)
-    response.delete_cookie(ORGANISER_COOKIE)
+    forget_organiser_cookie(response)
     return response
 
 
 @pages.get(f"{HOME}/dashboard", response_class=HTMLResponse)
 def dashboard(request: Request, database: DatabaseDep) -> HTMLResponse:
+    stats = request.app.state.images.stats()
     with database.read_session() as session:
-        stats = network_stats(session=session)
         rounds = service.list_rounds(session=session)
     latest = rounds[0].number if rounds else None
     return render(request, "organiser_dashboard.html", stats=stats, rounds=rounds, latest=latest)
@@ -84,11 +94,12 @@ def dashboard(request: Request, database: DatabaseDep) -> HTMLResponse:
 @pages.get(f"{HOME}/images/rounds/{{number}}/network.{{fmt}}")
 def round_picture(request: Request, number: RoundNumber, fmt: Literal["svg", "png"]) -> Response:
     images = request.app.state.images
-    data = images.data()
-    if number not in data.round_numbers():
+    view = images.snapshot().organiser
+    if number not in view.rounds:
         raise NotFound(f"No round number {number}.")
-    content = images.network(data, number, public=False, fmt=fmt)
-    return Response(content, media_type=MEDIA[fmt], headers={"Cache-Control": "private, no-store"})
+    picture = images.network(view, number, fmt=fmt)
+    # Organiser pictures can carry names: never kept in a shared browser cache.
+    return picture_response(request, picture, fmt, "private, no-store")
 
 
 @pages.get(f"{HOME}/rounds", response_class=HTMLResponse)

@@ -20,17 +20,20 @@ from unmentor.errors import LinkInvalid, NotFound, readable_message
 from unmentor.links import service as links
 from unmentor.links.models import LinkPurpose
 from unmentor.links.urls import LOGIN_PATH, MANAGE_PATH, VERIFY_PATH
-from unmentor.people import membership, personal_data
+from unmentor.people import membership
 from unmentor.people.normalise import normalise_email
 from unmentor.people.schemas import SignupRequest
 from unmentor.people.service import get_organisation, get_participant
-from unmentor.web.forms import (
-    require_csrf,
-    sign_in_cookie,
-    sign_out_cookie,
+from unmentor.privacy import download, erasure
+from unmentor.sessions import service as sessions
+from unmentor.web.forms import require_csrf
+from unmentor.web.rendering import message_page, render, see_other
+from unmentor.web.signin import (
+    forget_session_cookie,
+    keep_signed_in,
+    session_id,
     signed_in_participant,
 )
-from unmentor.web.rendering import message_page, render, see_other
 
 # A token longer than this is not one of ours; refusing early keeps junk out of the queries.
 Token = Annotated[str, Query(max_length=100)]
@@ -41,8 +44,8 @@ class NotSignedIn(Exception):
     """A /me action without a valid sign-in cookie."""
 
 
-def current_participant(request: Request, settings: SettingsDep) -> int:
-    participant_id = signed_in_participant(request, settings)
+def current_participant(request: Request, database: DatabaseDep) -> int:
+    participant_id = signed_in_participant(request, database)
     if participant_id is None:
         raise NotSignedIn
     return participant_id
@@ -127,12 +130,14 @@ def verify_submit(
     settings: SettingsDep,
     token: TokenField = "",
 ) -> Response:
+    now = utcnow()
     with database.session() as session:
-        participant = membership.verify(
-            session=session, token=token, settings=settings, now=utcnow()
+        participant = membership.verify(session=session, token=token, settings=settings, now=now)
+        new_session = sessions.open_for_participant(
+            session=session, participant_id=participant.id, settings=settings, now=now
         )
     response = see_other(f"{MANAGE_PATH}?welcome=1")
-    sign_in_cookie(response, participant.id, settings)
+    keep_signed_in(response, new_session, settings)
     return response
 
 
@@ -152,10 +157,14 @@ def login_page(request: Request, database: DatabaseDep, token: Token = "") -> HT
 
 @posts.post(LOGIN_PATH)
 def login_submit(database: DatabaseDep, settings: SettingsDep, token: TokenField = "") -> Response:
+    now = utcnow()
     with database.session() as session:
-        participant = membership.sign_in(session=session, token=token, now=utcnow())
+        participant = membership.sign_in(session=session, token=token, now=now)
+        new_session = sessions.open_for_participant(
+            session=session, participant_id=participant.id, settings=settings, now=now
+        )
     response = see_other(MANAGE_PATH)
-    sign_in_cookie(response, participant.id, settings)
+    keep_signed_in(response, new_session, settings)
     return response
 
 
@@ -163,9 +172,12 @@ def login_submit(database: DatabaseDep, settings: SettingsDep, token: TokenField
 def manage_page(
     request: Request, database: DatabaseDep, settings: SettingsDep, welcome: bool = False
 ) -> HTMLResponse:
-    participant_id = signed_in_participant(request, settings)
+    participant_id = signed_in_participant(request, database)
     if participant_id is None:
-        return render(request, "signin.html", error=None)
+        response = render(request, "signin.html", error=None)
+        if session_id(request):
+            forget_session_cookie(response)
+        return response
     try:
         with database.read_session() as session:
             participant = get_participant(session=session, participant_id=participant_id)
@@ -174,7 +186,7 @@ def manage_page(
             )
     except NotFound:
         response = render(request, "signin.html", error=None)
-        sign_out_cookie(response)
+        forget_session_cookie(response)
         return response
     today = utcnow().date()
     return render(
@@ -235,9 +247,14 @@ def resume(participant_id: ParticipantIdDep, database: DatabaseDep) -> Response:
 
 
 @posts.post("/me/leave")
-def leave(participant_id: ParticipantIdDep, database: DatabaseDep) -> Response:
+def leave(request: Request, participant_id: ParticipantIdDep, database: DatabaseDep) -> Response:
     with database.session() as session:
-        membership.leave(session=session, participant_id=participant_id, now=utcnow())
+        membership.leave(
+            session=session,
+            participant_id=participant_id,
+            now=utcnow(),
+            keep_session=session_id(request),
+        )
     return see_other(MANAGE_PATH)
 
 
@@ -257,31 +274,43 @@ def erase(
             status_code=422,
             link=(MANAGE_PATH, "Back"),
         )
-    with database.session() as session:
-        membership.erase(
-            session=session, participant_id=participant_id, settings=settings, now=utcnow()
-        )
+    erasure.erase_person(
+        database=database, participant_id=participant_id, settings=settings, now=utcnow()
+    )
     response = message_page(
         request,
         "Your data is erased",
         "Everything we held about you has been deleted. Thank you for taking part.",
         link=("/", "Home"),
     )
-    sign_out_cookie(response)
+    forget_session_cookie(response)
     return response
 
 
 @posts.post("/me/signout")
-def sign_out() -> Response:
+def sign_out(request: Request, database: DatabaseDep) -> Response:
+    token = session_id(request)
+    if token:
+        with database.session() as session:
+            sessions.end(session=session, token=token)
     response = see_other(MANAGE_PATH)
-    sign_out_cookie(response)
+    forget_session_cookie(response)
+    return response
+
+
+@posts.post("/me/signout-everywhere")
+def sign_out_everywhere(participant_id: ParticipantIdDep, database: DatabaseDep) -> Response:
+    with database.session() as session:
+        sessions.end_all_for(session=session, participant_id=participant_id)
+    response = see_other(MANAGE_PATH)
+    forget_session_cookie(response)
     return response
 
 
 @router.get("/me/data.json")
 def download_data(participant_id: ParticipantIdDep, database: DatabaseDep) -> Response:
     with database.read_session() as session:
-        data = personal_data.export_data(session=session, participant_id=participant_id)
+        data = download.export_data(session=session, participant_id=participant_id)
     return Response(
         json.dumps(data, indent=2, ensure_ascii=False),
         media_type="application/json",

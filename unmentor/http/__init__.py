@@ -1,0 +1,1 @@
+"""HTTP plumbing around the whole application: body limits, security headers, access logs."""

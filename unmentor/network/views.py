@@ -1,0 +1,89 @@
+"""What each audience may see of the network: organisers everything, the public only big rounds.
+
+A round with fewer than `public_min_people` taking part is cut out of the public view before
+anything is drawn or counted, so no public output can show it: its links are gone from every
+network picture (including later rounds' cumulative ones), its people are gone unless a
+published round has them, and it has no point on the growth chart, no bar on the outcomes
+chart and no alt text. Sectors shared by fewer than that many of the people shown are drawn
+as "Other" (viz folds them, given `min_category`).
+
+The public view is keyed by a fingerprint of its own content rather than by the data version:
+sign-ups, status changes and activity in unpublished rounds bump the version without changing
+anything public, and should not make every public picture be drawn again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass, replace
+
+from unmentor.network.data import NetworkData
+from viz import GrowthPoint, LinkArrays, Person, RoundMark
+
+# Organisers see names on the picture while it stays readable.
+MAX_LABELLED_PEOPLE = 150
+
+
+@dataclass(frozen=True)
+class View:
+    """The network as one audience sees it, in the shape the picture jobs take."""
+
+    generation: Hashable  # what its cached pictures are filed under
+    public: bool
+    people: list[Person]
+    links: LinkArrays
+    rounds: list[int]  # round numbers with a picture, ascending
+    points: list[GrowthPoint]
+    marks: list[RoundMark]
+    labels: Mapping[int, str] | None = None
+    min_category: int = 1
+
+
+def organiser_view(data: NetworkData, *, version: int) -> View:
+    """Every round, every person, names while the picture stays readable."""
+    points, marks = data.growth()
+    labels = data.name_of if len(data.people) <= MAX_LABELLED_PEOPLE else None
+    return View(
+        generation=("organiser", version),
+        public=False,
+        people=data.people,
+        links=LinkArrays.of(data.links),
+        rounds=data.round_numbers(),
+        points=points,
+        marks=marks,
+        labels=labels,
+    )
+
+
+def public_view(data: NetworkData, *, min_people: int) -> View:
+    """Only rounds with at least `min_people` taking part, and only the people in them."""
+    shown = data.published_rounds(min_people)
+    keep = set(shown)
+    links = [link for link in data.links if link.round_number in keep]
+    linked = {link.a for link in links} | {link.b for link in links}
+    people = [person for person in data.people if person.key in linked]
+    points, marks = data.growth()
+    pairs = [(p, m) for p, m in zip(points, marks, strict=True) if m.number in keep]
+    table = LinkArrays.of(links)
+    view = View(
+        generation=None,
+        public=True,
+        people=people,
+        links=table,
+        rounds=shown,
+        points=[p for p, _ in pairs],
+        marks=[m for _, m in pairs],
+        min_category=min_people,
+    )
+    return replace(view, generation=("public", _fingerprint(view)))
+
+
+def _fingerprint(view: View) -> str:
+    """Changes whenever anything a public output shows changes."""
+    digest = hashlib.sha256()
+    for column in (view.links.a, view.links.b, view.links.round_number, view.links.outcome):
+        digest.update(column.tobytes())
+    digest.update(repr([(p.key, p.category) for p in view.people]).encode())
+    digest.update(repr((view.rounds, view.points, view.marks, view.min_category)).encode())
+    return digest.hexdigest()

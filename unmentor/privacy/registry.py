@@ -1,0 +1,134 @@
+"""Every place that holds personal data, and how erasure and the download treat it.
+
+Erasure runs the `erase` steps in this order; the download shows each `export` under its
+`section`. A test fails when a table with a participant or email column is missing here, so
+a new table cannot quietly keep data that erasure leaves behind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import Session
+
+from unmentor.people.models import Participant
+from unmentor.privacy import holdings as h
+
+
+@dataclass(frozen=True)
+class Holding:
+    place: str  # a table name, or where files or copies live
+    holds: str
+    on_erasure: str
+    in_download: str
+    erase: Callable[[h.Erasure], None] | None = None
+    section: str | None = None
+    export: Callable[[Session, Participant], Any] | None = None
+
+
+REGISTRY: tuple[Holding, ...] = (
+    Holding(
+        "round_member",
+        "which rounds and groups the person was in, their answers",
+        "groupmates in open rounds are told (without naming them), then the rows are deleted",
+        "each round with the partners' names and the answer given",
+        h.erase_memberships,
+        "rounds",
+        h.export_memberships,
+    ),
+    Holding(
+        "round_sitout",
+        "rounds the person sat out, and why",
+        "deleted",
+        "each round sat out, with the reason",
+        h.erase_sit_outs,
+        "sat_out",
+        h.export_sit_outs,
+    ),
+    Holding(
+        "outbox_mention",
+        "emails to other people that name the person (introductions, reminders)",
+        "unsent introductions and reminders are rewritten for the group without them; every "
+        "other email naming them, sent or not, is deleted",
+        "how many emails to others name them (the emails belong to their recipients)",
+        h.erase_mentions,
+        "mentions",
+        h.export_mentions,
+    ),
+    Holding(
+        "outbox_message",
+        "emails to the person: address; subject and body until sent",
+        "deleted, sent or not",
+        "kind, subject (until sent) and dates of each email",
+        h.erase_own_mail,
+        "emails",
+        h.export_own_mail,
+    ),
+    Holding(
+        "mail_dir/*.eml",
+        "copies of emails written by the file transport",
+        "files of emails to or naming the person deleted, and any other file holding the address",
+        "not shown: copies of the emails listed under 'emails'",
+        h.erase_mail_files,
+    ),
+    Holding(
+        "link_token",
+        "emailed sign-in and verification links (hashed)",
+        "deleted",
+        "when each link was sent, expires and was used",
+        h.erase_links,
+        "links",
+        h.export_links,
+    ),
+    Holding(
+        "sign_in_session",
+        "browsers the person is signed in on (hashed ids)",
+        "deleted, which signs them out everywhere",
+        "when each session began and ends",
+        h.erase_sessions,
+        "sessions",
+        h.export_sessions,
+    ),
+    Holding(
+        "rate_limit_counter",
+        "request counts keyed by an HMAC of the email address (and of client addresses)",
+        "the counters of their address are deleted; client counters name no one and end hourly",
+        "not shown: counters last an hour",
+        h.erase_rate_counters,
+    ),
+    Holding(
+        "participant",
+        "name, email, organisation, sector, status, dates",
+        "deleted",
+        "everything in the row",
+        h.erase_participant,
+        "participant",
+        h.export_participant,
+    ),
+    Holding(
+        "organisation",
+        "the name of the person's organisation",
+        "deleted if nobody else belongs to it",
+        "shown with the participant",
+        h.erase_empty_organisation,
+    ),
+    Holding(
+        "SQLite file and its -wal file",
+        "old copies of deleted rows in free pages and in the write-ahead log",
+        "secure_delete zeroes deleted rows; the WAL is checkpointed and truncated after erasure",
+        "not applicable",
+    ),
+    Holding(
+        "in-memory caches (pictures, statistics)",
+        "names on organiser pictures",
+        "invalidated by the data_version triggers on every change of participants and rounds",
+        "not applicable",
+    ),
+)
+
+
+def registered_tables() -> set[str]:
+    """Names of the tables the registry covers."""
+    return {holding.place for holding in REGISTRY if holding.place.isidentifier()}
