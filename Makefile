@@ -28,8 +28,11 @@ run: $(VENV)/.installed  ## Migrate unmentor.db and serve site, API and schedule
 	$(BIN)/unmentor db upgrade
 	$(BIN)/unmentor serve
 
+# Two processes for most tests (CI has 2 cores); the tests that measure latency or bring a
+# crowd run afterwards on their own, so the figures they check are not the other tests' noise.
 test: $(VENV)/.installed-test lint  ## Lint, then run every test (SQLite; PostgreSQL if reachable)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 -m "not serial"
+	$(BIN)/python -m pytest -m serial
 
 lint: $(VENV)/.installed-test  ## ruff check and ruff format --check
 	$(BIN)/ruff check .

@@ -13,7 +13,8 @@ from sqlalchemy import create_engine, text
 
 from unmentor.db import Database
 
-pytestmark = pytest.mark.slow
+# serial: a crowd or a latency measurement must not share the two cores with other tests.
+pytestmark = [pytest.mark.slow, pytest.mark.serial]
 
 ANSWERS = 200
 # The crowd comes from one address: the per-client sign-up limit would answer 429.

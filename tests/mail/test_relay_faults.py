@@ -41,6 +41,7 @@ def _p99(seconds: list[float]) -> float:
 
 
 @pytest.mark.slow
+@pytest.mark.serial
 @pytest.mark.timeout(120)
 def test_a_hung_smtp_server_leaves_pages_and_api_responsive(make_settings) -> None:
     hung = HungServer()

@@ -23,7 +23,8 @@ from unmentor.network.synthetic import load_community
 from unmentor.people.models import Participant
 from viz.synthetic import synthetic_community
 
-pytestmark = pytest.mark.slow
+# serial: a crowd or a latency measurement must not share the two cores with other tests.
+pytestmark = [pytest.mark.slow, pytest.mark.serial]
 
 P99_LIMIT = 0.200
 UPLOAD_ROWS = 40_000
