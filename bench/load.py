@@ -105,7 +105,8 @@ def run(label: str, url: str, workers: int, requests: int) -> None:
     with serve_bare(url, workers=workers) as served:
         baseline = {n: crowd("bare write", served.url, bare, in_flight=n) for n in (50, 200)}
     with serve(url, workers=workers, **GENEROUS_LIMITS) as served:
-        crowd("warm-up", served.url, pictures[:2], in_flight=1)
+        # Each worker keeps its own cache: enough at once that every worker draws its own.
+        crowd("warm-up", served.url, pictures[:40], in_flight=20)
         for in_flight in (50, 200):
             base = baseline[in_flight]
             print(base.line())

@@ -9,11 +9,35 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import insert
-from sqlmodel import Session, select
+from sqlalchemy import bindparam, insert
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session
 
 from unmentor.mail.compose import Email
 from unmentor.mail.models import OutboxMention, OutboxMessage
+
+
+def _adding(insert):
+    return (
+        insert(OutboxMessage)
+        .values(
+            idempotency_key=bindparam("message_key"),
+            participant_id=bindparam("message_participant"),
+            to_address=bindparam("message_to"),
+            subject=bindparam("message_subject"),
+            body=bindparam("message_body"),
+            created_at=bindparam("message_now"),
+            send_after=bindparam("message_now"),
+            attempts=0,
+        )
+        .on_conflict_do_nothing(index_elements=["idempotency_key"])
+        .returning(OutboxMessage.id)
+    )
+
+
+# Built once per dialect and run as plain SQL: every sign-up, answer reminder and introduction
+# comes through here, and the ORM's unit of work would cost more than the insert itself.
+_ADD = {"postgresql": _adding(postgresql.insert), "sqlite": _adding(sqlite.insert)}
 
 
 def enqueue(
@@ -25,30 +49,28 @@ def enqueue(
     participant_id: int | None,
     now: datetime,
     mentions: Iterable[int] = (),
-) -> OutboxMessage:
+) -> int | None:
     """Add an email to the outbox unless one with the same key is already there.
 
+    Returns the new message's id, or None when the key was taken (a retried request, say).
     `mentions` are the participants the email names besides its recipient, so that erasing
     one of them finds this email too.
     """
-    existing = session.exec(
-        select(OutboxMessage).where(OutboxMessage.idempotency_key == idempotency_key)
-    ).first()
-    if existing is not None:
-        return existing
-    message = OutboxMessage(
-        idempotency_key=idempotency_key,
-        participant_id=participant_id,
-        to_address=to_address,
-        subject=email.subject,
-        body=email.body,
-        created_at=now,
-        send_after=now,
-    )
-    session.add(message)
-    session.flush()
-    record_mentions(session=session, mentions={message.id: mentions})
-    return message
+    connection = session.connection()
+    message_id = connection.execute(
+        _ADD[connection.dialect.name],
+        {
+            "message_key": idempotency_key,
+            "message_participant": participant_id,
+            "message_to": to_address,
+            "message_subject": email.subject,
+            "message_body": email.body,
+            "message_now": now,
+        },
+    ).scalar_one_or_none()
+    if message_id is not None:
+        record_mentions(session=session, mentions={message_id: mentions})
+    return message_id
 
 
 def record_mentions(*, session: Session, mentions: dict[int, Iterable[int]]) -> None:

@@ -6,6 +6,8 @@ the difference only shows in the email that the address's owner receives.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import update
@@ -34,12 +36,15 @@ SIGNUP_ACCEPTED = (
 LINK_ACCEPTED = "If this address belongs to a participant, we have sent it a link."
 
 
-def count_request(
+@contextmanager
+def counted_request(
     *, database: Database, email: str, client: str, settings: Settings, now: datetime
-) -> None:
-    """Count a sign-up or link request and refuse it (RateLimited) when over the limits.
+) -> Iterator[Session]:
+    """A transaction that counts a sign-up or link request; the work goes inside it.
 
-    The count is committed in its own transaction before refusing, so refused requests count.
+    Counting and doing in one transaction halves the writes of the busiest public request.
+    Over a limit, the count still commits (refused requests must count, or a client could
+    retry for free) and RateLimited is raised instead of entering the block.
     """
     with database.session() as session:
         refusal = ratelimit.enforce(
@@ -52,8 +57,10 @@ def count_request(
             },
             now=now,
         )
-    if refusal is not None:
-        raise refusal
+        if refusal is None:
+            yield session
+            return
+    raise refusal
 
 
 def email_rate_key(email: str, settings: Settings) -> str:

@@ -69,10 +69,9 @@ def sign_up(
     A verification link goes to the address (or, for a member, a sign-in link).
     """
     now = utcnow()
-    membership.count_request(
+    with membership.counted_request(
         database=database, email=request.email, client=client, settings=settings, now=now
-    )
-    with database.session() as session:
+    ) as session:
         membership.sign_up(session=session, request=request, settings=settings, now=now)
     return Accepted(detail=membership.SIGNUP_ACCEPTED)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import func, or_
+from sqlalchemy import bindparam, func, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -19,12 +19,15 @@ from unmentor.people.schemas import (
     ParticipantUpdate,
 )
 
+# Lookups that every sign-up makes, built once: building a statement costs more than running it.
+_ORGANISATION_BY_KEY = select(Organisation).where(Organisation.name_key == bindparam("name_key"))
+_PARTICIPANT_BY_EMAIL = select(Participant).where(Participant.email == bindparam("email"))
+
 
 def find_organisation(*, session: Session, name: str) -> Organisation | None:
     """The organisation whose name matches `name` ignoring case and spacing."""
-    return session.exec(
-        select(Organisation).where(Organisation.name_key == organisation_key(name))
-    ).first()
+    key = organisation_key(name)
+    return session.exec(_ORGANISATION_BY_KEY, params={"name_key": key}).first()
 
 
 def get_or_create_organisation(*, session: Session, name: str, now: datetime) -> Organisation:
@@ -132,7 +135,7 @@ def get_participant(*, session: Session, participant_id: int) -> Participant:
 
 def find_by_email(*, session: Session, email: str) -> Participant | None:
     """The participant with this (already normalised) email."""
-    return session.exec(select(Participant).where(Participant.email == email)).first()
+    return session.exec(_PARTICIPANT_BY_EMAIL, params={"email": email}).first()
 
 
 def list_participants(

@@ -6,8 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import update
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy import bindparam, exists, update
 from sqlmodel import Session, select
 
 from unmentor.errors import Conflict, LinkInvalid
@@ -51,6 +50,33 @@ def member_for_token(*, session: Session, settings: Settings, token: str) -> Ans
     return Answer(round=session.get(Round, round_id), member=member, partner_names=list(partners))
 
 
+@dataclass(frozen=True)
+class Recorded:
+    round_number: int
+    outcome: Outcome
+    reason: NotMetReason | None
+
+
+# Built once: constructing SQLAlchemy statements costs more than running these two, and this
+# is the path a whole round's members take within hours of one another (issue 9).
+_WRITE_ANSWER = (
+    update(RoundMember)
+    .where(
+        RoundMember.round_id == bindparam("answer_round"),
+        RoundMember.participant_id == bindparam("answer_participant"),
+        # Only while the round is open: an answer racing the closing cannot land after it.
+        exists().where(Round.id == RoundMember.round_id, Round.closed_at.is_(None)),
+    )
+    .values(
+        outcome=bindparam("new_outcome"),
+        reason=bindparam("new_reason"),
+        answered_at=bindparam("new_answered_at"),
+    )
+    .returning(RoundMember.round_id)
+)
+_ROUND_NUMBER = select(Round.number).where(Round.id == bindparam("round_id"))
+
+
 def record_answer(
     *,
     session: Session,
@@ -59,32 +85,37 @@ def record_answer(
     outcome: Outcome,
     reason: NotMetReason | None,
     now: datetime,
-) -> Answer:
-    """Store a member's answer; they may change it until the round closes."""
+) -> Recorded:
+    """Store a member's answer; they may change it until the round closes.
+
+    One statement writes the whole answer (outcome, reason, time): two answers racing each
+    other leave one of them whole, never "met" with the other's not-met reason.
+    """
     if outcome == Outcome.unconfirmed:
         raise Conflict("Answer 'met' or 'not_met'.")
-    answer = member_for_token(session=session, settings=settings, token=token)
-    values = {
-        "outcome": outcome,
-        "reason": reason if outcome == Outcome.not_met else None,
-        "answered_at": now,
-    }
-    # One statement writes the whole answer, and only while the round is open: two answers
-    # racing each other leave one of them whole (never "met" with the other's not-met reason),
-    # and an answer racing the round's closing cannot land after it.
-    still_open = select(Round.id).where(Round.id == answer.round.id, Round.closed_at.is_(None))
-    written = session.exec(
-        update(RoundMember)
-        .where(RoundMember.id == answer.member.id, RoundMember.round_id.in_(still_open))
-        .values(**values)
-        .execution_options(synchronize_session=False)
+    round_id, participant_id = read_outcome_token(settings.secret_key.get_secret_value(), token)
+    reason = reason if outcome == Outcome.not_met else None
+    # On the connection, as plain SQL, skipping the ORM's bulk-update machinery.
+    written = (
+        session.connection()
+        .execute(
+            _WRITE_ANSWER,
+            {
+                "answer_round": round_id,
+                "answer_participant": participant_id,
+                "new_outcome": outcome,
+                "new_reason": reason,
+                "new_answered_at": now,
+            },
+        )
+        .first()
     )
-    if written.rowcount != 1:
+    if written is None:
+        # Not written: either the round has closed or the member is gone (erased).
+        member_for_token(session=session, settings=settings, token=token)
         raise Conflict("This round is closed, so answers can no longer be recorded.")
-    for name, value in values.items():
-        # Shown to the caller as stored, without queueing a second UPDATE at the flush.
-        set_committed_value(answer.member, name, value)
-    return answer
+    number = session.connection().execute(_ROUND_NUMBER, {"round_id": round_id}).scalar_one()
+    return Recorded(round_number=number, outcome=outcome, reason=reason)
 
 
 def group_outcome(answers: list[Outcome | None], *, closed: bool) -> str:

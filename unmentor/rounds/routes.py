@@ -63,7 +63,7 @@ def record_outcome(request: OutcomeRequest, database: DatabaseDep, settings: Set
             now=utcnow(),
         )
         return OutcomeRecorded(
-            round=answer.round.number, outcome=request.outcome, detail="Thank you, recorded."
+            round=answer.round_number, outcome=request.outcome, detail="Thank you, recorded."
         )
 
 

@@ -79,10 +79,9 @@ def signup_submit(
         errors = {str(e["loc"][0]): readable_message(e) for e in error.errors()}
         return render(request, "signup.html", status_code=422, values=values, errors=errors)
     now = utcnow()
-    membership.count_request(
+    with membership.counted_request(
         database=database, email=signup.email, client=client, settings=settings, now=now
-    )
-    with database.session() as session:
+    ) as session:
         membership.sign_up(session=session, request=signup, settings=settings, now=now)
     return see_other("/signup/sent")
 
@@ -213,10 +212,9 @@ def request_link(
     except ValueError as error:
         return render(request, "signin.html", status_code=422, error=str(error), email=email)
     now = utcnow()
-    membership.count_request(
+    with membership.counted_request(
         database=database, email=address, client=client, settings=settings, now=now
-    )
-    with database.session() as session:
+    ) as session:
         membership.request_link(session=session, email=address, settings=settings, now=now)
     return message_page(request, "Check your email", membership.LINK_ACCEPTED)
 
