@@ -9,6 +9,7 @@ hashing the whole network.
 
 from __future__ import annotations
 
+from sqlalchemy import func, or_
 from sqlmodel import Field, Session, SQLModel, select
 
 NETWORK = "network"
@@ -22,6 +23,14 @@ class DataVersion(SQLModel, table=True):
 
 
 def current_version(*, session: Session, name: str = NETWORK) -> int:
-    """The counter's value now (0 before the first write)."""
-    value = session.exec(select(DataVersion.version).where(DataVersion.name == name)).first()
-    return value or 0
+    """The counter's value now (0 before the first write).
+
+    On PostgreSQL the counter is split into rows `network:0` ... `network:15` (so that
+    concurrent writers do not queue on one row's lock); the version is the sum of them all.
+    """
+    total = session.exec(
+        select(func.sum(DataVersion.version)).where(
+            or_(DataVersion.name == name, DataVersion.name.startswith(f"{name}:"))
+        )
+    ).one()
+    return int(total or 0)

@@ -30,7 +30,7 @@ from sqlmodel import Session
 from unmentor.errors import Busy
 
 DEFAULT_BUSY_TIMEOUT_SECONDS = 10.0
-DEFAULT_POOL_SIZE = 10
+DEFAULT_POOL_SIZE = 5
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 

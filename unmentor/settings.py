@@ -45,7 +45,7 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL: sqlite:///file.db or postgresql+psycopg://user@host/db.",
     )
     database_pool_size: int = Field(
-        10,
+        5,
         ge=1,
         le=200,
         description="Database connections each process keeps open (as many again at peaks).",

@@ -23,15 +23,20 @@ class Forbidden(Exception):
     """A token was sent but it is not the organiser's (HTTP 403)."""
 
 
-def get_settings(request: Request) -> Settings:
+# The cheap dependencies are `async def` on purpose: FastAPI runs a plain `def` dependency on
+# the thread pool, and a request paying a thread hop for each of five lookups of app state
+# spent more time hopping than working (issue 9). None of them blocks.
+
+
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def get_database(request: Request) -> Database:
+async def get_database(request: Request) -> Database:
     return request.app.state.database
 
 
-def client_address(request: Request) -> str:
+async def client_address(request: Request) -> str:
     """The address rate limits count against (X-Forwarded-For only from trusted proxies)."""
     peer = request.client.host if request.client else "unknown"
     trusted = trusted_proxies(request.app.state.settings.forwarded_allow_ips)
@@ -41,7 +46,7 @@ def client_address(request: Request) -> str:
 _bearer = HTTPBearer(auto_error=False, description="The organiser token from the settings.")
 
 
-def require_organiser(
+async def require_organiser(
     settings: Annotated[Settings, Depends(get_settings)],
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> None:
@@ -66,7 +71,7 @@ ClientDep = Annotated[str, Depends(client_address)]
 OrganiserOnly = Depends(require_organiser)
 
 
-def reject_unknown_query_parameters(request: Request) -> None:
+async def reject_unknown_query_parameters(request: Request) -> None:
     """A misspelt filter (?statu=left) must fail loudly, not silently return everything."""
     route = request.scope.get("route")
     dependant = getattr(route, "dependant", None)
