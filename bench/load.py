@@ -18,7 +18,6 @@ import argparse
 import os
 import sys
 import tempfile
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,8 +25,19 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 
-from loadkit import Call, crowd, form_open_round, serve, serve_bare  # noqa: E402
-from sqlalchemy import create_engine, make_url, text  # noqa: E402
+from loadkit import (  # noqa: E402
+    Call,
+    answer_calls,
+    crowd,
+    form_open_round,
+    one_link_calls,
+    picture_calls,
+    serve,
+    serve_bare,
+    signup_calls,
+    temporary_postgres_database,
+)
+from sqlalchemy import create_engine, text  # noqa: E402
 
 from unmentor.db import upgrade  # noqa: E402
 
@@ -46,22 +56,6 @@ def sqlite_database() -> Iterator[str]:
         yield url
 
 
-@contextmanager
-def postgres_database(admin_url: str) -> Iterator[str]:
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    name = f"unmentor_load_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-    try:
-        upgrade(url)
-        yield url
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
 def postgres_unreachable(url: str) -> str | None:
     """Why PostgreSQL cannot be used here, or None when it can."""
     try:
@@ -77,27 +71,9 @@ def postgres_unreachable(url: str) -> str | None:
 def run(label: str, url: str, workers: int, requests: int) -> None:
     members = form_open_round(url, people=max(requests, 60))
     tokens, member_ids = list(members), list(members.values())
-    posts = [
-        Call("POST", "/api/v1/outcomes", json={"token": token, "outcome": "met"})
-        for token in tokens[:requests]
-    ]
-    one_link = [
-        Call(
-            "POST",
-            "/api/v1/outcomes",
-            json={"token": tokens[0], "outcome": "met" if i % 2 else "not_met", "reason": None},
-        )
-        for i in range(requests)
-    ]
-    signups = [
-        Call(
-            "POST",
-            "/api/v1/signups",
-            json={"name": f"Crowd {i}", "email": f"crowd{i}@example.org", "organisation": "Org 1"},
-        )
-        for i in range(requests)
-    ]
-    pictures = [Call("GET", "/public/network.svg") for _ in range(requests)]
+    posts = answer_calls(tokens[:requests])
+    one_link = one_link_calls(tokens[0], requests)
+    pictures = picture_calls(requests)
     bare = [Call("POST", f"/bare/{member_ids[i % len(member_ids)]}") for i in range(requests)]
 
     print(f"\n== {label}: {workers} worker(s), {requests} requests per row")
@@ -117,11 +93,8 @@ def run(label: str, url: str, workers: int, requests: int) -> None:
                     "one link posted over and over", served.url, one_link, in_flight=in_flight
                 ).line()
             )
+            signups = signup_calls(requests, prefix=f"crowd{in_flight}-")
             print(crowd("sign-ups", served.url, signups, in_flight=in_flight).line())
-            signups = [
-                Call(c.method, c.path, json={**c.json, "email": "2" + c.json["email"]})
-                for c in signups
-            ]
             print(crowd("cached public picture", served.url, pictures, in_flight=in_flight).line())
 
 
@@ -144,7 +117,7 @@ def main() -> None:
         if problem:
             print(f"\nPostgreSQL: skipped ({problem})")
             return
-        with postgres_database(args.postgres) as url:
+        with temporary_postgres_database(args.postgres) as url:
             run("PostgreSQL", url, 2, args.requests)
 
 

@@ -12,7 +12,6 @@ import shutil
 import socket
 import threading
 import time
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email import message_from_bytes
@@ -24,7 +23,8 @@ import pytest
 import uvicorn
 from aiosmtpd.controller import Controller
 from hypothesis import settings as hypothesis_settings
-from sqlalchemy import create_engine, make_url, text
+from loadkit import temporary_postgres_database
+from sqlalchemy import create_engine, text
 from support import ORGANISER_TOKEN
 
 from unmentor.app import create_app
@@ -81,17 +81,9 @@ def postgres_database() -> Iterator[str]:
         if REQUIRE_POSTGRES:
             pytest.fail(f"{reason}, and UNMENTOR_REQUIRE_POSTGRES=1 requires it")
         pytest.skip(f"{reason}; set UNMENTOR_TEST_POSTGRES_URL to run the PostgreSQL tests")
-    name = f"unmentor_test_{uuid.uuid4().hex[:12]}"
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
-    try:
-        upgrade(url)
+    admin.dispose()
+    with temporary_postgres_database(POSTGRES_URL, prefix="unmentor_test") as url:
         yield url
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def _empty_postgres(url: str) -> None:

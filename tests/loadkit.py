@@ -16,6 +16,7 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -277,7 +278,65 @@ def crowd(
         return pool.submit(_crowd_in_process, (name, base_url, calls, in_flight, timeout)).result()
 
 
+# --- what a crowd sends ----------------------------------------------------------------------
+
+
+def answer_calls(tokens: list[str], *, outcome: str = "met", reason: str | None = None):
+    """One answer per member token, as their emailed link would post it."""
+    answer = {"outcome": outcome} | ({"reason": reason} if reason else {})
+    return [Call("POST", "/api/v1/outcomes", json={"token": t, **answer}) for t in tokens]
+
+
+def one_link_calls(token: str, count: int) -> list[Call]:
+    """One member's link posted `count` times, alternating "met" and "not met, cancelled"."""
+    met = {"token": token, "outcome": "met"}
+    not_met = {"token": token, "outcome": "not_met", "reason": "cancelled"}
+    return [Call("POST", "/api/v1/outcomes", json=not_met if i % 2 else met) for i in range(count)]
+
+
+def signup_calls(count: int, *, prefix: str = "crowd") -> list[Call]:
+    """`count` sign-ups of new people, all to one organisation."""
+    return [
+        Call(
+            "POST",
+            "/api/v1/signups",
+            json={
+                "name": f"Crowd {i}",
+                "email": f"{prefix}{i}@example.org",
+                "organisation": "Org 7",
+            },
+        )
+        for i in range(count)
+    ]
+
+
+def picture_calls(count: int) -> list[Call]:
+    return [Call("GET", "/public/network.svg") for _ in range(count)]
+
+
 # --- data ------------------------------------------------------------------------------------
+
+
+@contextmanager
+def temporary_postgres_database(admin_url: str, *, prefix: str = "unmentor_load") -> Iterator[str]:
+    """A migrated PostgreSQL database of its own beside `admin_url`'s, dropped afterwards."""
+    from sqlalchemy import create_engine, make_url, text
+
+    from unmentor.db import upgrade
+
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    try:
+        upgrade(url)
+        yield url
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
 
 NOW = datetime(2026, 11, 2, 9, tzinfo=UTC)
 

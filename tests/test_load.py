@@ -8,7 +8,16 @@ answers with 50 in flight got 71-131 answers of 500 on SQLite.
 from __future__ import annotations
 
 import pytest
-from loadkit import Call, LoadResult, crowd, form_open_round, serve
+from loadkit import (
+    LoadResult,
+    answer_calls,
+    crowd,
+    form_open_round,
+    one_link_calls,
+    picture_calls,
+    serve,
+    signup_calls,
+)
 from sqlalchemy import create_engine, text
 
 from unmentor.db import Database
@@ -55,32 +64,11 @@ def test_a_crowd_gets_answers_and_loses_none(target: tuple[str, int], tmp_path) 
     url, workers = target
     members = form_open_round(url, people=ANSWERS)
     tokens = list(members)[:ANSWERS]
-    met = [Call("POST", "/api/v1/outcomes", json={"token": t, "outcome": "met"}) for t in tokens]
-    not_met = [
-        Call(
-            "POST", "/api/v1/outcomes", json={"token": t, "outcome": "not_met", "reason": "no_time"}
-        )
-        for t in tokens
-    ]
-    one_link = [
-        Call(
-            "POST",
-            "/api/v1/outcomes",
-            json={"token": tokens[0], "outcome": "not_met", "reason": "cancelled"}
-            if i % 2
-            else {"token": tokens[0], "outcome": "met"},
-        )
-        for i in range(ANSWERS)
-    ]
-    signups = [
-        Call(
-            "POST",
-            "/api/v1/signups",
-            json={"name": f"Crowd {i}", "email": f"crowd{i}@example.org", "organisation": "Org 7"},
-        )
-        for i in range(ANSWERS)
-    ]
-    pictures = [Call("GET", "/public/network.svg") for _ in range(ANSWERS)]
+    met = answer_calls(tokens)
+    not_met = answer_calls(tokens, outcome="not_met", reason="no_time")
+    one_link = one_link_calls(tokens[0], ANSWERS)
+    signups = signup_calls(ANSWERS)
+    pictures = picture_calls(ANSWERS)
 
     with serve(url, workers=workers, log_path=tmp_path / "server.log", **NO_SIGNUP_LIMITS) as up:
         assert_all(crowd("answers, 50 in flight", up.url, met, in_flight=50), 200)
@@ -110,10 +98,7 @@ def test_a_crowd_gets_answers_and_loses_none(target: tuple[str, int], tmp_path) 
 
 def test_saturated_server_answers_503_with_retry_after_never_500(sqlite_url: str, tmp_path) -> None:
     members = form_open_round(sqlite_url, people=120)
-    calls = [
-        Call("POST", "/api/v1/outcomes", json={"token": token, "outcome": "met"})
-        for token in members
-    ]
+    calls = answer_calls(list(members))
     # A worker that takes on 4 requests at once and waits at most 1 ms for the write lock.
     tight = {"max_requests_in_flight": 4, "busy_timeout_seconds": 0.001}
     with serve(sqlite_url, workers=1, log_path=tmp_path / "server.log", **tight) as up:
