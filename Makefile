@@ -31,8 +31,8 @@ run: $(VENV)/.installed  ## Migrate unmentor.db and serve site, API and schedule
 # Two processes for most tests (CI has 2 cores); the tests that measure latency or bring a
 # crowd run afterwards on their own, so the figures they check are not the other tests' noise.
 test: $(VENV)/.installed-test lint  ## Lint, then run every test (SQLite; PostgreSQL if reachable)
-	$(BIN)/python -m pytest -n 2 -m "not serial"
-	$(BIN)/python -m pytest -m serial
+	$(BIN)/python -m pytest -n 2 -m "not serial" --durations=15
+	$(BIN)/python -m pytest -m serial --durations=5
 
 lint: $(VENV)/.installed-test  ## ruff check and ruff format --check
 	$(BIN)/ruff check .
