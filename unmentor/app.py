@@ -27,7 +27,7 @@ from unmentor.network.workers import Workers
 from unmentor.people import routes as people_routes
 from unmentor.rounds import routes as rounds_routes
 from unmentor.settings import Settings, load_settings
-from unmentor.web import answers, organiser, pages, public
+from unmentor.web import answers, never, organiser, pages, public
 from unmentor.web import transfer as transfer_pages
 from unmentor.web.forms import CsrfFailed
 from unmentor.web.rendering import message_page
@@ -137,6 +137,7 @@ def create_app(
         pages.router,
         public.router,
         pages.posts,
+        never.posts,
         answers.router,
         organiser.router,
         organiser.pages,
