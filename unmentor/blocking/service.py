@@ -95,7 +95,7 @@ def block_partner(*, session: Session, participant_id: int, other_id: int, now: 
     if other_id not in past_partners(session=session, participant_id=participant_id):
         # Only past partners are offered: any other id would let a page name strangers.
         raise NotFound("You can only choose someone you have been introduced to.")
-    _insert_once(
+    insert_once(
         session,
         participant_id=participant_id,
         other_id=other_id,
@@ -118,7 +118,7 @@ def block_email(*, session: Session, participant_id: int, email: str, now: datet
     own = session.exec(select(Participant.email).where(Participant.id == participant_id)).one()
     if address == own:
         raise InvalidInput("That is your own address.", field="email")
-    _insert_once(
+    insert_once(
         session,
         participant_id=participant_id,
         other_id=None,
@@ -142,7 +142,7 @@ def remove_own(*, session: Session, participant_id: int, entry_id: int) -> None:
         raise NotFound("That entry is not on your list.")
 
 
-def _insert_once(
+def insert_once(
     session: Session,
     *,
     participant_id: int,
@@ -251,7 +251,7 @@ def create_pair(
     for field, pid in (("participant_id", participant_id), ("other_id", other_id)):
         if session.get(Participant, pid) is None:
             raise NotFound(f"No participant with id {pid} ({field}).")
-    row = _insert_once(
+    row = insert_once(
         session,
         participant_id=participant_id,
         other_id=other_id,
