@@ -16,7 +16,10 @@ from unmentor.clock import utcnow
 
 
 def import_command(
-    file: Annotated[Path, typer.Argument(help="A CSV or XLSX file of participants, rounds or never-match requests.")],
+    file: Annotated[
+        Path,
+        typer.Argument(help="A CSV or XLSX file of participants, rounds or never-match requests."),
+    ],
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Check and show what would change; write nothing.")
     ] = False,
