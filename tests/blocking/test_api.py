@@ -75,3 +75,15 @@ def test_the_preview_tells_kept_apart_from_met(server: LiveServer) -> None:
     assert preview["kept_apart"] == {str(cast.cy.id): 1, str(cast.dee.id): 1}
     groups = [{p["participant_id"] for p in g} for g in preview["groups"]]
     assert {cast.cy.id, cast.dee.id} not in groups and {cast.ann.id, cast.bob.id} not in groups
+
+
+def test_the_statistics_count_people_kept_apart(server: LiveServer) -> None:
+    cast = cast_with_a_past(server.database, server.settings)
+    with server.organiser() as http:
+        before = http.get("/api/v1/stats").json()["few_fresh_partners"]
+        http.post(PAIRS, json={"participant_id": cast.cy.id, "other_id": cast.dee.id})
+        after = http.get("/api/v1/stats").json()["few_fresh_partners"]
+    # The cached statistics follow the change (the data version covers blocked pairs), and
+    # Cy and Dee, each with one partner fewer, are counted as kept apart, not as having met.
+    assert before["kept_apart"] == 0 and after["kept_apart"] == 2
+    assert after["count"] >= before["count"]

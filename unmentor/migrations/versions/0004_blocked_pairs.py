@@ -2,6 +2,8 @@
 
 - blocked_pair: who asked never to be introduced to whom (a participant, or an address they
   typed that may belong to nobody yet), where the request came from, and when.
+- the data_version triggers of 0003 on blocked_pair too: the organisers' statistics count
+  people kept apart, and are cached under that version.
 
 Revision ID: 0004
 Revises: 0003
@@ -18,6 +20,13 @@ revision: str = "0004"
 down_revision: str | None = "0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+
+# As in 0003 (migrations do not import each other: each stays as it was written).
+SQLITE_BUMP = (
+    "INSERT INTO data_version (name, version) VALUES ('network', 1) "
+    "ON CONFLICT (name) DO UPDATE SET version = version + 1"
+)
+ACTIONS = ("insert", "update", "delete")
 
 
 def upgrade() -> None:
@@ -60,9 +69,26 @@ def upgrade() -> None:
             batch_op.f("ix_blocked_pair_other_email"), ["other_email"], unique=False
         )
         batch_op.create_index(batch_op.f("ix_blocked_pair_other_id"), ["other_id"], unique=False)
+    if op.get_bind().dialect.name == "sqlite":
+        for action in ACTIONS:
+            op.execute(
+                f"CREATE TRIGGER bump_network_after_{action}_blocked_pair "
+                f'AFTER {action.upper()} ON "blocked_pair" BEGIN {SQLITE_BUMP}; END'
+            )
+    else:
+        op.execute(
+            "CREATE TRIGGER bump_network_version AFTER INSERT OR UPDATE OR DELETE "
+            'OR TRUNCATE ON "blocked_pair" FOR EACH STATEMENT '
+            "EXECUTE FUNCTION unmentor_bump_network_version()"
+        )
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "sqlite":
+        for action in ACTIONS:
+            op.execute(f"DROP TRIGGER IF EXISTS bump_network_after_{action}_blocked_pair")
+    else:
+        op.execute('DROP TRIGGER IF EXISTS bump_network_version ON "blocked_pair"')
     with op.batch_alter_table("blocked_pair", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_blocked_pair_other_id"))
         batch_op.drop_index(batch_op.f("ix_blocked_pair_other_email"))
