@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from enum import IntEnum
 
+import pytest
 from blocking_support import cast_with_a_past, rows
 from factories import make_participant
 from sqlmodel import select
@@ -12,6 +13,7 @@ from sqlmodel import select
 from unmentor.blocking import service as blocking
 from unmentor.blocking.models import BlockSource
 from unmentor.clock import utcnow
+from unmentor.errors import InvalidInput
 from unmentor.matching.types import Reason, SitOut
 from unmentor.privacy import download, erasure
 from unmentor.rounds.forming import form_round, plan_round
@@ -127,3 +129,20 @@ def test_the_download_names_only_what_the_asker_already_knows(database, make_set
     ]
     assert "Dee" not in str(ann) and "Cy" not in str(ann)
     assert cy["never_introduce"] == []
+
+
+def test_a_list_is_capped_the_same_for_any_address(database, make_settings) -> None:
+    cast = cast_with_a_past(database, make_settings())
+    with database.session() as session:
+        for n in range(blocking.MAX_OWN_ENTRIES - 1):
+            blocking.block_email(
+                session=session, participant_id=cast.ann.id, email=f"x{n}@example.org", now=utcnow()
+            )
+        blocking.block_email(
+            session=session, participant_id=cast.ann.id, email="bob@example.org", now=utcnow()
+        )
+    for address in ("cy@example.org", "nobody@example.org"):
+        with pytest.raises(InvalidInput, match="list is full"), database.session() as session:
+            blocking.block_email(
+                session=session, participant_id=cast.ann.id, email=address, now=utcnow()
+            )

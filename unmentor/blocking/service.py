@@ -46,6 +46,9 @@ def pairs_for_matching(*, session: Session) -> list[tuple[int, int]]:
 
 # --- a participant's own list ----------------------------------------------------------------
 
+# Typed addresses cost nothing to add, so one person could otherwise fill the table.
+MAX_OWN_ENTRIES = 100
+
 
 @dataclass(frozen=True)
 class OwnEntry:
@@ -118,6 +121,11 @@ def block_email(*, session: Session, participant_id: int, email: str, now: datet
     own = session.exec(select(Participant.email).where(Participant.id == participant_id)).one()
     if address == own:
         raise InvalidInput("That is your own address.", field="email")
+    if len(own_entries(session=session, participant_id=participant_id)) >= MAX_OWN_ENTRIES:
+        # Counted the same whether or not the addresses belong to anyone.
+        raise InvalidInput(
+            f"Your list is full ({MAX_OWN_ENTRIES} entries): remove one first.", field="email"
+        )
     insert_once(
         session,
         participant_id=participant_id,

@@ -45,6 +45,8 @@ class Plan:
     fresh_partners: dict[int, int] = field(default_factory=dict, repr=False)
     # (asker, other) pairs kept apart: organisers' preview counts them apart from "met".
     blocked: list[tuple[int, int]] = field(default_factory=list, repr=False)
+    # The engine's own words, for organisers; `sat_out` is what each person may be told.
+    reasons_for_organisers: dict[int, str] = field(default_factory=dict, repr=False)
 
 
 @dataclass
@@ -111,6 +113,7 @@ def plan_round(*, session: Session, settings: Settings, today: date, seed: int) 
         people={pid: person for pid, (person, _) in available.items()},
         fresh_partners=result.fresh_partners,
         blocked=blocked,
+        reasons_for_organisers={pid: str(result.reasons[pid]) for pid in result.unmatched},
     )
 
 

@@ -46,7 +46,7 @@ def preview_round(
         period=plan.period.key,
         seed=seed,
         groups=[[view(pid) for pid in group] for group in plan.groups],
-        sat_out=[(view(pid), reason) for pid, reason in plan.sat_out.items()],
+        sat_out=[(view(pid), plan.reasons_for_organisers[pid]) for pid in plan.sat_out],
         people=len(plan.people),
         few_fresh_partners=[(view(pid), count) for count, pid in running_dry],
         kept_apart=_kept_apart(plan.blocked, set(plan.people)),
