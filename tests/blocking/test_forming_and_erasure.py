@@ -14,6 +14,7 @@ from unmentor.blocking import service as blocking
 from unmentor.blocking.models import BlockSource
 from unmentor.clock import utcnow
 from unmentor.errors import InvalidInput
+from unmentor.mail.models import OutboxMessage
 from unmentor.matching.types import Reason, SitOut
 from unmentor.privacy import download, erasure
 from unmentor.rounds.forming import form_round, plan_round
@@ -67,6 +68,11 @@ def test_a_blocked_person_is_not_told_that_someone_asked(database, make_settings
     with database.read_session() as session:
         reasons = dict(session.exec(select(RoundSitOut.participant_id, RoundSitOut.reason)).all())
     assert "asked" not in reasons[other.id]
+    with database.read_session() as session:
+        notice = session.exec(
+            select(OutboxMessage).where(OutboxMessage.participant_id == other.id)
+        ).one()
+    assert notice.idempotency_key.startswith("sat_out:") and "asked" not in notice.body
 
 
 def test_participant_wording_hides_blocking_from_whoever_did_not_ask() -> None:
