@@ -16,6 +16,7 @@ from unmentor.clock import utcnow
 from unmentor.errors import InvalidInput
 from unmentor.mail.models import OutboxMessage
 from unmentor.matching.types import Reason, SitOut
+from unmentor.people.models import Participant
 from unmentor.privacy import download, erasure
 from unmentor.rounds.forming import form_round, plan_round
 from unmentor.rounds.models import RoundSitOut
@@ -55,6 +56,28 @@ def test_blocked_pairs_are_never_grouped(database, make_settings) -> None:
             )
         preview = preview_round(session=session, settings=settings, today=NOVEMBER, seed=3)
     assert preview.kept_apart == {a1.id: 1, a2.id: 1, b1.id: 1, b2.id: 1}
+
+
+def test_a_typed_address_holds_after_a_change_and_for_newcomers(database, make_settings) -> None:
+    settings = make_settings()
+    cast = cast_with_a_past(database, settings)
+    _block_by_email(database, cast.ann, "cy@example.org")
+    _block_by_email(database, cast.ann, "later@example.org")
+    with database.session() as session:
+        cy = session.get(Participant, cast.cy.id)
+        cy.email = "cy.moved@example.org"
+        session.add(cy)
+    with database.read_session() as session:
+        for seed in range(6):
+            plan = plan_round(session=session, settings=settings, today=NOVEMBER, seed=seed)
+            # Ann has met Bob and asked not to meet Cy: only Dee is left for her.
+            assert sorted(map(sorted, plan.groups)) == sorted(
+                [sorted([cast.ann.id, cast.dee.id]), sorted([cast.bob.id, cast.cy.id])]
+            )
+    with database.session() as session:
+        lee = make_participant(session, email="later@example.org", organisation="E")
+    with database.read_session() as session:
+        assert (cast.ann.id, lee.id) in blocking.pairs_for_matching(session=session)
 
 
 def test_a_blocked_person_is_not_told_that_someone_asked(database, make_settings) -> None:

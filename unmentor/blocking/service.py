@@ -28,8 +28,9 @@ from unmentor.rounds.models import RoundMember
 def pairs_for_matching(*, session: Session) -> list[tuple[int, int]]:
     """Every (asker, other) pair of participant ids that must never share a group.
 
-    Typed addresses count once someone with that address exists; the engine reads each pair
-    unordered, the asker is kept so that reasons can be worded for each side.
+    Typed addresses count for their owner when typed, and for whoever has the address now;
+    the engine reads each pair unordered, the asker is kept so that reasons can be worded for
+    each side.
     """
     by_id = session.exec(
         select(BlockedPair.participant_id, BlockedPair.other_id).where(
@@ -39,7 +40,7 @@ def pairs_for_matching(*, session: Session) -> list[tuple[int, int]]:
     by_email = session.exec(
         select(BlockedPair.participant_id, Participant.id)
         .join(Participant, Participant.email == BlockedPair.other_email)
-        .where(BlockedPair.other_id.is_(None), Participant.id != BlockedPair.participant_id)
+        .where(Participant.id != BlockedPair.participant_id)
     ).all()
     return sorted(set(by_id) | set(by_email))
 
@@ -126,15 +127,41 @@ def block_email(*, session: Session, participant_id: int, email: str, now: datet
         raise InvalidInput(
             f"Your list is full ({MAX_OWN_ENTRIES} entries): remove one first.", field="email"
         )
-    insert_once(
+    insert_typed(
         session,
         participant_id=participant_id,
-        other_id=None,
-        other_email=address,
+        address=address,
         source=BlockSource.participant,
         now=now,
     )
     return address
+
+
+def insert_typed(
+    session: Session, *, participant_id: int, address: str, source: BlockSource, now: datetime
+) -> BlockedPair | None:
+    """Store a typed address, tied to its owner now if there is one (None if already there).
+
+    The tie keeps the pair apart even if the owner later changes address; the address stays
+    for the asker's own list. Someone who only later takes part is found by address instead.
+    """
+    owner = session.exec(
+        select(Participant.id).where(Participant.email == address, Participant.id != participant_id)
+    ).first()
+    if owner is not None:
+        picked = select(BlockedPair.id).where(
+            BlockedPair.participant_id == participant_id, BlockedPair.other_id == owner
+        )
+        if session.exec(picked).first() is not None:
+            owner = None  # already kept apart by id; the typed row only records the address
+    return insert_once(
+        session,
+        participant_id=participant_id,
+        other_id=owner,
+        other_email=address,
+        source=source,
+        now=now,
+    )
 
 
 def remove_own(*, session: Session, participant_id: int, entry_id: int) -> None:
@@ -161,10 +188,12 @@ def insert_once(
 ) -> BlockedPair | None:
     """Insert the row unless the same request exists; the existing one stands (None)."""
     same = select(BlockedPair.id).where(BlockedPair.participant_id == participant_id)
+    # A typed address is the same request as the same address typed before; otherwise the
+    # same person, however they were added.
     same = same.where(
-        BlockedPair.other_id == other_id
-        if other_id is not None
-        else BlockedPair.other_email == other_email
+        BlockedPair.other_email == other_email
+        if other_email is not None
+        else BlockedPair.other_id == other_id
     )
     if session.exec(same).first() is not None:
         return None

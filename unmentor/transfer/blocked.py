@@ -18,7 +18,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from unmentor.blocking.models import BlockedPair, BlockSource
-from unmentor.blocking.service import insert_once
+from unmentor.blocking.service import insert_once, insert_typed
 from unmentor.people.models import Participant
 from unmentor.transfer import values
 from unmentor.transfer.columns import Columns
@@ -109,15 +109,23 @@ def write_blocked(*, session: Session, records: list[BlockedRecord], now: dateti
     ids = dict(session.exec(select(Participant.email, Participant.id)).all())
     plan = BlockedPlan(records)
     for record in records:
-        typed = record.source is BlockSource.participant
-        row = insert_once(
-            session,
-            participant_id=ids[record.email],
-            other_id=None if typed else ids[record.other_email],
-            other_email=record.other_email if typed else None,
-            source=record.source,
-            now=record.added or now,
-        )
+        if record.source is BlockSource.participant:
+            row = insert_typed(
+                session,
+                participant_id=ids[record.email],
+                address=record.other_email,
+                source=record.source,
+                now=record.added or now,
+            )
+        else:
+            row = insert_once(
+                session,
+                participant_id=ids[record.email],
+                other_id=ids[record.other_email],
+                other_email=None,
+                source=record.source,
+                now=record.added or now,
+            )
         plan.new += row is not None
     return plan
 
@@ -131,7 +139,8 @@ def export_rows(session: Session) -> list[list[object]]:
         .outerjoin(other, other.id == BlockedPair.other_id)
     ).all()
     rows = [
-        [email, other_email or pair.other_email, pair.source.value, pair.created_at.isoformat()]
+        # What was typed, as typed: a later change of the owner's address is not for the asker.
+        [email, pair.other_email or other_email, pair.source.value, pair.created_at.isoformat()]
         for email, other_email, pair in found
     ]
     return sorted(rows)
