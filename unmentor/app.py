@@ -14,6 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from unmentor import __version__
 from unmentor.api.admission import AdmissionLimit
 from unmentor.api.errors import install_api_error_handlers
+from unmentor.blocking import routes as blocking_routes
 from unmentor.db import Database, database_for
 from unmentor.http import access_log
 from unmentor.http.body_limit import BodyLimit
@@ -27,7 +28,7 @@ from unmentor.network.workers import Workers
 from unmentor.people import routes as people_routes
 from unmentor.rounds import routes as rounds_routes
 from unmentor.settings import Settings, load_settings
-from unmentor.web import answers, organiser, pages, public
+from unmentor.web import answers, blocked, never, organiser, pages, public
 from unmentor.web import transfer as transfer_pages
 from unmentor.web.forms import CsrfFailed
 from unmentor.web.rendering import message_page
@@ -133,15 +134,19 @@ def create_app(
         people_routes.organiser,
         rounds_routes.public,
         rounds_routes.organiser,
+        blocking_routes.organiser,
         network_routes.organiser,
         pages.router,
         public.router,
         pages.posts,
+        never.posts,
         answers.router,
         organiser.router,
         organiser.pages,
         organiser.actions,
         transfer_pages.pages,
+        blocked.pages,
+        blocked.actions,
         transfer_pages.actions,
     ):
         app.include_router(router)

@@ -1,10 +1,10 @@
 """A cheap version number of the data that pictures and statistics are drawn from.
 
-Database triggers (migration 0003) bump the `network` counter on every insert, update or
-delete of participants, organisations, rounds, round members and sit-outs, whichever code
-path writes them (API, pages, CLI, import, scheduler, cascades). A cache keyed by this number
-is therefore never stale, and checking it costs one primary-key read instead of reloading and
-hashing the whole network.
+Database triggers (migrations 0003 and 0004) bump the `network` counter on every insert,
+update or delete of participants, organisations, rounds, round members, sit-outs and blocked
+pairs (the statistics count them), whichever code path writes them (API, pages, CLI, import,
+scheduler, cascades). A cache keyed by this number is therefore never stale, and checking it
+costs one primary-key read instead of reloading and hashing the whole network.
 """
 
 from __future__ import annotations

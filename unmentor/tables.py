@@ -6,6 +6,7 @@ Alembic's autogenerate and the tests' schema checks read the metadata from here.
 from sqlmodel import SQLModel
 
 from unmentor import dataversion, ratelimit  # noqa: F401
+from unmentor.blocking import models as _blocking  # noqa: F401
 from unmentor.links import models as _links  # noqa: F401
 from unmentor.mail import models as _mail  # noqa: F401
 from unmentor.people import models as _people  # noqa: F401

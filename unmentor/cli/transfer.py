@@ -16,7 +16,10 @@ from unmentor.clock import utcnow
 
 
 def import_command(
-    file: Annotated[Path, typer.Argument(help="A CSV or XLSX file of participants or rounds.")],
+    file: Annotated[
+        Path,
+        typer.Argument(help="A CSV or XLSX file of participants, rounds or never-match requests."),
+    ],
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Check and show what would change; write nothing.")
     ] = False,
@@ -34,7 +37,7 @@ def import_command(
         1_000_000
     ),
 ) -> None:
-    """Import participants or past rounds from a spreadsheet (CSV or XLSX).
+    """Import participants, past rounds or never-match requests (CSV or XLSX).
 
     \b
     Participants, one row per person:
@@ -42,6 +45,8 @@ def import_command(
     Past rounds, one row per group:
       Round (number, or a date / month such as 2024-03), [Date],
       Person 1 email, Person 2 email, [Person 3 email], Met (yes / no / blank = unconfirmed)
+    Never-match requests, one row per request:
+      Email, Never meet email, [Added by: participant|organiser|import], [Added on]
 
     Column names are matched loosely (Organization, Org, Employer; E-mail, Email address;
     Full name; Date joined). The whole file is checked first: nothing is written unless it

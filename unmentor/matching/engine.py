@@ -50,10 +50,15 @@ def match_round(
     candidates: Iterable[Candidate],
     history: Iterable = (),
     *,
+    blocked: Iterable = (),
     seed: int | None = None,
     triads: bool = True,
 ) -> MatchResult:
     """Group `candidates` for one round: valid, maximum, priority first, random by `seed`."""
+    # SHIM until engine branch merges: blocked pairs are treated as met.
+    blocked = [tuple(pair) for pair in blocked]
+    if blocked:
+        history = [*(tuple(pair) for pair in history), *blocked]
     problem = from_candidates(candidates, history)
     solution = _solve(problem, seed=seed, triads=triads)
     ids = problem.ids.tolist()

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from unmentor.blocking import service as blocking
 from unmentor.network.data import NetworkData, load_network
 from unmentor.network.jobs import stats_job
 from unmentor.people.models import Participant, ParticipantStatus
@@ -38,6 +39,7 @@ def network_stats(
             Participant.status == ParticipantStatus.active
         )
     ).all()
+    blocked = blocking.pairs_for_matching(session=session)
     by_round, fresh = run(
         stats_job,
         data.people,
@@ -45,8 +47,11 @@ def network_stats(
         data.organisation_of,
         data.sector_of,
         [tuple(row) for row in active],
-        earlier_pairs(session=session),
+        # A partner kept apart by a never-match list is no fresh partner either.
+        earlier_pairs(session=session) + blocked,
     )
+    active_ids = {pid for pid, _ in active}
+    kept_apart = {pid for a, b in blocked if a in active_ids and b in active_ids for pid in (a, b)}
     running_dry = sorted(pid for pid, count in fresh.items() if count < FEW_FRESH_PARTNERS)
     period_of = {r.number: r.period for r in data.rounds}
     rounds = [{**entry, "period": period_of.get(entry["round_number"])} for entry in by_round]
@@ -57,5 +62,8 @@ def network_stats(
             "below": FEW_FRESH_PARTNERS,
             "count": len(running_dry),
             "participant_ids": running_dry,
+            # Active people kept apart from at least one other active person: "fewer new
+            # partners" can come from never-match lists as well as from having met.
+            "kept_apart": len(kept_apart),
         },
     }

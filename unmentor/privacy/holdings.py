@@ -10,10 +10,12 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, func
+from sqlalchemy import delete, func, or_
 from sqlmodel import Session, select
 
 from unmentor import ratelimit
+from unmentor.blocking import service as blocking
+from unmentor.blocking.models import BlockedPair
 from unmentor.links.models import LinkToken
 from unmentor.mail.models import OutboxMention, OutboxMessage
 from unmentor.mail.transports import eml_filename
@@ -106,6 +108,43 @@ def export_sit_outs(session: Session, participant: Participant) -> list[dict[str
         .order_by(Round.number)
     ).all()
     return [{"round": number, "reason": reason} for number, reason in rows]
+
+
+# --- blocked_pair: never-match lists ---------------------------------------------------------
+
+
+def erase_blocked_pairs(erasure: Erasure) -> None:
+    """Their own requests, and every request naming them, by id or by a typed address."""
+    person = erasure.participant
+    erasure.session.exec(
+        delete(BlockedPair).where(
+            or_(
+                BlockedPair.participant_id == person.id,
+                BlockedPair.other_id == person.id,
+                BlockedPair.other_email == person.email,
+            )
+        )
+    )
+
+
+def export_blocked_pairs(session: Session, participant: Participant) -> list[dict[str, Any]]:
+    # Only what they asked, naming the other only as they could already know them (an
+    # address they typed, a past partner). Requests naming *them* stay confidential.
+    partners = blocking.past_partners(session=session, participant_id=participant.id)
+    rows = session.exec(
+        select(BlockedPair)
+        .where(BlockedPair.participant_id == participant.id)
+        .order_by(BlockedPair.created_at, BlockedPair.id)
+    ).all()
+    return [
+        {
+            "never_introduce_to": row.other_email
+            or partners.get(row.other_id, "someone you have not been introduced to"),
+            "added_by": row.source.value,
+            "added_at": iso(row.created_at),
+        }
+        for row in rows
+    ]
 
 
 # --- outbox_mention: mail to others that names the person ------------------------------------

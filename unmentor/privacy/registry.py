@@ -48,6 +48,18 @@ REGISTRY: tuple[Holding, ...] = (
         h.export_sit_outs,
     ),
     Holding(
+        "blocked_pair",
+        "who the person asked never to be introduced to (a participant or a typed address), "
+        "and requests by others naming them",
+        "deleted: their own requests and every request naming them (by id or address)",
+        "their own requests, naming the other person only as they already know them (the "
+        "address they typed, or a past partner); requests by others naming them are not "
+        "shown, as those are confidential to whoever asked",
+        h.erase_blocked_pairs,
+        "never_introduce",
+        h.export_blocked_pairs,
+    ),
+    Holding(
         "outbox_mention",
         "emails to other people that name the person (introductions, reminders)",
         "unsent introductions and reminders are rewritten for the group without them; every "

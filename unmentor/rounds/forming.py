@@ -15,6 +15,7 @@ from sqlalchemy import func, insert, or_, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from unmentor.blocking import service as blocking
 from unmentor.db import Database
 from unmentor.errors import Conflict
 from unmentor.matching import Candidate, match_round
@@ -42,6 +43,10 @@ class Plan:
     sat_out: dict[int, str]
     people: dict[int, Person] = field(repr=False)
     fresh_partners: dict[int, int] = field(default_factory=dict, repr=False)
+    # (asker, other) pairs kept apart: organisers' preview counts them apart from "met".
+    blocked: list[tuple[int, int]] = field(default_factory=list, repr=False)
+    # The engine's own words, for organisers; `sat_out` is what each person may be told.
+    reasons_for_organisers: dict[int, str] = field(default_factory=dict, repr=False)
 
 
 @dataclass
@@ -92,14 +97,23 @@ def plan_round(*, session: Session, settings: Settings, today: date, seed: int) 
         Candidate(id=pid, org=str(org_id), priority=priority.get(pid, 0))
         for pid, (_, org_id) in available.items()
     ]
-    result = match_round(candidates, earlier_pairs(session=session), seed=seed, triads=True)
+    blocked = blocking.pairs_for_matching(session=session)
+    askers = {asker for asker, _ in blocked}
+    result = match_round(
+        candidates, earlier_pairs(session=session), blocked=blocked, seed=seed, triads=True
+    )
     return Plan(
         period=period_of(today, settings),
         seed=seed,
         groups=[list(group) for group in result.groups],
-        sat_out={pid: str(result.reasons[pid]) for pid in result.unmatched},
+        sat_out={
+            pid: blocking.reason_for_participant(result.reasons[pid], asked=pid in askers)
+            for pid in result.unmatched
+        },
         people={pid: person for pid, (person, _) in available.items()},
         fresh_partners=result.fresh_partners,
+        blocked=blocked,
+        reasons_for_organisers={pid: str(result.reasons[pid]) for pid in result.unmatched},
     )
 
 

@@ -24,6 +24,9 @@ class Preview(BaseModel):
     sat_out: list[tuple[PreviewPerson, str]]
     people: int
     few_fresh_partners: list[tuple[PreviewPerson, int]]
+    # Per participant id: how many available people they are kept apart from (never-match
+    # lists), which the fresh-partner counts above already leave out. Not the same as "met".
+    kept_apart: dict[int, int] = {}
 
 
 def preview_round(
@@ -43,7 +46,17 @@ def preview_round(
         period=plan.period.key,
         seed=seed,
         groups=[[view(pid) for pid in group] for group in plan.groups],
-        sat_out=[(view(pid), reason) for pid, reason in plan.sat_out.items()],
+        sat_out=[(view(pid), plan.reasons_for_organisers[pid]) for pid in plan.sat_out],
         people=len(plan.people),
         few_fresh_partners=[(view(pid), count) for count, pid in running_dry],
+        kept_apart=_kept_apart(plan.blocked, set(plan.people)),
     )
+
+
+def _kept_apart(blocked: list[tuple[int, int]], available: set[int]) -> dict[int, int]:
+    partners: dict[int, set[int]] = {}
+    for a, b in blocked:
+        if a in available and b in available:
+            partners.setdefault(a, set()).add(b)
+            partners.setdefault(b, set()).add(a)
+    return {pid: len(others) for pid, others in sorted(partners.items())}

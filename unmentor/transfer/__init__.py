@@ -16,6 +16,12 @@ Past rounds, one row per group:
     Everyone must already be a participant (import participants first). Imported rounds are
     written closed, each member carrying the group's outcome; existing rounds are left as
     they are.
+
+Never-match requests, one row per request:
+    Email (who asked; a participant), Never meet email,
+    optional Added by (participant, organiser or import; blank = import), Added on.
+    A participant's own request is kept as the address they typed; others must name a
+    participant. Confidential: the second person is never told.
 """
 
 FORMATS_HELP = __doc__

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 PARTICIPANTS = "participants"
 ROUNDS = "past rounds"
+BLOCKED = "blocked pairs"
 MAX_GROUP = 3  # pairs, and a triad when the numbers were odd
 
 _SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -33,6 +34,20 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "round": ("round", "round number", "round no", "round date", "number"),
     "date": ("date", "period", "month", "round month"),
     "met": ("met", "did they meet", "outcome", "happened", "meeting happened"),
+    # Never-match lists: "Email" asked never to be introduced to "Never meet email".
+    "never": (
+        "never meet",
+        "never meet email",
+        "never match",
+        "never match email",
+        "never introduce to",
+        "never introduce me to",
+        "blocked",
+        "blocked email",
+        "keep apart from",
+    ),
+    "source": ("added by", "source"),
+    "added": ("added on", "added", "created", "created at"),
 }
 _LOOKUP = {variant: key for key, variants in _SYNONYMS.items() for variant in variants}
 # "Person 1 email", "Member 2", "participant 3 e-mail", "email 1", "p1"
@@ -43,6 +58,7 @@ _MEMBER = re.compile(
 REQUIRED = {
     PARTICIPANTS: ("name", "email", "organisation"),
     ROUNDS: ("member1", "member2"),
+    BLOCKED: ("email", "never"),
 }
 
 
@@ -104,7 +120,7 @@ def recognise(headers: list[object]) -> Columns | None:
             continue
         index[key] = i
     # A member column wins over a "name" reading: a rounds file has no names to import.
-    for kind in (ROUNDS, PARTICIPANTS):
+    for kind in (ROUNDS, BLOCKED, PARTICIPANTS):
         if all(key in index for key in REQUIRED[kind]):
             if kind == ROUNDS and not ({"round", "date"} & index.keys()):
                 continue
@@ -116,5 +132,6 @@ def expected() -> str:
     """The headers we look for, for a message when none are found."""
     return (
         "participants need Name, Email and Organisation columns; past rounds need Round "
-        "(or Date), Person 1 email and Person 2 email"
+        "(or Date), Person 1 email and Person 2 email; never-match lists need Email and "
+        "Never meet email"
     )

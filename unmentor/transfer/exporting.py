@@ -1,8 +1,9 @@
 """Everything an organiser may take away: CSV files and one JSON document, in a folder.
 
-`participants.csv` and `groups.csv` are in the import formats, so importing them into an
-empty database reproduces the community and its history. Nothing here depends on database
-ids, so two databases holding the same people and rounds export identical files.
+`participants.csv`, `groups.csv` and `blocked_pairs.csv` are in the import formats, so
+importing them into an empty database reproduces the community and its history. Nothing
+here depends on database ids, so two databases holding the same people and rounds export
+identical files.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from unmentor.db import Database
 from unmentor.people.models import Organisation, Participant
 from unmentor.rounds.models import Outcome, Round, RoundMember
 from unmentor.rounds.outcomes import group_outcome
+from unmentor.transfer import blocked
 
 _MET_CELL = {"met": "yes", "not_met": "no", "unconfirmed": "", "pending": ""}
 FILES = (
@@ -28,6 +30,7 @@ FILES = (
     "rounds.csv",
     "groups.csv",
     "outcomes.csv",
+    "blocked_pairs.csv",
     "unmentor.json",
 )
 
@@ -125,6 +128,7 @@ def export_all(
         progress("participants")
         rounds = _rounds(session)
         progress("rounds")
+        blocked_rows = blocked.export_rows(session)
     _write_csv(
         directory / "organisations.csv",
         ["Name", "Participants"],
@@ -173,7 +177,14 @@ def export_all(
             for m in g["members"]
         ],
     )
-    document = {"organisations": organisations, "participants": people, "rounds": rounds}
+    # Confidential: who asked never to meet whom. For organisers only, like the rest.
+    _write_csv(directory / "blocked_pairs.csv", blocked.HEADER, blocked_rows)
+    document = {
+        "organisations": organisations,
+        "participants": people,
+        "rounds": rounds,
+        "blocked_pairs": [dict(zip(blocked.KEYS, row, strict=True)) for row in blocked_rows],
+    }
     with (directory / "unmentor.json").open("w", encoding="utf-8") as handle:
         json.dump(document, handle, ensure_ascii=False, indent=1)
     progress("files")

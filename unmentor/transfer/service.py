@@ -17,8 +17,8 @@ from sqlalchemy.exc import IntegrityError
 
 from unmentor.db import Database
 from unmentor.settings import Settings
-from unmentor.transfer import importing
-from unmentor.transfer.columns import PARTICIPANTS
+from unmentor.transfer import blocked, importing
+from unmentor.transfer.columns import BLOCKED, PARTICIPANTS
 from unmentor.transfer.reading import TransferError, open_table
 from unmentor.transfer.validate import Checked, check_participants, check_rounds
 
@@ -84,13 +84,20 @@ def import_file(
     skip_bad_rows: bool = False,
     progress: ProgressFactory = _no_progress,
 ) -> Imported:
-    """Import participants or past rounds from `path`; ImportRefused if it has errors."""
+    """Import participants, past rounds or never-match requests from `path`.
+
+    ImportRefused if it has errors (nothing is written then, unless `skip_bad_rows`).
+    """
     table = open_table(path, sheet=sheet, max_rows=max_rows)
     kind = table.columns.kind
     with progress(table.estimate, f"Checking {path.name}") as advance:
         rows = _counting(table.rows, advance)
         if kind == PARTICIPANTS:
             checked = check_participants(rows, table.columns)
+        elif kind == BLOCKED:
+            with database.read_session() as session:
+                people = importing.known_people(session=session)
+            checked = blocked.check_blocked(rows, table.columns, people=people)
         else:
             with database.read_session() as session:
                 people = importing.known_people(session=session)
@@ -116,6 +123,13 @@ def import_file(
     )
     try:
         with database.session() as session:
+            if kind == BLOCKED:
+                # Few rows, each checked against what exists: written at once, undone if dry.
+                written = blocked.write_blocked(session=session, records=checked.records, now=now)
+                result.changes = written.lines()
+                if dry_run:
+                    session.rollback()
+                return result
             if kind == PARTICIPANTS:
                 plan = importing.plan_participants(session=session, records=checked.records)
                 total, label = len(plan.new), "Writing participants"

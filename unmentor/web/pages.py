@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import json
 from datetime import date, timedelta
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
 from unmentor.api.deps import ClientDep, DatabaseDep, SettingsDep
+from unmentor.blocking import service as blocking
 from unmentor.clock import utcnow
 from unmentor.errors import LinkInvalid, NotFound, readable_message
 from unmentor.links import service as links
@@ -169,7 +170,11 @@ def login_submit(database: DatabaseDep, settings: SettingsDep, token: TokenField
 
 @router.get(MANAGE_PATH, response_class=HTMLResponse)
 def manage_page(
-    request: Request, database: DatabaseDep, settings: SettingsDep, welcome: bool = False
+    request: Request,
+    database: DatabaseDep,
+    settings: SettingsDep,
+    welcome: bool = False,
+    never: Literal["added", "removed"] | None = None,
 ) -> HTMLResponse:
     participant_id = signed_in_participant(request, database)
     if participant_id is None:
@@ -183,6 +188,8 @@ def manage_page(
             organisation = get_organisation(
                 session=session, organisation_id=participant.organisation_id
             )
+            never_list = blocking.own_entries(session=session, participant_id=participant_id)
+            partners = blocking.past_partners(session=session, participant_id=participant_id)
     except NotFound:
         response = render(request, "signin.html", error=None)
         forget_session_cookie(response)
@@ -194,6 +201,9 @@ def manage_page(
         participant=participant,
         organisation=organisation,
         welcome=welcome,
+        never=never,
+        never_list=never_list,
+        partners=partners,
         pause_from=today + timedelta(days=1),
         pause_to=today + timedelta(days=settings.max_pause_days),
     )

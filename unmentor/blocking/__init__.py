@@ -1,0 +1,1 @@
+"""Never-match lists: pairs of people who must never share a group, and who asked."""

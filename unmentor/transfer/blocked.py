@@ -1,0 +1,146 @@
+"""Never-match lists in and out: one row per request, by email.
+
+    Email, Never meet email, [Added by: participant | organiser | import], [Added on]
+
+Everyone in the Email column must be a participant. A request a participant made on their
+page comes back as the address they typed (it may belong to nobody, and their page then shows
+only that address); any other request must name a participant, and is kept by id. Importing
+a file twice changes nothing the second time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, select
+
+from unmentor.blocking.models import BlockedPair, BlockSource
+from unmentor.blocking.service import insert_once, insert_typed
+from unmentor.people.models import Participant
+from unmentor.transfer import values
+from unmentor.transfer.columns import Columns
+from unmentor.transfer.validate import Checked, _email, _Row
+
+HEADER = ["Email", "Never meet email", "Added by", "Added on"]
+KEYS = ("email", "never_meet_email", "added_by", "added_on")  # in unmentor.json
+
+
+@dataclass
+class BlockedRecord:
+    row: int
+    email: str
+    other_email: str
+    source: BlockSource
+    added: datetime | None
+
+
+def _source(cell: object) -> BlockSource:
+    raw = values.text(cell).lower()
+    if not raw:
+        return BlockSource.imported
+    try:
+        return BlockSource(raw)
+    except ValueError:
+        raise ValueError(
+            f"'{raw}' is not one of participant, organiser, import (or blank)"
+        ) from None
+
+
+def _added(cell: object) -> datetime | None:
+    if isinstance(cell, datetime):
+        return cell if cell.tzinfo else cell.replace(tzinfo=UTC)
+    raw = values.text(cell)
+    if not raw:
+        return None
+    try:
+        moment = datetime.fromisoformat(raw)
+    except ValueError:
+        day = values.parse_date(raw)
+        moment = datetime(day.year, day.month, day.day)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def check_blocked(
+    rows: Iterable[tuple[int, list]], columns: Columns, *, people: dict[str, str]
+) -> Checked:
+    """Requests: both addresses valid, the asker a participant, never themselves."""
+    checked = Checked()
+    seen: dict[tuple[str, str], int] = {}
+    for number, cells in rows:
+        checked.rows += 1
+        row = _Row(number, cells, columns, checked)
+        email = row.read("email", _email)
+        other = row.read("never", _email)
+        source = row.read("source", _source)
+        added = row.read("added", _added)
+        if email is not None and email not in people:
+            row.problem("email", f"{email} is not a participant (import participants first)")
+        if email is not None and other is not None:
+            if email == other:
+                row.problem("never", "a person cannot be kept apart from themselves")
+            elif (email, other) in seen:
+                row.problem(None, f"the same request as row {seen[(email, other)]}")
+            else:
+                seen[(email, other)] = number
+        if other is not None and source is not BlockSource.participant and other not in people:
+            row.problem("never", f"{other} is not a participant (import participants first)")
+        if row.ok:
+            checked.records.append(BlockedRecord(number, email, other, source, added))
+    return checked
+
+
+@dataclass
+class BlockedPlan:
+    records: list[BlockedRecord]
+    new: int = 0
+
+    def lines(self) -> list[str]:
+        return [
+            f"never-match requests: {self.new} new, {len(self.records) - self.new} already "
+            "there (left as they are)"
+        ]
+
+
+def write_blocked(*, session: Session, records: list[BlockedRecord], now: datetime) -> BlockedPlan:
+    """Insert the requests that are new; what exists is left as it is."""
+    ids = dict(session.exec(select(Participant.email, Participant.id)).all())
+    plan = BlockedPlan(records)
+    for record in records:
+        if record.source is BlockSource.participant:
+            row = insert_typed(
+                session,
+                participant_id=ids[record.email],
+                address=record.other_email,
+                source=record.source,
+                now=record.added or now,
+            )
+        else:
+            row = insert_once(
+                session,
+                participant_id=ids[record.email],
+                other_id=ids[record.other_email],
+                other_email=None,
+                source=record.source,
+                now=record.added or now,
+            )
+        plan.new += row is not None
+    return plan
+
+
+def export_rows(session: Session) -> list[list[object]]:
+    """Every request as a row of the import format, ordered by email (no ids)."""
+    asker, other = aliased(Participant), aliased(Participant)
+    found = session.exec(
+        select(asker.email, other.email, BlockedPair)
+        .join(asker, asker.id == BlockedPair.participant_id)
+        .outerjoin(other, other.id == BlockedPair.other_id)
+    ).all()
+    rows = [
+        # What was typed, as typed: a later change of the owner's address is not for the asker.
+        [email, pair.other_email or other_email, pair.source.value, pair.created_at.isoformat()]
+        for email, other_email, pair in found
+    ]
+    return sorted(rows)
