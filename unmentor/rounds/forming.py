@@ -19,10 +19,10 @@ from unmentor.db import Database
 from unmentor.errors import Conflict
 from unmentor.matching import Candidate, match_round
 from unmentor.people.membership import resume_due_pauses
-from unmentor.people.models import Organisation, Participant, ParticipantStatus
+from unmentor.people.models import NO_ORGANISATION, Organisation, Participant, ParticipantStatus
 from unmentor.rounds.calendar import Period, period_of
 from unmentor.rounds.emails import Person, group_email_rows, sit_out_rows, write_outbox_rows
-from unmentor.rounds.history import earlier_pairs, sit_out_counts
+from unmentor.rounds.history import past_meetings, sit_out_counts
 from unmentor.rounds.models import Round, RoundMember, RoundSitOut
 from unmentor.settings import Settings
 from unmentor.sqltypes import MAX_INT
@@ -42,6 +42,8 @@ class Plan:
     sat_out: dict[int, str]
     people: dict[int, Person] = field(repr=False)
     fresh_partners: dict[int, int] = field(default_factory=dict, repr=False)
+    # Pairs in `groups` who met before (the repeat policy allowed it): the round they first met.
+    first_met: dict[tuple[int, int], int] = field(default_factory=dict, repr=False)
 
 
 @dataclass
@@ -58,7 +60,7 @@ def new_seed() -> int:
 
 
 def _available_people(session: Session, today: date) -> dict[int, tuple[Person, int]]:
-    """Everyone who can be placed today, with their organisation id."""
+    """Everyone who can be placed today, with their organisation id (None: no organisation)."""
     rows = session.exec(
         select(
             Participant.id,
@@ -67,7 +69,7 @@ def _available_people(session: Session, today: date) -> dict[int, tuple[Person, 
             Participant.organisation_id,
             Organisation.name,
         )
-        .join(Organisation, Organisation.id == Participant.organisation_id)
+        .outerjoin(Organisation, Organisation.id == Participant.organisation_id)
         .where(
             or_(
                 Participant.status == ParticipantStatus.active,
@@ -79,7 +81,10 @@ def _available_people(session: Session, today: date) -> dict[int, tuple[Person, 
         .order_by(Participant.id)
     ).all()
     return {
-        pid: (Person(id=pid, name=name, email=email, organisation=org_name), org_id)
+        pid: (
+            Person(id=pid, name=name, email=email, organisation=org_name or NO_ORGANISATION),
+            org_id,
+        )
         for pid, name, email, org_id, org_name in rows
     }
 
@@ -89,10 +94,20 @@ def plan_round(*, session: Session, settings: Settings, today: date, seed: int) 
     available = _available_people(session, today)
     priority = sit_out_counts(session=session)
     candidates = [
-        Candidate(id=pid, org=str(org_id), priority=priority.get(pid, 0))
+        Candidate(
+            id=pid, org=None if org_id is None else str(org_id), priority=priority.get(pid, 0)
+        )
         for pid, (_, org_id) in available.items()
     ]
-    result = match_round(candidates, earlier_pairs(session=session), seed=seed, triads=True)
+    past = past_meetings(session=session, settings=settings)
+    result = match_round(
+        candidates,
+        past.never_again,
+        seed=seed,
+        triads=True,
+        group_size=settings.group_size,
+        repeatable=past.repeatable,
+    )
     return Plan(
         period=period_of(today, settings),
         seed=seed,
@@ -100,6 +115,7 @@ def plan_round(*, session: Session, settings: Settings, today: date, seed: int) 
         sat_out={pid: str(result.reasons[pid]) for pid in result.unmatched},
         people={pid: person for pid, (person, _) in available.items()},
         fresh_partners=result.fresh_partners,
+        first_met=past.first_met(result.groups),
     )
 
 
@@ -204,6 +220,7 @@ def _write_round(
         groups=[[plan.people[pid] for pid in group] for group in plan.groups],
         settings=settings,
         now=now,
+        first_met=plan.first_met,
     )
     emails += sit_out_rows(
         round_id=round_.id,
