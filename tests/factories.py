@@ -19,7 +19,7 @@ def make_participant(
     *,
     name: str | None = None,
     email: str | None = None,
-    organisation: str = "Devon County Council",
+    organisation: str | None = "Devon County Council",
     sector: str | None = "Local government",
     status: ParticipantStatus = ParticipantStatus.active,
 ) -> Participant:

@@ -38,10 +38,12 @@ def import_command(
 
     \b
     Participants, one row per person:
-      Name, Email, Organisation, [Sector], [Joined], [Status: active|pending|paused|left]
+      Name, Email, Organisation (blank = none), [Sector], [Joined],
+      [Status: active|pending|paused|left]
     Past rounds, one row per group:
       Round (number, or a date / month such as 2024-03), [Date],
-      Person 1 email, Person 2 email, [Person 3 email], Met (yes / no / blank = unconfirmed)
+      Person 1 email, Person 2 email, [Person 3 email ... Person 9 email],
+      Met (yes / no / blank = unconfirmed)
 
     Column names are matched loosely (Organization, Org, Employer; E-mail, Email address;
     Full name; Date joined). The whole file is checked first: nothing is written unless it
