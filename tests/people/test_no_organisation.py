@@ -58,6 +58,7 @@ def test_organisers_add_and_remove_an_organisation(server: LiveServer) -> None:
         kept = http.patch(f"/api/v1/participants/{null.json()['id']}", json={"name": "Ida B"})
         listing = http.get("/api/v1/participants").json()
         acme = http.get("/api/v1/organisations", params={"q": "acme"}).json()
+        erased = http.delete(f"/api/v1/participants/{ann.id}")
     assert created.status_code == null.status_code == 201
     assert created.json()["organisation"] is None and null.json()["organisation"] is None
     assert given.json()["organisation"]["name"] == "Beta"
@@ -66,3 +67,4 @@ def test_organisers_add_and_remove_an_organisation(server: LiveServer) -> None:
     assert kept.json()["organisation"] is None and kept.json()["name"] == "Ida B"
     assert [p["organisation"] for p in listing["items"]] == [None, None, None]
     assert acme["items"][0]["participants"] == 0
+    assert erased.status_code == 204, "erasing someone without an organisation"
