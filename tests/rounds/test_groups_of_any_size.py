@@ -67,6 +67,7 @@ def test_a_group_of_four_from_answer_to_picture(server: LiveServer, mailbox) -> 
     with server.organiser() as api:
         detail = api.get("/api/v1/rounds/1").json()
         resent = api.post("/api/v1/rounds/1/resend", json={"participant_id": dee.id})
+        stats = api.get("/api/v1/stats").json()
     four, two = detail["group_list"]
     assert [m["name"] for m in four["members"]] == [
         "Ann Ash",
@@ -79,6 +80,12 @@ def test_a_group_of_four_from_answer_to_picture(server: LiveServer, mailbox) -> 
     assert two["outcome"] == "not_met"
     assert (detail["people"], detail["groups"], detail["met"], detail["conflicts"]) == (6, 2, 1, 1)
     assert resent.status_code == 202
+    # Dee, without an organisation, is in no organisation: A, B and C are spanned.
+    [metrics] = stats["rounds"]
+    assert (metrics["people"], metrics["organisations"]) == (6, 3)
+    # New partners left: Ann and Bob 1, Cy and Dee 2, Eve and Fred 3 (not "few").
+    running_dry = set(stats["few_fresh_partners"]["participant_ids"])
+    assert running_dry == {ann.id, bob.id, cy.id, dee.id}
     server.deliver_mail()
     [again] = mailbox.wait_for(dee.email)
     body = again.get_payload(decode=True).decode().replace("\r\n", "\n")
