@@ -59,7 +59,7 @@ def new_seed() -> int:
     return secrets.randbelow(MAX_INT + 1)
 
 
-def _available_people(session: Session, today: date) -> dict[int, tuple[Person, int]]:
+def _available_people(session: Session, today: date) -> dict[int, tuple[Person, int | None]]:
     """Everyone who can be placed today, with their organisation id (None: no organisation)."""
     rows = session.exec(
         select(
