@@ -11,6 +11,7 @@ from unmentor.clock import utcnow
 from unmentor.mail.models import OutboxMessage
 from unmentor.rounds.forming import form_round, plan_round
 from unmentor.rounds.models import RoundMember, RoundSitOut
+from unmentor.rounds.preview import preview_round
 
 NOVEMBER = date(2026, 11, 3)
 
@@ -96,7 +97,14 @@ def test_repeat_oldest_pairs_those_who_met_longest_ago(database, make_settings) 
         make_round(session, [[a, d], [b, c]], number=3, period="2026-10")
         ids = {p.id: p for p in (a, b, c, d)}
     assert _plan(database, make_settings()).groups == []
-    formed = _form(database, make_settings(when_no_fresh_partner="repeat_oldest"))
+    repeat_oldest = make_settings(when_no_fresh_partner="repeat_oldest")
+    with database.read_session() as session:
+        preview = preview_round(session=session, settings=repeat_oldest, today=NOVEMBER, seed=1)
+    assert sorted((x.participant_id, y.participant_id, n) for x, y, n in preview.meets_again) == [
+        (a.id, b.id, 1),
+        (c.id, d.id, 1),
+    ]
+    formed = _form(database, repeat_oldest)
     assert _groups(database, formed.round.id) == {frozenset({a.id, b.id}), frozenset({c.id, d.id})}
     with database.read_session() as session:
         assert session.exec(select(RoundSitOut)).all() == []

@@ -29,6 +29,9 @@ class Preview(BaseModel):
     sat_out: list[tuple[PreviewPerson, str]]
     people: int
     few_fresh_partners: list[tuple[PreviewPerson, int]]
+    meets_again: list[tuple[PreviewPerson, PreviewPerson, int]] = Field(
+        description="Pairs the repeat policy lets meet again, with the round they first met."
+    )
 
 
 def preview_round(
@@ -58,6 +61,7 @@ def preview_round(
         sat_out=[(view(pid), reason) for pid, reason in plan.sat_out.items()],
         people=len(plan.people),
         few_fresh_partners=[(view(pid), count) for count, pid in running_dry],
+        meets_again=[(view(a), view(b), first) for (a, b), first in sorted(plan.first_met.items())],
     )
 
 
