@@ -54,11 +54,14 @@ def test_participants_add_and_list(run) -> None:
     added = run(
         "participants", "add", "Ann Smith", "Ann@Example.org", "Devon CC", "--sector", "Health"
     )
+    independent = run("participants", "add", "Fay Free", "fay@example.org", "")
     listed = run("participants", "list")
     searched = run("participants", "list", "--search", "nobody")
     assert added.exit_code == 0 and "Added participant 1" in added.output
+    assert independent.exit_code == 0
     assert "ann@example.org" in listed.output and "Devon CC" in listed.output
-    assert "1 shown of 1" in listed.output
+    assert "fay@example.org" in listed.output and "Independent" in listed.output
+    assert "2 shown of 2" in listed.output
     assert "0 shown of 0" in searched.output
 
 

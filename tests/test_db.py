@@ -152,3 +152,60 @@ def test_an_erased_participants_id_is_never_given_again(database: Database) -> N
     with database.session() as session:
         newcomer = make_participant(session, organisation="Keeps Org")
     assert newcomer.id > last_id
+
+
+def test_participants_without_an_organisation_migrate_both_ways(database_url: str) -> None:
+    """0005 makes organisation_id nullable; SQLite's rebuild keeps the never-reused ids and
+    the data-version triggers; going back refuses while someone has no organisation."""
+    from unmentor.db import downgrade
+
+    now = {"now": "2026-01-01 00:00:00"}
+    add = (
+        "INSERT INTO participant (name, email, organisation_id, status, created_at, updated_at)"
+        " VALUES (:name, :email, :org, 'active', :now, :now)"
+    )
+    downgrade(database_url, "0003")
+    database = Database(database_url)
+    try:
+        with database.session() as session:
+            connection = session.connection()
+            connection.execute(
+                text(
+                    "INSERT INTO organisation (name, name_key, created_at) VALUES ('A', 'a', :now)"
+                ),
+                now,
+            )
+            org = connection.execute(text("SELECT id FROM organisation")).scalar_one()
+            for name in ("ann", "bob"):
+                connection.execute(
+                    text(add), {"name": name, "email": f"{name}@x.org", "org": org, **now}
+                )
+            connection.execute(text("DELETE FROM participant WHERE name = 'bob'"))
+            bob = 2
+        upgrade(database_url)
+
+        def version() -> int:
+            with database.read_session() as session:
+                return (
+                    session.connection()
+                    .execute(text("SELECT sum(version) FROM data_version"))
+                    .scalar_one()
+                )
+
+        before = version()
+        with database.session() as session:
+            session.connection().execute(
+                text(add), {"name": "fay", "email": "fay@x.org", "org": None, **now}
+            )
+            fay = (
+                session.connection()
+                .execute(text("SELECT id FROM participant WHERE name = 'fay'"))
+                .scalar_one()
+            )
+        assert fay > bob, "an erased person's id is never given again"
+        assert version() > before, "the network's data version still follows participants"
+        with pytest.raises(RuntimeError, match="no organisation"):
+            downgrade(database_url, "0003")
+        assert current_revision(database_url) == head_revision()
+    finally:
+        database.dispose()

@@ -153,6 +153,20 @@ class Settings(BaseSettings):
     pause_after_unconfirmed_rounds: int = Field(
         3, ge=1, description="Pause someone after this many rounds in a row without an answer."
     )
+    group_size: int = Field(
+        2, ge=2, le=4, description="People per group (2-4); leftovers join a group one larger."
+    )
+    repeat_partners_after_rounds: int = Field(
+        0,
+        ge=0,
+        description="Two people may be grouped again once more than this many rounds have "
+        "passed since they last met; 0 = never.",
+    )
+    when_no_fresh_partner: Literal["sit_out", "repeat_oldest"] = Field(
+        "sit_out",
+        description="Someone with nobody new left sits out, or meets again the person met "
+        "longest ago.",
+    )
 
     @field_validator("forwarded_allow_ips")
     @classmethod

@@ -49,6 +49,22 @@ def test_sign_up_confirm_and_see_my_membership(page, server: LiveServer, mailbox
     page.screenshot(path=str(tmp_path / "manage.png"), full_page=True)
 
 
+def test_sign_up_with_a_blank_organisation(page, server: LiveServer, mailbox, tmp_path):
+    page.goto(server.url + "/")
+    assert "Organisation (optional)" in page.inner_text("label[for=organisation]")
+    page.fill("#name", "Fay Free")
+    page.fill("#email", "fay@example.org")
+    page.click("text=Sign up >> nth=-1")
+    page.wait_for_selector("h1:has-text('Check your email')")
+    page.goto(link_in(mailbox.wait_for("fay@example.org")[0], "/verify"))
+    page.click("button:has-text('Confirm my email')")
+    page.wait_for_selector("text=Your email is confirmed")
+    assert "None (you may meet anyone)" in page.content()
+    person = _person(server, "fay@example.org")
+    assert person.status == ParticipantStatus.active and person.organisation_id is None
+    page.screenshot(path=str(tmp_path / "manage-independent.png"), full_page=True)
+
+
 def test_form_errors_are_shown_beside_the_fields_and_input_is_kept(page, server: LiveServer):
     page.goto(server.url + "/")
     page.fill("#name", "Ann Smith")

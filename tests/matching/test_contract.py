@@ -101,6 +101,12 @@ def test_duplicate_ids_are_named():
         match_round([*people("a", "b"), Candidate(id=101, org="c")], [], seed=1)
 
 
+def test_no_organisation_may_meet_anyone():
+    """org None or "": no organisation (issue 10); two such people may meet each other."""
+    result = match_round([Candidate(id=1, org=None), Candidate(id=2, org="")], [], seed=1)
+    assert result.groups == [(1, 2)] or result.groups == [(2, 1)]
+
+
 @pytest.mark.parametrize(
     ("candidates", "error"),
     [
@@ -108,8 +114,6 @@ def test_duplicate_ids_are_named():
         ([Candidate(id="7", org="a")], TypeError),
         ([Candidate(id=1.0, org="a")], TypeError),
         ([Candidate(id=True, org="a")], TypeError),
-        ([Candidate(id=1, org=None)], TypeError),
-        ([Candidate(id=1, org="")], ValueError),
         ([Candidate(id=1, org="a", priority="high")], TypeError),
         ([(1, "a")], TypeError),
         ("ab", TypeError),

@@ -11,7 +11,7 @@ from unmentor.cli.common import fail, open_database
 from unmentor.clock import utcnow
 from unmentor.errors import readable_message
 from unmentor.people import service
-from unmentor.people.models import ParticipantStatus
+from unmentor.people.models import NO_ORGANISATION, ParticipantStatus
 from unmentor.people.schemas import ParticipantCreate
 
 
@@ -29,14 +29,17 @@ def participants_list(
         )
         rows = [service.participant_public(session=session, participant=p) for p in items]
     for p in rows:
-        typer.echo(f"{p.id:>6}  {p.name:<28} {p.email:<32} {p.organisation.name:<28} {p.status}")
+        organisation = p.organisation.name if p.organisation else NO_ORGANISATION
+        typer.echo(f"{p.id:>6}  {p.name:<28} {p.email:<32} {organisation:<28} {p.status}")
     typer.echo(f"{len(rows)} shown of {total}.")
 
 
 def participants_add(
     name: Annotated[str, typer.Argument(help="Full name.")],
     email: Annotated[str, typer.Argument(help="Email address.")],
-    organisation: Annotated[str, typer.Argument(help="Organisation (matched ignoring case).")],
+    organisation: Annotated[
+        str, typer.Argument(help='Organisation (matched ignoring case); "" for none.')
+    ],
     sector: Annotated[str | None, typer.Option(help="Sector, e.g. 'Health'.")] = None,
     pending: Annotated[
         bool, typer.Option("--pending", help="Add as pending (not in rounds until verified).")

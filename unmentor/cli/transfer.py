@@ -41,10 +41,12 @@ def import_command(
 
     \b
     Participants, one row per person:
-      Name, Email, Organisation, [Sector], [Joined], [Status: active|pending|paused|left]
+      Name, Email, Organisation (blank = none), [Sector], [Joined],
+      [Status: active|pending|paused|left]
     Past rounds, one row per group:
       Round (number, or a date / month such as 2024-03), [Date],
-      Person 1 email, Person 2 email, [Person 3 email], Met (yes / no / blank = unconfirmed)
+      Person 1 email, Person 2 email, [Person 3 email ... Person 9 email],
+      Met (yes / no / blank = unconfirmed)
     Never-match requests, one row per request:
       Email, Never meet email, [Added by: participant|organiser|import], [Added on]
 

@@ -15,6 +15,17 @@ _templates = Environment(
 )
 
 
+def in_prose(names: list[str]) -> str:
+    """Names as a sentence lists them: 'Bob', 'Bob and Cy', 'Bob, Cy and Dee'."""
+    names = list(names)
+    if len(names) <= 1:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+_templates.filters["in_prose"] = in_prose
+
+
 @dataclass(frozen=True)
 class Email:
     subject: str

@@ -15,7 +15,7 @@ The steps, and why each is there:
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -46,6 +46,17 @@ class _Solution:
     seed: int
 
 
+def _own_organisations(candidates: Iterable[Candidate]) -> list[Candidate]:
+    # SHIM until engine branch merges: someone without an organisation (None or "") gets an
+    # organisation label of their own, so they may meet anyone.
+    return [
+        Candidate(id=c.id, org=f"\x00no-organisation:{c.id}", priority=c.priority)
+        if isinstance(c, Candidate) and c.org in (None, "")
+        else c
+        for c in candidates
+    ]
+
+
 def match_round(
     candidates: Iterable[Candidate],
     history: Iterable = (),
@@ -53,12 +64,49 @@ def match_round(
     blocked: Iterable = (),
     seed: int | None = None,
     triads: bool = True,
+    group_size: int = 2,
+    repeatable: Mapping[tuple[int, int], int] | None = None,
 ) -> MatchResult:
     """Group `candidates` for one round: valid, maximum, priority first, random by `seed`."""
     # SHIM until engine branch merges: blocked pairs are treated as met.
     blocked = [tuple(pair) for pair in blocked]
     if blocked:
         history = [*(tuple(pair) for pair in history), *blocked]
+    if group_size != 2:  # SHIM until engine branch merges
+        raise NotImplementedError("groups larger than two come with the engine branch")
+    candidates = _own_organisations(candidates)
+    result = _match_round(candidates, history, seed=seed, triads=triads)
+    if repeatable:
+        _repeat_oldest(result, candidates, repeatable)
+    return result
+
+
+def _repeat_oldest(
+    result: MatchResult, candidates: list[Candidate], repeatable: Mapping[tuple[int, int], int]
+) -> None:
+    """SHIM until engine branch merges: pair people who sit out for want of a fresh partner
+    with someone they met before, longest ago first (greedy, not maximum)."""
+    org = {c.id: c.org for c in candidates}
+    waiting = {
+        pid for pid in result.unmatched if result.reasons[pid].kind == SitOut.NO_FRESH_PARTNER
+    }
+    for (a, b), last in sorted(repeatable.items(), key=lambda item: item[1]):
+        if a in waiting and b in waiting and org[a] != org[b]:
+            waiting -= {a, b}
+            result.groups.append((a, b))
+            result.repeated[(min(a, b), max(a, b))] = last
+            result.unmatched.remove(a)
+            result.unmatched.remove(b)
+            del result.reasons[a], result.reasons[b]
+
+
+def _match_round(
+    candidates: Iterable[Candidate],
+    history: Iterable = (),
+    *,
+    seed: int | None = None,
+    triads: bool = True,
+) -> MatchResult:
     problem = from_candidates(candidates, history)
     solution = _solve(problem, seed=seed, triads=triads)
     ids = problem.ids.tolist()
@@ -113,7 +161,7 @@ def match_arrays(
 
 def fresh_partner_counts(candidates: Iterable[Candidate], history: Iterable = ()) -> dict[int, int]:
     """Per id: people here from another organisation never met, without forming groups."""
-    problem = from_candidates(candidates, history)
+    problem = from_candidates(_own_organisations(candidates), history)
     return dict(zip(problem.ids.tolist(), problem.fresh_partners().tolist(), strict=True))
 
 

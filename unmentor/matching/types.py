@@ -17,7 +17,7 @@ class Candidate:
     """Someone to place this round; two people with equal `org` labels never meet."""
 
     id: int
-    org: str
+    org: str | None  # None: no organisation, may meet anyone (SHIM until engine branch merges)
     priority: int = 0
 
 
@@ -61,6 +61,8 @@ class MatchResult:
     # True when `placed` is proven to be the most any valid grouping could place.
     is_proven_maximum: bool = True
     seed: int | None = None
+    # Pairs (low, high) from `repeatable` placed together, with the round they last met.
+    repeated: dict[tuple[int, int], int] = field(default_factory=dict)  # SHIM until engine merges
 
     @property
     def placed(self) -> int:

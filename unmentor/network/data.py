@@ -100,7 +100,7 @@ def load_network(*, session: Session) -> NetworkData:
             Organisation.name,
             Participant.created_at,
         )
-        .join(Organisation, Organisation.id == Participant.organisation_id)
+        .outerjoin(Organisation, Organisation.id == Participant.organisation_id)
         # In id order: PostgreSQL returns an updated row elsewhere, and a reordering must not
         # look like a change to what is drawn (public pictures are keyed by their content).
         .order_by(Participant.id)
@@ -112,7 +112,8 @@ def load_network(*, session: Session) -> NetworkData:
         ],
         links=links,
         rounds=rounds,
-        organisation_of={pid: org for pid, _, _, org, _ in rows},
+        # Someone without an organisation is in none: not counted as one, nor in its pairs.
+        organisation_of={pid: org for pid, _, _, org, _ in rows if org is not None},
         sector_of={pid: sector for pid, _, sector, _, _ in rows},
         name_of={pid: name for pid, name, _, _, _ in rows},
         taking_part=dict(taking_part),

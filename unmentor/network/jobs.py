@@ -135,10 +135,12 @@ def stats_job(
     links: LinkArrays,
     organisation_of: Mapping[int, str],
     sector_of: Mapping[int, str | None],
-    active: Sequence[tuple[int, int]],
+    active: Sequence[tuple[int, int | None]],
     pairs: Sequence[tuple[int, int]],
 ) -> tuple[list[dict], dict[int, int]]:
     """Per-round metrics as dicts, and each active person's count of partners still fresh."""
     by_round = metrics_by_round(people, links, organisation_of=organisation_of, sector_of=sector_of)
-    fresh = fresh_partner_counts([Candidate(id=pid, org=str(org)) for pid, org in active], pairs)
+    fresh = fresh_partner_counts(
+        [Candidate(id=pid, org=None if org is None else str(org)) for pid, org in active], pairs
+    )
     return [metrics.as_dict() for metrics in by_round], fresh

@@ -24,7 +24,7 @@ from unmentor.mail.compose import compose
 from unmentor.mail.outbox import enqueue
 from unmentor.people.models import Participant, ParticipantStatus
 from unmentor.people.schemas import SignupRequest
-from unmentor.people.service import find_by_email, get_or_create_organisation, get_participant
+from unmentor.people.service import find_by_email, get_participant, organisation_id_for
 from unmentor.security import hash_token
 from unmentor.sessions import service as sessions
 from unmentor.settings import Settings
@@ -127,13 +127,12 @@ def sign_up(*, session: Session, request: SignupRequest, settings: Settings, now
     """Register a new person (pending until verified) or email a known one what they need."""
     participant = find_by_email(session=session, email=request.email)
     if participant is None:
-        organisation = get_or_create_organisation(
-            session=session, name=request.organisation, now=now
-        )
         values = {
             "name": request.name,
             "email": request.email,
-            "organisation_id": organisation.id,
+            "organisation_id": organisation_id_for(
+                session=session, name=request.organisation, now=now
+            ),
             "sector": request.sector,
             "status": ParticipantStatus.pending,
             "created_at": now,

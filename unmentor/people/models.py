@@ -13,6 +13,8 @@ from unmentor.sqltypes import string_enum
 NAME_MAX = 200
 EMAIL_MAX = 320
 SECTOR_MAX = 100
+# How someone without an organisation is shown wherever an organisation's name would be.
+NO_ORGANISATION = "Independent"
 
 
 class ParticipantStatus(StrEnum):
@@ -43,7 +45,10 @@ class Participant(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=NAME_MAX)
     email: str = Field(max_length=EMAIL_MAX, unique=True, index=True)
-    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="RESTRICT")
+    # None: no organisation (a freelancer, an independent), who may meet anyone.
+    organisation_id: int | None = Field(
+        default=None, foreign_key="organisation.id", index=True, ondelete="RESTRICT"
+    )
     sector: str | None = Field(default=None, max_length=SECTOR_MAX)
     status: ParticipantStatus = Field(
         default=ParticipantStatus.pending,

@@ -30,6 +30,12 @@ Sector = Annotated[
     StringConstraints(max_length=SECTOR_MAX),
     AfterValidator(partial(optional_text, max_length=SECTOR_MAX)),
 ]
+# Blank (or null) means no organisation: freelancers and independents take part too.
+OrganisationName = Annotated[
+    str,
+    StringConstraints(max_length=NAME_MAX),
+    AfterValidator(partial(optional_text, max_length=NAME_MAX)),
+]
 Email = Annotated[
     str,
     StringConstraints(min_length=3, max_length=EMAIL_MAX),
@@ -57,7 +63,11 @@ class StrictModel(BaseModel):
 class SignupRequest(StrictModel):
     name: Name = Field(description="How the person would like to be introduced.")
     email: Email
-    organisation: Name = Field(description="Where they work; matched ignoring case and spaces.")
+    organisation: OrganisationName | None = Field(
+        None,
+        description="Where they work, matched ignoring case and spaces; blank for none "
+        "(an independent may meet anyone).",
+    )
     sector: Sector | None = Field(None, description="e.g. 'Local government', 'Health'.")
 
 
@@ -87,7 +97,7 @@ class ParticipantPublic(BaseModel):
     id: int
     name: str
     email: str
-    organisation: OrganisationRef
+    organisation: OrganisationRef | None = Field(description="null: no organisation.")
     sector: str | None
     status: ParticipantStatus
     paused_until: date | None
@@ -98,7 +108,7 @@ class ParticipantPublic(BaseModel):
 class ParticipantCreate(StrictModel):
     name: Name
     email: Email
-    organisation: Name
+    organisation: OrganisationName | None = Field(None, description="Blank or null for none.")
     sector: Sector | None = None
     status: Literal[ParticipantStatus.active, ParticipantStatus.pending] = Field(
         ParticipantStatus.active,
@@ -107,7 +117,7 @@ class ParticipantCreate(StrictModel):
     joined_on: IsoDate | None = Field(None, description="Defaults to today for active people.")
 
 
-NEVER_NULL = ("name", "email", "organisation", "status")
+NEVER_NULL = ("name", "email", "status")
 
 
 def _never_null_in_schema(schema: dict, _model: type) -> None:
@@ -116,13 +126,14 @@ def _never_null_in_schema(schema: dict, _model: type) -> None:
 
 
 class ParticipantUpdate(StrictModel):
-    # name, email, organisation and status may be left out (to keep them) but are never null:
-    # they cannot be removed, so null is a 422 naming the field, not a server error.
+    # name, email and status may be left out (to keep them) but are never null: they cannot
+    # be removed, so null is a 422 naming the field, not a server error. An organisation can
+    # be removed: null or blank means none.
     model_config = ConfigDict(extra="forbid", json_schema_extra=_never_null_in_schema)
 
     name: Name = None
     email: Email = None
-    organisation: Name = None
+    organisation: OrganisationName | None = Field(None, description="null or blank: none.")
     sector: Sector | None = None
     status: ParticipantStatus = None
     paused_until: IsoDate | None = Field(None, description="Required when status is 'paused'.")

@@ -109,14 +109,30 @@ def rename_organisation(*, session: Session, organisation: Organisation, name: s
     session.flush()
 
 
+def organisation_of(*, session: Session, participant: Participant) -> Organisation | None:
+    """The participant's organisation; None for someone without one."""
+    if participant.organisation_id is None:
+        return None
+    return session.get(Organisation, participant.organisation_id)
+
+
+def organisation_id_for(*, session: Session, name: str | None, now: datetime) -> int | None:
+    """The id of the organisation called `name` (created if new); None when `name` is blank."""
+    if not name:
+        return None
+    return get_or_create_organisation(session=session, name=name, now=now).id
+
+
 def participant_public(*, session: Session, participant: Participant) -> ParticipantPublic:
     """The organiser's view of a participant."""
-    organisation = session.get(Organisation, participant.organisation_id)
+    organisation = organisation_of(session=session, participant=participant)
     return ParticipantPublic(
         id=participant.id,
         name=participant.name,
         email=participant.email,
-        organisation=OrganisationRef(id=organisation.id, name=organisation.name),
+        organisation=None
+        if organisation is None
+        else OrganisationRef(id=organisation.id, name=organisation.name),
         sector=participant.sector,
         status=participant.status,
         paused_until=participant.paused_until,
@@ -173,12 +189,11 @@ def create_participant(*, session: Session, data: ParticipantCreate, now: dateti
     """Add a participant as an organiser would; Conflict if the email is taken."""
     if find_by_email(session=session, email=data.email) is not None:
         raise Conflict("A participant with this email already exists.")
-    organisation = get_or_create_organisation(session=session, name=data.organisation, now=now)
     active = data.status == ParticipantStatus.active
     participant = Participant(
         name=data.name,
         email=data.email,
-        organisation_id=organisation.id,
+        organisation_id=organisation_id_for(session=session, name=data.organisation, now=now),
         sector=data.sector,
         status=data.status,
         joined_on=(data.joined_on or now.date()) if active else data.joined_on,
@@ -206,11 +221,10 @@ def update_participant(
         participant.name = changes["name"]
     if "sector" in changes:
         participant.sector = changes["sector"]
-    if changes.get("organisation") is not None:
-        organisation = get_or_create_organisation(
+    if "organisation" in changes:
+        participant.organisation_id = organisation_id_for(
             session=session, name=changes["organisation"], now=now
         )
-        participant.organisation_id = organisation.id
     status = changes.get("status")
     if status is not None or "paused_until" in changes:
         _apply_status(

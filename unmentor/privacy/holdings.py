@@ -296,7 +296,11 @@ def erase_participant(erasure: Erasure) -> None:
 
 
 def export_participant(session: Session, participant: Participant) -> dict[str, Any]:
-    organisation = session.get(Organisation, participant.organisation_id)
+    organisation = (
+        None
+        if participant.organisation_id is None
+        else session.get(Organisation, participant.organisation_id)
+    )
     return {
         "name": participant.name,
         "email": participant.email,
@@ -311,6 +315,8 @@ def export_participant(session: Session, participant: Participant) -> dict[str, 
 
 def erase_empty_organisation(erasure: Erasure) -> None:
     organisation_id = erasure.participant.organisation_id
+    if organisation_id is None:
+        return
     remaining = erasure.session.exec(
         select(func.count()).where(Participant.organisation_id == organisation_id)
     ).one()

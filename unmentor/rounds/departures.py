@@ -16,6 +16,7 @@ from unmentor.mail.models import OutboxMention, OutboxMessage
 from unmentor.mail.outbox import enqueue, record_mentions
 from unmentor.people.models import Participant
 from unmentor.rounds.emails import footer, group_email_kind, group_email_rows
+from unmentor.rounds.history import first_meetings
 from unmentor.rounds.members import groups_with_people
 from unmentor.rounds.models import Round, RoundMember
 from unmentor.settings import Settings
@@ -91,6 +92,9 @@ def rewrite_for_group_as_it_is(
         settings=settings,
         now=now,
         recipients={message.participant_id},
+        first_met=first_meetings(
+            session=session, groups=[[p.id for p in people]], round_number=round_.number
+        ),
     )
     message.subject = row["subject"]
     message.body = row["body"]

@@ -6,6 +6,7 @@ emails in the same transaction without one ORM object per email.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -55,8 +56,13 @@ def group_email_rows(
     settings: Settings,
     now: datetime,
     recipients: set[int] | None = None,
+    first_met: Mapping[tuple[int, int], int] | None = None,
 ) -> list[dict]:
-    """One outbox row per member of each group (or per one of `recipients`), naming the others."""
+    """One outbox row per member of each group (or per one of `recipients`), naming the others.
+
+    `first_met` gives, for pairs (low id, high id) meeting again, the round they first met.
+    """
+    first_met = first_met or {}
     rows = []
     shared = {
         "period_name": period_name(period_key),
@@ -72,6 +78,11 @@ def group_email_rows(
                 template,
                 name=person.name,
                 partners=[other for other in group if other.id != person.id],
+                first_met={
+                    other.id: first_met[key]
+                    for other in group
+                    if (key := (min(person.id, other.id), max(person.id, other.id))) in first_met
+                },
                 met_link=met,
                 not_met_link=not_met,
                 **shared,

@@ -20,10 +20,10 @@ from unmentor.db import Database
 from unmentor.errors import Conflict
 from unmentor.matching import Candidate, match_round
 from unmentor.people.membership import resume_due_pauses
-from unmentor.people.models import Organisation, Participant, ParticipantStatus
+from unmentor.people.models import NO_ORGANISATION, Organisation, Participant, ParticipantStatus
 from unmentor.rounds.calendar import Period, period_of
 from unmentor.rounds.emails import Person, group_email_rows, sit_out_rows, write_outbox_rows
-from unmentor.rounds.history import earlier_pairs, sit_out_counts
+from unmentor.rounds.history import past_meetings, sit_out_counts
 from unmentor.rounds.models import Round, RoundMember, RoundSitOut
 from unmentor.settings import Settings
 from unmentor.sqltypes import MAX_INT
@@ -47,6 +47,8 @@ class Plan:
     blocked: list[tuple[int, int]] = field(default_factory=list, repr=False)
     # The engine's own words, for organisers; `sat_out` is what each person may be told.
     reasons_for_organisers: dict[int, str] = field(default_factory=dict, repr=False)
+    # Pairs in `groups` who met before (the repeat policy allowed it): the round they first met.
+    first_met: dict[tuple[int, int], int] = field(default_factory=dict, repr=False)
 
 
 @dataclass
@@ -62,8 +64,8 @@ def new_seed() -> int:
     return secrets.randbelow(MAX_INT + 1)
 
 
-def _available_people(session: Session, today: date) -> dict[int, tuple[Person, int]]:
-    """Everyone who can be placed today, with their organisation id."""
+def _available_people(session: Session, today: date) -> dict[int, tuple[Person, int | None]]:
+    """Everyone who can be placed today, with their organisation id (None: no organisation)."""
     rows = session.exec(
         select(
             Participant.id,
@@ -72,7 +74,7 @@ def _available_people(session: Session, today: date) -> dict[int, tuple[Person, 
             Participant.organisation_id,
             Organisation.name,
         )
-        .join(Organisation, Organisation.id == Participant.organisation_id)
+        .outerjoin(Organisation, Organisation.id == Participant.organisation_id)
         .where(
             or_(
                 Participant.status == ParticipantStatus.active,
@@ -84,7 +86,10 @@ def _available_people(session: Session, today: date) -> dict[int, tuple[Person, 
         .order_by(Participant.id)
     ).all()
     return {
-        pid: (Person(id=pid, name=name, email=email, organisation=org_name), org_id)
+        pid: (
+            Person(id=pid, name=name, email=email, organisation=org_name or NO_ORGANISATION),
+            org_id,
+        )
         for pid, name, email, org_id, org_name in rows
     }
 
@@ -94,13 +99,22 @@ def plan_round(*, session: Session, settings: Settings, today: date, seed: int) 
     available = _available_people(session, today)
     priority = sit_out_counts(session=session)
     candidates = [
-        Candidate(id=pid, org=str(org_id), priority=priority.get(pid, 0))
+        Candidate(
+            id=pid, org=None if org_id is None else str(org_id), priority=priority.get(pid, 0)
+        )
         for pid, (_, org_id) in available.items()
     ]
     blocked = blocking.pairs_for_matching(session=session)
     askers = {asker for asker, _ in blocked}
+    past = past_meetings(session=session, settings=settings)
     result = match_round(
-        candidates, earlier_pairs(session=session), blocked=blocked, seed=seed, triads=True
+        candidates,
+        past.never_again,
+        blocked=blocked,
+        seed=seed,
+        triads=True,
+        group_size=settings.group_size,
+        repeatable=past.repeatable,
     )
     return Plan(
         period=period_of(today, settings),
@@ -114,6 +128,7 @@ def plan_round(*, session: Session, settings: Settings, today: date, seed: int) 
         fresh_partners=result.fresh_partners,
         blocked=blocked,
         reasons_for_organisers={pid: str(result.reasons[pid]) for pid in result.unmatched},
+        first_met=past.first_met(result.groups),
     )
 
 
@@ -218,6 +233,7 @@ def _write_round(
         groups=[[plan.people[pid] for pid in group] for group in plan.groups],
         settings=settings,
         now=now,
+        first_met=plan.first_met,
     )
     emails += sit_out_rows(
         round_id=round_.id,

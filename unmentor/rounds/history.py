@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
 
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from unmentor.rounds.models import RoundMember, RoundSitOut
+from unmentor.rounds.models import Round, RoundMember, RoundSitOut
+from unmentor.settings import Settings
 
 
 def earlier_pairs(*, session: Session) -> list[tuple[int, int]]:
@@ -43,3 +46,83 @@ def sit_out_counts(*, session: Session) -> dict[int, int]:
         select(RoundSitOut.participant_id, func.count()).group_by(RoundSitOut.participant_id)
     ).all()
     return dict(rows)
+
+
+def _pair_key(a: int, b: int) -> tuple[int, int]:
+    return (a, b) if a < b else (b, a)
+
+
+def pair_rounds(
+    *, session: Session, people: Collection[int] | None = None, before_round: int | None = None
+) -> dict[tuple[int, int], tuple[int, int]]:
+    """Per pair (low id, high id) ever in one group: the first and last round number they met.
+
+    `people` limits it to pairs among those ids, `before_round` to rounds numbered lower.
+    """
+    query = select(Round.number, RoundMember.group_no, RoundMember.participant_id).join(
+        Round, Round.id == RoundMember.round_id
+    )
+    if people is not None:
+        query = query.where(RoundMember.participant_id.in_(list(people)))
+    if before_round is not None:
+        query = query.where(Round.number < before_round)
+    rows = session.exec(query.order_by(Round.number, RoundMember.group_no)).all()
+    met: dict[tuple[int, int], tuple[int, int]] = {}
+    for (number, _), members in itertools.groupby(rows, key=lambda row: (row[0], row[1])):
+        for a, b in itertools.combinations([pid for *_, pid in members], 2):
+            key = _pair_key(a, b)
+            first = met.get(key, (number, number))[0]
+            met[key] = (first, number)
+    return met
+
+
+@dataclass
+class PastMeetings:
+    """Earlier meetings as the repeat policy lets the next round see them."""
+
+    never_again: list[tuple[int, int]]  # the engine's `history`
+    # Pairs that may meet again when someone has nobody fresh left, each with the round they
+    # last met; None unless `when_no_fresh_partner = "repeat_oldest"`.
+    repeatable: dict[tuple[int, int], int] | None = None
+    # (low, high) -> (first, last) round met; filled only when a repeat is possible at all.
+    rounds: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
+
+    def first_met(self, groups: Iterable[Iterable[int]]) -> dict[tuple[int, int], int]:
+        """For pairs within `groups` who met before: the round they first met."""
+        found = {}
+        for group in groups:
+            for a, b in itertools.combinations(group, 2):
+                key = _pair_key(a, b)
+                if key in self.rounds:
+                    found[key] = self.rounds[key][0]
+        return found
+
+
+def past_meetings(*, session: Session, settings: Settings) -> PastMeetings:
+    """History for the next round under `repeat_partners_after_rounds` and
+    `when_no_fresh_partner`: with N > 0, pairs who last met more than N rounds before the
+    next round may meet again as if new."""
+    after = settings.repeat_partners_after_rounds
+    repeat_oldest = settings.when_no_fresh_partner == "repeat_oldest"
+    if after == 0 and not repeat_oldest:
+        # The default: never again, and no per-pair rounds to read.
+        return PastMeetings(never_again=earlier_pairs(session=session))
+    rounds = pair_rounds(session=session)
+    next_round = (session.exec(select(func.max(Round.number))).one() or 0) + 1
+    never_again = [
+        pair for pair, (_, last) in rounds.items() if after == 0 or next_round - last <= after
+    ]
+    repeatable = {pair: rounds[pair][1] for pair in never_again} if repeat_oldest else None
+    return PastMeetings(never_again=never_again, repeatable=repeatable, rounds=rounds)
+
+
+def first_meetings(
+    *, session: Session, groups: list[list[int]], round_number: int
+) -> dict[tuple[int, int], int]:
+    """For pairs within `groups` of round `round_number` who met in an earlier round: the
+    round they first met (what their introduction tells them)."""
+    people = {pid for group in groups for pid in group}
+    if not people:
+        return {}
+    rounds = pair_rounds(session=session, people=people, before_round=round_number)
+    return PastMeetings(never_again=[], rounds=rounds).first_met(groups)

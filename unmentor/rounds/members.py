@@ -6,7 +6,7 @@ from collections import defaultdict
 
 from sqlmodel import Session, select
 
-from unmentor.people.models import Organisation, Participant
+from unmentor.people.models import NO_ORGANISATION, Organisation, Participant
 from unmentor.rounds.emails import Person
 from unmentor.rounds.models import RoundMember
 
@@ -18,7 +18,7 @@ def groups_with_people(
     query = (
         select(RoundMember, Participant.name, Participant.email, Organisation.name)
         .join(Participant, Participant.id == RoundMember.participant_id)
-        .join(Organisation, Organisation.id == Participant.organisation_id)
+        .outerjoin(Organisation, Organisation.id == Participant.organisation_id)
         .where(RoundMember.round_id == round_id)
         .order_by(RoundMember.group_no, RoundMember.participant_id)
     )
@@ -26,6 +26,11 @@ def groups_with_people(
         query = query.where(RoundMember.group_no.in_(group_nos))
     groups: dict[int, list[tuple[RoundMember, Person]]] = defaultdict(list)
     for member, name, email, organisation in session.exec(query).all():
-        person = Person(id=member.participant_id, name=name, email=email, organisation=organisation)
+        person = Person(
+            id=member.participant_id,
+            name=name,
+            email=email,
+            organisation=organisation or NO_ORGANISATION,
+        )
         groups[member.group_no].append((member, person))
     return dict(groups)

@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 
 from unmentor.errors import Conflict, NotFound
 from unmentor.rounds.emails import group_email_rows, write_outbox_rows
+from unmentor.rounds.history import first_meetings
 from unmentor.rounds.members import groups_with_people
 from unmentor.rounds.models import Round, RoundMember
 from unmentor.settings import Settings
@@ -73,15 +74,19 @@ def resend_introduction(
     if member is None:
         raise NotFound(f"Participant {participant_id} is not in round {round_.number}.")
     group = groups_with_people(session=session, round_id=round_.id, group_nos={member.group_no})
+    people = [person for _, person in group[member.group_no]]
     rows = group_email_rows(
         template="introduction",
         key_prefix=f"intro-again-{now:%Y%m%d%H%M%S%f}",
         round_id=round_.id,
         period_key=round_.period,
         closes_on=round_.closes_on,
-        groups=[[person for _, person in group[member.group_no]]],
+        groups=[people],
         settings=settings,
         now=now,
         recipients={participant_id},
+        first_met=first_meetings(
+            session=session, groups=[[p.id for p in people]], round_number=round_.number
+        ),
     )
     write_outbox_rows(session, rows)

@@ -8,7 +8,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from unmentor.errors import NotFound
-from unmentor.people.models import Organisation, Participant
+from unmentor.people.models import NO_ORGANISATION, Organisation, Participant
 from unmentor.rounds.models import Outcome, Round, RoundMember, RoundSitOut
 from unmentor.rounds.outcomes import group_outcome, is_conflict
 from unmentor.rounds.schemas import (
@@ -98,7 +98,7 @@ def round_detail(*, session: Session, number: int) -> RoundDetail:
     rows = session.exec(
         select(RoundMember, Participant.name, Participant.email, Organisation.name)
         .join(Participant, Participant.id == RoundMember.participant_id)
-        .join(Organisation, Organisation.id == Participant.organisation_id)
+        .outerjoin(Organisation, Organisation.id == Participant.organisation_id)
         .where(RoundMember.round_id == round_.id)
         .order_by(RoundMember.group_no, Participant.name)
     ).all()
@@ -110,7 +110,7 @@ def round_detail(*, session: Session, number: int) -> RoundDetail:
             MemberView(
                 participant_id=member.participant_id,
                 name=name,
-                organisation=organisation,
+                organisation=organisation or NO_ORGANISATION,
                 email=email,
                 answer=member.outcome.value if member.outcome else None,
                 reason=member.reason,

@@ -4,14 +4,14 @@ File formats (CSV or XLSX; the kind is recognised from the header row, names mat
 ignoring case, spaces and punctuation, with common synonyms):
 
 Participants, one row per person:
-    Name, Email, Organisation (or Organization, Org, Employer, Company),
+    Name, Email, Organisation (or Organization, Org, Employer, Company; a blank cell: none),
     optional Sector, Joined (a date: 2024-03-15 or 15/03/2024), Status
     (active, pending, paused or left; blank = active).
 
 Past rounds, one row per group:
     Round (a round number, or a date or month such as 2024-03 naming its period),
     optional Date (the round's date or month, needed for a round number not yet known),
-    Person 1 email, Person 2 email, optional Person 3 email,
+    Person 1 email, Person 2 email, optional Person 3 to 9 email,
     Met (yes / no / blank = unconfirmed).
     Everyone must already be a participant (import participants first). Imported rounds are
     written closed, each member carrying the group's outcome; existing rounds are left as

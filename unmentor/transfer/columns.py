@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 PARTICIPANTS = "participants"
 ROUNDS = "past rounds"
 BLOCKED = "blocked pairs"
-MAX_GROUP = 3  # pairs, and a triad when the numbers were odd
+# Person 1 .. Person 9: groups of any size a community might use (group_size goes up to 4,
+# and leftovers make a few groups one larger).
+MAX_GROUP = 9
 
 _SYNONYMS: dict[str, tuple[str, ...]] = {
     "name": ("name", "full name", "fullname", "participant", "participant name", "person"),

@@ -62,7 +62,7 @@ def _people(session: Session) -> tuple[list[dict], list[dict]]:
         {
             "name": p.name,
             "email": p.email,
-            "organisation": names[p.organisation_id],
+            "organisation": names.get(p.organisation_id),  # None: no organisation
             "sector": p.sector,
             "joined_on": p.joined_on.isoformat() if p.joined_on else None,
             "status": p.status.value,
@@ -71,7 +71,8 @@ def _people(session: Session) -> tuple[list[dict], list[dict]]:
     ]
     counts: dict[str, int] = defaultdict(int)
     for person in people:
-        counts[person["organisation"]] += 1
+        if person["organisation"] is not None:
+            counts[person["organisation"]] += 1
     orgs = [{"name": o.name, "participants": counts[o.name]} for o in organisations]
     return orgs, people
 
@@ -155,13 +156,15 @@ def export_all(
             for r in rounds
         ],
     )
+    # As many person columns as the largest group, and never fewer than pairs and a triad.
+    width = max([3] + [len(g["members"]) for r in rounds for g in r["groups"]])
     _write_csv(
         directory / "groups.csv",
-        ["Round", "Date", "Group", "Person 1 email", "Person 2 email", "Person 3 email", "Met"],
+        ["Round", "Date", "Group"] + [f"Person {i} email" for i in range(1, width + 1)] + ["Met"],
         [
             [r["number"], r["period"], g["group"]]
             + [m["email"] for m in g["members"]]
-            + [""] * (3 - len(g["members"]))
+            + [""] * (width - len(g["members"]))
             + [_MET_CELL[g["outcome"]]]
             for r in rounds
             for g in r["groups"]

@@ -34,7 +34,7 @@ def _nothing(_: int) -> None:
 def known_people(*, session: Session) -> dict[str, str]:
     """Every participant's email with their organisation key, for checking past groups."""
     rows = session.exec(
-        select(Participant.email, Organisation.name_key).join(
+        select(Participant.email, Organisation.name_key).outerjoin(
             Organisation, Organisation.id == Participant.organisation_id
         )
     ).all()
@@ -66,6 +66,8 @@ def plan_participants(*, session: Session, records: list[ParticipantRecord]) -> 
     new = [r for r in records if r.email not in emails]
     new_organisations: dict[str, str] = {}
     for record in new:
+        if record.organisation is None:
+            continue
         key = organisation_key(record.organisation)
         if key not in organisations:
             new_organisations.setdefault(key, record.organisation)
@@ -93,7 +95,9 @@ def write_participants(
                 {
                     "name": r.name,
                     "email": r.email,
-                    "organisation_id": org_ids[organisation_key(r.organisation)],
+                    "organisation_id": org_ids[organisation_key(r.organisation)]
+                    if r.organisation
+                    else None,
                     "sector": r.sector,
                     "status": r.status,
                     "joined_on": r.joined_on,

@@ -36,7 +36,7 @@ class ParticipantRecord:
     row: int
     name: str
     email: str
-    organisation: str
+    organisation: str | None  # None: no organisation (a blank cell)
     sector: str | None
     joined_on: date | None
     status: ParticipantStatus
@@ -107,7 +107,7 @@ def _email(cell: object) -> str:
 
 
 def check_participants(rows: Iterable[tuple[int, list]], columns: Columns) -> Checked:
-    """Participants: valid email, name and organisation; one row per email."""
+    """Participants: valid email and name, an organisation or none; one row per email."""
     checked = Checked()
     seen: dict[str, int] = {}
     for number, cells in rows:
@@ -115,7 +115,7 @@ def check_participants(rows: Iterable[tuple[int, list]], columns: Columns) -> Ch
         row = _Row(number, cells, columns, checked)
         name = row.read("name", lambda c: _required(c, "name", NAME_MAX))
         email = row.read("email", _email)
-        organisation = row.read("organisation", lambda c: _required(c, "organisation", NAME_MAX))
+        organisation = row.read("organisation", _text(partial(optional_text, max_length=NAME_MAX)))
         sector = row.read("sector", _text(partial(optional_text, max_length=SECTOR_MAX)))
         joined = row.read("joined", values.parse_date)
         status = row.read("status", values.parse_status)
@@ -147,8 +147,8 @@ def check_rounds(
 ) -> Checked:
     """Past groups: known people, nobody twice in a round, one period per round number.
 
-    `people` maps each known email to its organisation key, `rounds` each existing round
-    number to its period.
+    `people` maps each known email to its organisation key (None: no organisation), `rounds`
+    each existing round number to its period.
     """
     checked = Checked()
     number_of_period = {period: number for number, period in rounds.items()}
@@ -228,7 +228,7 @@ def _members(row: _Row, people: dict[str, str]) -> list[str]:
             row.problem(key, f"{email} is twice in this group")
         else:
             org = people[email]
-            if org in organisations:
+            if org is not None and org in organisations:
                 row.problem(
                     key,
                     f"{email} and {organisations[org]} are from the same organisation",

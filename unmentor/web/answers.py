@@ -11,6 +11,7 @@ from unmentor.api.deps import DatabaseDep, SettingsDep
 from unmentor.clock import utcnow
 from unmentor.errors import LinkInvalid
 from unmentor.links.urls import OUTCOME_PATH
+from unmentor.mail.compose import in_prose
 from unmentor.rounds import outcomes
 from unmentor.rounds.emails import period_name
 from unmentor.rounds.models import NotMetReason, Outcome
@@ -52,7 +53,7 @@ def answer_page(
         "answer.html",
         token=token,
         answer="not_met" if answer == "not_met" else "met",
-        partners=" and ".join(found.partner_names) or "your partner",
+        partners=in_prose(found.partner_names) or "your partner",
         period=period_name(found.round.period),
         current=found.member.outcome.value if found.member.outcome else None,
         reasons=REASONS,

@@ -12,6 +12,7 @@ from unmentor.api.deps import DatabaseDep, PathId, SettingsDep
 from unmentor.clock import utcnow
 from unmentor.errors import NotFound
 from unmentor.rounds import forming, outcomes, reminders, service
+from unmentor.rounds.calendar import period_of
 from unmentor.rounds.preview import preview_round
 from unmentor.sessions import service as sessions
 from unmentor.sqltypes import MAX_INT
@@ -120,15 +121,16 @@ def preview_page(
         # A seed in the address makes the preview reproducible: reloading shows the same.
         return see_other(f"{HOME}/rounds/next?seed={forming.new_seed()}")
     with database.read_session() as session:
-        preview = preview_round(
-            session=session, settings=settings, today=utcnow().date(), seed=seed
+        today = utcnow().date()
+        preview = preview_round(session=session, settings=settings, today=today, seed=seed)
+        current = forming.round_for_period(
+            session=session, period_key=period_of(today, settings).key
         )
-        existing = forming.round_for_period(session=session, period_key=preview.period)
     return render(
         request,
         "organiser_preview.html",
         preview=preview,
-        existing=existing,
+        current=current,
         reroll=forming.new_seed(),
     )
 

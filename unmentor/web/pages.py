@@ -24,7 +24,7 @@ from unmentor.links.urls import LOGIN_PATH, MANAGE_PATH, VERIFY_PATH
 from unmentor.people import membership
 from unmentor.people.normalise import normalise_email
 from unmentor.people.schemas import SignupRequest
-from unmentor.people.service import get_organisation, get_participant
+from unmentor.people.service import get_participant, organisation_of
 from unmentor.privacy import download, erasure
 from unmentor.sessions import service as sessions
 from unmentor.web.forms import require_csrf
@@ -185,9 +185,7 @@ def manage_page(
     try:
         with database.read_session() as session:
             participant = get_participant(session=session, participant_id=participant_id)
-            organisation = get_organisation(
-                session=session, organisation_id=participant.organisation_id
-            )
+            organisation = organisation_of(session=session, participant=participant)
             never_list = blocking.own_entries(session=session, participant_id=participant_id)
             partners = blocking.past_partners(session=session, participant_id=participant_id)
     except NotFound:
