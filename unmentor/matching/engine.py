@@ -23,6 +23,7 @@ import numpy as np
 from unmentor.matching.arrays import Problem, from_arrays, from_candidates
 from unmentor.matching.exact import Blossom, OutOfBudget, complete, prefer_priority
 from unmentor.matching.explain import sentence, simple_bound, sit_out_reasons
+from unmentor.matching.lasting import choose_lasting, lookahead_horizon
 from unmentor.matching.mixing import mix, sweeps_for
 from unmentor.matching.pairing import initial_matching, pair_count, priority_swaps
 from unmentor.matching.triads import find_triad
@@ -179,6 +180,25 @@ def _solve(problem: Problem, *, seed, triads: bool) -> _Solution:
     seed = _checked_seed(seed)
     if not isinstance(triads, bool):
         raise TypeError(f"triads must be a bool, got {triads!r}")
+    # --- fair turns and rounds that last (lasting.py) ---------------------------------------
+    # With fresh partners nearly used up, pick among draws of this round by playing the next
+    # rounds out; otherwise (almost always) this is one plain draw.
+    horizon = lookahead_horizon(problem)
+    if horizon:
+        chosen = choose_lasting(
+            problem,
+            seed,
+            lambda p, s, sweeps=None: _solve_round(p, seed=s, triads=triads, sweeps=sweeps),
+            horizon,
+        )
+        chosen.seed = seed
+        return chosen
+    # ------------------------------------------------------------------------------------------
+    return _solve_round(problem, seed=seed, triads=triads)
+
+
+def _solve_round(problem: Problem, *, seed: int, triads: bool, sweeps=None) -> _Solution:
+    """One draw of this round alone: maximum, priority first, uniform among the rest."""
     n = problem.n
     rng = np.random.default_rng(seed)
     fresh = problem.fresh_partners()
@@ -198,7 +218,7 @@ def _solve(problem: Problem, *, seed, triads: bool) -> _Solution:
         prefer_priority(blossom, priority, eligible, rng)
     except OutOfBudget:
         pass
-    mix(compat, mate, priority, eligible, rng, sweeps=sweeps_for(n))
+    mix(compat, mate, priority, eligible, rng, sweeps=sweeps_for(n) if sweeps is None else sweeps)
     pairs = pair_count(mate)
     triad, triad_proven = None, True
     if triads and not bound.dominated(pairs):
