@@ -31,6 +31,15 @@ class Compatibility:
             matrix[lo, hi] = matrix[hi, lo] = False
             self._matrix = matrix
 
+    def matrix(self) -> np.ndarray:
+        """The whole graph as a boolean matrix (built here above DENSE_LIMIT: small pools only)."""
+        if self._matrix is None:
+            matrix = self.org[:, None] != self.org[None, :]
+            lo, hi = self.met.pairs()
+            matrix[lo, hi] = matrix[hi, lo] = False
+            return matrix
+        return self._matrix
+
     def valid(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         """Whether each a[i] may meet b[i] (different organisations, never met)."""
         if self._matrix is not None:

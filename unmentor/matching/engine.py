@@ -23,7 +23,7 @@ import numpy as np
 from unmentor.matching.arrays import Problem, from_arrays, from_candidates
 from unmentor.matching.exact import Blossom, OutOfBudget, complete, prefer_priority
 from unmentor.matching.explain import sentence, simple_bound, sit_out_reasons
-from unmentor.matching.lasting import choose_lasting, lookahead_horizon
+from unmentor.matching.lasting import lasting_round
 from unmentor.matching.mixing import mix, sweeps_for
 from unmentor.matching.pairing import initial_matching, pair_count, priority_swaps
 from unmentor.matching.triads import find_triad
@@ -181,20 +181,16 @@ def _solve(problem: Problem, *, seed, triads: bool) -> _Solution:
     if not isinstance(triads, bool):
         raise TypeError(f"triads must be a bool, got {triads!r}")
     # --- fair turns and rounds that last (lasting.py) ---------------------------------------
-    # With fresh partners nearly used up, pick among draws of this round by playing the next
-    # rounds out; otherwise (almost always) this is one plain draw.
-    horizon = lookahead_horizon(problem)
-    if horizon:
-        chosen = choose_lasting(
-            problem,
-            seed,
-            lambda p, s, sweeps=None: _solve_round(p, seed=s, triads=triads, sweeps=sweeps),
-            horizon,
-        )
-        chosen.seed = seed
-        return chosen
+    # When fresh partners get scarce in a small pool, draw this round with the next ones in mind;
+    # otherwise (almost always) this is one plain draw.
+    chosen = lasting_round(
+        problem,
+        seed,
+        lambda p, s, sweeps=None: _solve_round(p, seed=s, triads=triads, sweeps=sweeps),
+    )
+    chosen.seed = seed
+    return chosen
     # ------------------------------------------------------------------------------------------
-    return _solve_round(problem, seed=seed, triads=triads)
 
 
 def _solve_round(problem: Problem, *, seed: int, triads: bool, sweeps=None) -> _Solution:

@@ -37,6 +37,10 @@ LOOKAHEAD_LIMIT = 400
 # Lookahead starts when someone placeable has at most this many fresh partners left; before
 # that, random rounds lose nothing measurable (bench/exhaustion.py) and stay uniform draws.
 SPARSE_DEGREE = 6
+# Up to this many people each draw keeps to a factor of the fresh graph (see factor_support).
+FACTOR_LIMIT = 120
+# Roll-outs look at most this many rounds ahead.
+MAX_HORIZON = 6
 # At most this many draws of this round are made; each grouping not seen before is rolled out
 # up to ROLLOUTS times, and the comparison stops once PATIENCE new groupings in a row found
 # nothing better (a repeated draw proves nothing, so it does not count).
@@ -57,18 +61,68 @@ class Solve(Protocol):
     def __call__(self, problem: Problem, seed: int, sweeps: int | None = None) -> Solution: ...
 
 
-def lookahead_horizon(problem: Problem) -> int:
-    """How many later rounds to play out; 0 when the pool is large or nobody is short."""
-    if problem.n > LOOKAHEAD_LIMIT or problem.n < 3:
-        return 0
+def lasting_round(problem: Problem, seed: int, solve: Solve) -> Solution:
+    """This round, drawn with the next ones in mind when fresh partners are getting scarce."""
+    if problem.n > LOOKAHEAD_LIMIT or problem.n < 4:
+        return solve(problem, seed)
     fresh = problem.fresh_partners()
-    placeable = fresh[fresh > 0]
-    if placeable.size < 3:
-        return 0
-    fewest = int(placeable.min())
-    # Someone with d fresh partners can be in at most d more groups: no round beyond that
-    # can be told apart by them, and the horizon bounds the cost.
-    return fewest if fewest <= SPARSE_DEGREE else 0
+    placeable = fresh > 0
+    if np.count_nonzero(placeable) < 4:
+        return solve(problem, seed)
+    fewest = int(fresh[placeable].min())
+    draw = _within_factor(solve, fresh) if problem.n <= FACTOR_LIMIT else solve
+    if fewest > SPARSE_DEGREE:
+        return draw(problem, seed)
+    # Someone with d fresh partners can be in at most d more groups: the horizon.
+    return choose_lasting(problem, seed, draw, min(fewest, MAX_HORIZON))
+
+
+def _within_factor(solve: Solve, fresh: np.ndarray) -> Solve:
+    """A draw among the groupings that use only pairs of a `rounds`-factor, when as good."""
+
+    def draw(problem: Problem, seed: int, sweeps: int | None = None) -> Solution:
+        plain = solve(problem, seed, sweeps)
+        left = problem.fresh_partners()
+        people = np.flatnonzero(left > 0)
+        sizes = np.bincount(problem.org[people])
+        if people.size < 4 or 2 * sizes.max() > people.size:
+            return plain  # a majority organisation: its members take turns, no factor
+        rng = np.random.default_rng([seed, 0xFAC7])
+        matrix = problem.compat.matrix()
+        support = factor_support(matrix, people, int(left[people].min()), rng)
+        if support is None:
+            return plain
+        inside = _restricted(problem, support)
+        restricted = solve(inside, seed, sweeps)
+        if _placed_count(restricted) < _placed_count(plain) or _profile(
+            problem, restricted
+        ) != _profile(problem, plain):
+            return plain
+        return restricted
+
+    return draw
+
+
+def _restricted(problem: Problem, support: np.ndarray) -> Problem:
+    """The same people, as if every fresh pair outside `support` had already met."""
+    matrix = problem.compat.matrix()
+    outside = np.triu(matrix & ~support, 1)
+    lo, hi = problem.compat.met.pairs()
+    extra_lo, extra_hi = np.nonzero(outside)
+    met = PairSet(np.concatenate([lo, extra_lo]), np.concatenate([hi, extra_hi]), problem.n)
+    lo, hi = met.pairs()
+    met_count = np.bincount(lo, minlength=problem.n) + np.bincount(hi, minlength=problem.n)
+    return Problem(
+        ids=problem.ids,
+        org=problem.org,
+        priority=problem.priority,
+        compat=Compatibility(problem.org, met),
+        met_count=met_count.astype(np.int64),
+    )
+
+
+def _profile(problem: Problem, solution: Solution) -> list[int]:
+    return sorted(problem.priority[_placed_positions(solution)].tolist())
 
 
 def choose_lasting(problem: Problem, seed: int, solve: Solve, horizon: int) -> Solution:
@@ -156,3 +210,39 @@ def _key(solution: Solution) -> bytes:
     pairs = pairs[np.lexsort((pairs[:, 1], pairs[:, 0]))]
     triad = sorted(solution.triad) if solution.triad is not None else []
     return pairs.tobytes() + np.array(triad, dtype=np.int64).tobytes()
+
+
+
+
+def factor_support(
+    matrix: np.ndarray, people: np.ndarray, rounds: int, rng: np.random.Generator
+) -> np.ndarray | None:
+    """Pairs of a fractional `rounds`-factor of the fresh graph among `people`, or None.
+
+    Full rounds from here on give each of them `rounds` partners in all, so a graph that can
+    still give that many full rounds holds a `rounds`-regular part. Where organisations are
+    skewed, some fresh pairs belong to no such part: spending one of them strands someone later
+    (two people from small organisations meeting each other, while the large organisation's
+    members need them). A maximum flow on the bipartite double cover (each person a source of
+    `rounds`, each fresh pair an arc of capacity 1) finds such a part if one exists.
+    """
+    import networkx as nx
+
+    order = rng.permutation(people)
+    flow = nx.DiGraph()
+    for u in order.tolist():
+        flow.add_edge("s", ("l", u), capacity=rounds)
+        flow.add_edge(("r", u), "t", capacity=rounds)
+    lo, hi = np.nonzero(np.triu(matrix[np.ix_(order, order)], 1))
+    for a, b in zip(order[lo].tolist(), order[hi].tolist(), strict=True):
+        flow.add_edge(("l", a), ("r", b), capacity=1)
+        flow.add_edge(("l", b), ("r", a), capacity=1)
+    value, paths = nx.maximum_flow(flow, "s", "t")
+    if value < rounds * people.size:
+        return None
+    support = np.zeros_like(matrix)
+    for u in order.tolist():
+        for (_, v), f in paths[("l", u)].items():
+            if f > 0:
+                support[u, v] = support[v, u] = True
+    return support
