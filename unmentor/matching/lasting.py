@@ -40,7 +40,7 @@ SPARSE_DEGREE = 6
 # Up to this many people each draw keeps to a factor of the fresh graph (see factor_support).
 FACTOR_LIMIT = 120
 # Roll-outs look at most this many rounds ahead.
-MAX_HORIZON = 6
+MAX_HORIZON = 3
 # At most this many draws of this round are made; each grouping not seen before is rolled out
 # up to ROLLOUTS times, and the comparison stops once PATIENCE new groupings in a row found
 # nothing better (a repeated draw proves nothing, so it does not count).
@@ -70,37 +70,47 @@ def lasting_round(problem: Problem, seed: int, solve: Solve) -> Solution:
     if np.count_nonzero(placeable) < 4:
         return solve(problem, seed)
     fewest = int(fresh[placeable].min())
-    draw = _within_factor(solve, fresh) if problem.n <= FACTOR_LIMIT else solve
+    draw = _within_factor(solve) if problem.n <= FACTOR_LIMIT else solve
     if fewest > SPARSE_DEGREE:
         return draw(problem, seed)
     # Someone with d fresh partners can be in at most d more groups: the horizon.
-    return choose_lasting(problem, seed, draw, min(fewest, MAX_HORIZON))
+    return choose_lasting(problem, seed, draw, solve, min(fewest, MAX_HORIZON))
 
 
-def _within_factor(solve: Solve, fresh: np.ndarray) -> Solve:
-    """A draw among the groupings that use only pairs of a `rounds`-factor, when as good."""
+def _within_factor(solve: Solve) -> Solve:
+    """Draws among the groupings that use only pairs of a fractional factor, when as good.
+
+    The factor is found once per problem (the lookahead draws many times from one problem).
+    """
+    cache: dict[int, tuple] = {}
 
     def draw(problem: Problem, seed: int, sweeps: int | None = None) -> Solution:
-        plain = solve(problem, seed, sweeps)
-        left = problem.fresh_partners()
-        people = np.flatnonzero(left > 0)
-        sizes = np.bincount(problem.org[people])
-        if people.size < 4 or 2 * sizes.max() > people.size:
-            return plain  # a majority organisation: its members take turns, no factor
-        rng = np.random.default_rng([seed, 0xFAC7])
-        matrix = problem.compat.matrix()
-        support = factor_support(matrix, people, int(left[people].min()), rng)
-        if support is None:
-            return plain
-        inside = _restricted(problem, support)
-        restricted = solve(inside, seed, sweeps)
-        if _placed_count(restricted) < _placed_count(plain) or _profile(
-            problem, restricted
-        ) != _profile(problem, plain):
-            return plain
-        return restricted
+        if id(problem) not in cache:
+            inside = _factor_problem(problem, seed)
+            # What the whole graph allows (how many placed, at which priorities), unmixed.
+            best = None if inside is None else _profile(problem, solve(problem, seed, 0))
+            cache[id(problem)] = (problem, inside, best)
+        _, inside, best = cache[id(problem)]
+        if inside is not None:
+            restricted = solve(inside, seed, sweeps)
+            if _profile(problem, restricted) == best:
+                return restricted
+        return solve(problem, seed, sweeps)
 
     return draw
+
+
+def _factor_problem(problem: Problem, seed: int) -> Problem | None:
+    left = problem.fresh_partners()
+    people = np.flatnonzero(left > 0)
+    if people.size < 4:
+        return None
+    sizes = np.bincount(problem.org[people])
+    if 2 * sizes.max() > people.size:
+        return None  # a majority organisation: its members take turns, no regular part
+    rng = np.random.default_rng([seed, 0xFAC7])
+    support = factor_support(problem.compat.matrix(), people, int(left[people].min()), rng)
+    return None if support is None else _restricted(problem, support)
 
 
 def _restricted(problem: Problem, support: np.ndarray) -> Problem:
@@ -125,18 +135,27 @@ def _profile(problem: Problem, solution: Solution) -> list[int]:
     return sorted(problem.priority[_placed_positions(solution)].tolist())
 
 
-def choose_lasting(problem: Problem, seed: int, solve: Solve, horizon: int) -> Solution:
-    """The draw of this round whose roll-out keeps later rounds fullest and fairest."""
+def choose_lasting(
+    problem: Problem, seed: int, draw: Solve, solve: Solve, horizon: int
+) -> Solution:
+    """The draw of this round whose roll-out keeps later rounds fullest and fairest.
+
+    `draw` makes this round's candidates; `solve`, cheaper, plays the later rounds out.
+    """
     rng = np.random.default_rng([seed, 0x1A57])
-    best, best_score, since_better = None, None, 0
+    best, best_score, since_better, repeats = None, None, 0, 0
     seen: set[bytes] = set()
-    for draw in range(DRAWS):
+    for attempt in range(DRAWS):
         # The first draw is exactly what the engine alone would return for `seed`.
-        candidate = solve(problem, seed if draw == 0 else int(rng.integers(2**63 - 1)))
+        candidate = draw(problem, seed if attempt == 0 else int(rng.integers(2**63 - 1)))
         key = _key(candidate)
         if key in seen:
+            repeats += 1
+            if repeats >= PATIENCE:
+                break  # probably every grouping there is has been seen
             continue
         seen.add(key)
+        repeats = 0
         ideal = (_placed_count(candidate), 0) * horizon
         since_better += 1
         for _ in range(ROLLOUTS):
