@@ -30,13 +30,14 @@ import numpy as np
 
 from unmentor.matching.arrays import Problem
 from unmentor.matching.compat import Compatibility
+from unmentor.matching.explain import simple_bound, sit_out_reasons
 from unmentor.matching.pairset import PairSet
 
 # Above this many people there is no lookahead: each roll-out round costs a whole match.
 LOOKAHEAD_LIMIT = 400
 # Lookahead starts when someone placeable has at most this many fresh partners left; before
 # that, random rounds lose nothing measurable (bench/exhaustion.py) and stay uniform draws.
-SPARSE_DEGREE = 6
+SPARSE_DEGREE = 3
 # Up to this many people each draw keeps to a factor of the fresh graph (see factor_support).
 FACTOR_LIMIT = 120
 # Roll-outs look at most this many rounds ahead.
@@ -69,12 +70,21 @@ def lasting_round(problem: Problem, seed: int, solve: Solve) -> Solution:
     placeable = fresh > 0
     if np.count_nonzero(placeable) < 4:
         return solve(problem, seed)
+    sizes = np.bincount(problem.org[placeable])
+    if 2 * sizes.max() > np.count_nonzero(placeable):
+        # A majority organisation: every outsider meets one of its members each round, and its
+        # members take turns by priority; a plain draw already lasts as long as anything can.
+        return solve(problem, seed)
     fewest = int(fresh[placeable].min())
-    draw = _within_factor(solve) if problem.n <= FACTOR_LIMIT else solve
-    if fewest > SPARSE_DEGREE:
+    uneven = fresh[placeable].max() > fewest
+    # With everyone equally short (a regular graph), the graph is its own factor.
+    draw = _within_factor(solve) if uneven and problem.n <= FACTOR_LIMIT else solve
+    # Someone with d fresh partners, placed now, can be placed in at most d - 1 later rounds:
+    # beyond that no later round can be full, whatever is chosen now.
+    horizon = min(fewest - 1, MAX_HORIZON)
+    if fewest > SPARSE_DEGREE or horizon < 1:
         return draw(problem, seed)
-    # Someone with d fresh partners can be in at most d more groups: the horizon.
-    return choose_lasting(problem, seed, draw, solve, min(fewest, MAX_HORIZON))
+    return choose_lasting(problem, seed, draw, solve, horizon)
 
 
 def _within_factor(solve: Solve) -> Solve:
@@ -88,16 +98,33 @@ def _within_factor(solve: Solve) -> Solve:
         if id(problem) not in cache:
             inside = _factor_problem(problem, seed)
             # What the whole graph allows (how many placed, at which priorities), unmixed.
-            best = None if inside is None else _profile(problem, solve(problem, seed, 0))
-            cache[id(problem)] = (problem, inside, best)
-        _, inside, best = cache[id(problem)]
+            whole = None if inside is None else solve(problem, seed, 0)
+            cache[id(problem)] = (problem, inside, whole)
+        _, inside, whole = cache[id(problem)]
         if inside is not None:
             restricted = solve(inside, seed, sweeps)
-            if _profile(problem, restricted) == best:
-                return restricted
+            if _profile(problem, restricted) == _profile(problem, whole):
+                return _as_if_whole(problem, restricted, whole)
         return solve(problem, seed, sweeps)
 
     return draw
+
+
+def _as_if_whole(problem: Problem, restricted, whole):
+    """The restricted draw, with counts and reasons told about the real fresh graph."""
+    restricted.fresh = whole.fresh
+    restricted.upper_bound = whole.upper_bound
+    restricted.proven = whole.proven
+    restricted.reasons = sit_out_reasons(
+        restricted.unmatched,
+        problem.org,
+        whole.fresh,
+        simple_bound(problem.org, whole.fresh > 0),
+        # As the engine counts them: before a triad takes one pair's two people.
+        pairs=len(restricted.pairs) + (restricted.triad is not None),
+        n=problem.n,
+    )
+    return restricted
 
 
 def _factor_problem(problem: Problem, seed: int) -> Problem | None:
@@ -140,32 +167,37 @@ def choose_lasting(
 ) -> Solution:
     """The draw of this round whose roll-out keeps later rounds fullest and fairest.
 
-    `draw` makes this round's candidates; `solve`, cheaper, plays the later rounds out.
+    Candidates come from `draw` (within the factor, when there is one), then, if none of those
+    keeps the next rounds full and fair, from plain draws: the factor knows nothing of turns.
+    `solve`, with few mixing sweeps, plays the later rounds out.
     """
     rng = np.random.default_rng([seed, 0x1A57])
-    best, best_score, since_better, repeats = None, None, 0, 0
+    best, best_score = None, None
     seen: set[bytes] = set()
-    for attempt in range(DRAWS):
-        # The first draw is exactly what the engine alone would return for `seed`.
-        candidate = draw(problem, seed if attempt == 0 else int(rng.integers(2**63 - 1)))
-        key = _key(candidate)
-        if key in seen:
-            repeats += 1
-            if repeats >= PATIENCE:
-                break  # probably every grouping there is has been seen
-            continue
-        seen.add(key)
-        repeats = 0
-        ideal = (_placed_count(candidate), 0) * horizon
-        since_better += 1
-        for _ in range(ROLLOUTS):
-            score = _roll_out(problem, candidate, solve, horizon, rng)
-            if score == ideal:
-                return candidate
-            if best_score is None or score > best_score:
-                best, best_score, since_better = candidate, score, 0
-        if since_better >= PATIENCE:
-            break
+    for source in (draw,) if draw is solve else (draw, solve):
+        since_better, repeats = 0, 0
+        for attempt in range(DRAWS):
+            # The first draw is exactly what the engine alone would return for `seed`.
+            first = attempt == 0 and best is None
+            candidate = source(problem, seed if first else int(rng.integers(2**63 - 1)))
+            key = _key(candidate)
+            if key in seen:
+                repeats += 1
+                if repeats >= PATIENCE:
+                    break  # probably every grouping there is has been seen
+                continue
+            seen.add(key)
+            repeats = 0
+            ideal = (_placed_count(candidate), 0) * horizon
+            since_better += 1
+            for _ in range(ROLLOUTS):
+                score = _roll_out(problem, candidate, solve, horizon, rng)
+                if score == ideal:
+                    return candidate
+                if best_score is None or score > best_score:
+                    best, best_score, since_better = candidate, score, 0
+            if since_better >= PATIENCE:
+                break
     return best
 
 
