@@ -77,11 +77,16 @@ def lasting_round(problem: Problem, seed: int, solve: Solve) -> Solution:
         return solve(problem, seed)
     fewest = int(fresh[placeable].min())
     uneven = fresh[placeable].max() > fewest
-    # With everyone equally short (a regular graph), the graph is its own factor.
-    draw = _within_factor(solve) if uneven and problem.n <= FACTOR_LIMIT else solve
-    # Someone with d fresh partners, placed now, can be placed in at most d - 1 later rounds:
-    # beyond that no later round can be full, whatever is chosen now.
-    horizon = min(fewest - 1, MAX_HORIZON)
+    odd = np.count_nonzero(placeable) % 2 == 1
+    # With everyone equally short (a regular graph), the graph is its own factor; with an odd
+    # number someone sits out or three meet, and a regular part says little (not measured
+    # to help: bench/exhaustion.py).
+    factor = uneven and not odd and problem.n <= FACTOR_LIMIT
+    draw = _within_factor(solve) if factor else solve
+    # Someone with d fresh partners, placed in every round, is placed in at most d - 1 later
+    # rounds: beyond that no later round can be full, whatever is chosen now. With an odd
+    # number someone sits out each round, so they may last one round longer.
+    horizon = min(fewest - (0 if odd else 1), MAX_HORIZON)
     if fewest > SPARSE_DEGREE or horizon < 1:
         return draw(problem, seed)
     return choose_lasting(problem, seed, draw, solve, horizon)
