@@ -3,6 +3,10 @@
 Every test uses fixed seeds, so none is flaky: a failure is a real change in the distribution.
 The thresholds (p < 0.001) would let a correct sampler through and shuffle-and-repair not:
 a test shows the same check rejecting shuffle-and-repair on the same instance.
+
+Uniform while fresh partners are plentiful (and always for the draw itself); in a small pool
+where someone has three fresh partners or fewer, lasting.py prefers the groupings that keep
+the next rounds full, so there the draw is random among those, not uniform over all.
 """
 
 from __future__ import annotations
@@ -10,10 +14,11 @@ from __future__ import annotations
 import random
 from collections import Counter
 
+import networkx as nx
 import numpy as np
 from matching.reference import chi_square_p_value, compat_graph, perfect_matchings
 
-from unmentor.matching import Candidate, match_round
+from unmentor.matching import Candidate, lasting, match_round
 
 # Eight people, four organisations, some history: 16 perfect matchings, found by searching
 # for an instance where shuffle-and-repair is visibly biased.
@@ -52,12 +57,38 @@ def _uniformity_p_value(draws: list[frozenset]) -> float:
     return chi_square_p_value(observed, np.full(len(everything), len(draws) / len(everything)))
 
 
-def test_whole_pairings_are_uniform_against_exact_enumeration():
+def test_whole_pairings_are_uniform_against_exact_enumeration(monkeypatch):
+    """The draw itself, round by round (lasting.py off: TINY is a sparse pool, see below)."""
+    monkeypatch.setattr(lasting, "LOOKAHEAD_LIMIT", -1)
     draws = [_matching(match_round(TINY, TINY_HISTORY, seed=s)) for s in range(SAMPLES)]
     assert len(set(draws)) == len(
         list(perfect_matchings(list(range(8)), compat_graph(TINY, TINY_HISTORY)))
     )
     assert _uniformity_p_value(draws) > 0.001
+
+
+def test_a_sparse_pool_draws_among_groupings_that_keep_the_next_rounds_full():
+    """In TINY everyone has three to seven fresh partners; all 16 pairings leave a pairing of
+    all eight for the next round, but six of them none for the round after."""
+    graph = compat_graph(TINY, TINY_HISTORY)
+    people = list(range(8))
+
+    def without(g, matching):
+        rest = g.copy()
+        rest.remove_edges_from(tuple(pair) for pair in matching)
+        return rest
+
+    lasting_ones = {
+        m
+        for m in perfect_matchings(people, graph)
+        if any(
+            len(nx.max_weight_matching(without(without(graph, m), m2), maxcardinality=True)) == 4
+            for m2 in perfect_matchings(people, without(graph, m))
+        )
+    }
+    assert len(lasting_ones) == 10
+    draws = Counter(_matching(match_round(TINY, TINY_HISTORY, seed=s)) for s in range(200))
+    assert set(draws) == lasting_ones
 
 
 def test_the_uniformity_check_rejects_shuffle_and_repair():
