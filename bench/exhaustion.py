@@ -32,7 +32,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from unmentor.matching import lasting, match_arrays  # noqa: E402
+from unmentor.matching import lasting, match_arrays
 
 OLD = {"LOOKAHEAD_LIMIT": -1}
 SHAPES = [  # people, organisations, Zipf exponent of their sizes
@@ -117,8 +117,10 @@ def community(n: int, k: int, skew: float, seed: int) -> np.ndarray:
 
 def fairness(sequences: int) -> None:
     print(f"Fair turns: five people, five organisations, five rounds, {sequences} sequences")
-    print(f"{'triads':>7} {'engine':>6} {'unfair sit-outs':>16} {'sequences with any':>19}  "
-          "sit-out counts (sorted): sequences")
+    print(
+        f"{'triads':>7} {'engine':>6} {'unfair sit-outs':>16} {'sequences with any':>19}  "
+        "sit-out counts (sorted): sequences"
+    )
     for triads in (True, False):
         for name, overrides in (("old", OLD), ("new", {})):
             with Engine(overrides):
@@ -150,8 +152,10 @@ def six(sequences: int) -> None:
 
 def communities(per_shape: int) -> None:
     print(f"Rounds that last: random communities ({per_shape} per shape), full rounds")
-    print(f"{'people':>6} {'orgs':>4} {'skew':>4} {'largest':>7} | {'bound':>5} {'old':>5} "
-          f"{'new':>5} | {'old/bound':>9} {'new/bound':>9} | {'old s':>6} {'new s':>6}")
+    print(
+        f"{'people':>6} {'orgs':>4} {'skew':>4} {'largest':>7} | {'bound':>5} {'old':>5} "
+        f"{'new':>5} | {'old/bound':>9} {'new/bound':>9} | {'old s':>6} {'new s':>6}"
+    )
     ratios = {"old": [], "new": []}
     for n, k, skew in SHAPES:
         for c in range(per_shape):
@@ -164,9 +168,11 @@ def communities(per_shape: int) -> None:
                     row[name] = full_rounds(orgs, c, best)
                     secs[name] = time.process_time() - start
                 ratios[name].append(row[name] / best)
-            print(f"{n:>6} {k:>4} {skew:>4} {int(np.bincount(orgs).max()):>7} | {best:>5} "
-                  f"{row['old']:>5} {row['new']:>5} | {row['old'] / best:>9.1%} "
-                  f"{row['new'] / best:>9.1%} | {secs['old']:>6.1f} {secs['new']:>6.1f}")
+            print(
+                f"{n:>6} {k:>4} {skew:>4} {int(np.bincount(orgs).max()):>7} | {best:>5} "
+                f"{row['old']:>5} {row['new']:>5} | {row['old'] / best:>9.1%} "
+                f"{row['new'] / best:>9.1%} | {secs['old']:>6.1f} {secs['new']:>6.1f}"
+            )
     for name, values in ratios.items():
         print(f"  {name}: mean {np.mean(values):.1%} of the bound, worst {min(values):.1%}")
 

@@ -9,7 +9,7 @@ history and sit-outs add to priority, exactly as the service plays them.
 from __future__ import annotations
 
 import itertools
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 
@@ -69,7 +69,7 @@ def best_sequences(orgs: list[int], rounds: int, *, triads: bool) -> tuple[int, 
     start = (0,) * n
     target = sum(len(g) for g in rounds_of(orgs, frozenset(), start, triads)[0])
 
-    @lru_cache(maxsize=None)
+    @cache
     def search(met: frozenset, priority: tuple[int, ...], left: int) -> tuple[int, int]:
         if left == 0:
             return 0, 0
@@ -89,7 +89,7 @@ def best_sequences(orgs: list[int], rounds: int, *, triads: bool) -> tuple[int, 
 
 
 def play(orgs: list[int], rounds: int, seed: int, *, triads: bool) -> tuple[int, int]:
-    """(full rounds, unfair sit-outs) of the engine over `rounds` rounds, played as the service does."""
+    """(full rounds, unfair sit-outs) of the engine over `rounds` rounds, as the service plays."""
     from unmentor.matching import Candidate, match_round
 
     n = len(orgs)

@@ -39,7 +39,7 @@ LOOKAHEAD_LIMIT = 400
 # that, random rounds lose nothing measurable (bench/exhaustion.py) and stay uniform draws.
 SPARSE_DEGREE = 3
 # Up to this many people each draw keeps to a factor of the fresh graph (see factor_support).
-FACTOR_LIMIT = 120
+FACTOR_LIMIT = 200
 # Roll-outs look at most this many rounds ahead.
 MAX_HORIZON = 3
 # At most this many draws of this round are made; each grouping not seen before is rolled out
@@ -266,8 +266,6 @@ def _key(solution: Solution) -> bytes:
     pairs = pairs[np.lexsort((pairs[:, 1], pairs[:, 0]))]
     triad = sorted(solution.triad) if solution.triad is not None else []
     return pairs.tobytes() + np.array(triad, dtype=np.int64).tobytes()
-
-
 
 
 def factor_support(
