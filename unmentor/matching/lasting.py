@@ -1,25 +1,37 @@
 """Fair turns and rounds that last: choosing this round with the next ones in mind.
 
-Each round on its own is maximum, priority first and random; but when a small pool's fresh
-partners are nearly used up, which of the equally good groupings is drawn decides the future.
-Six people in six organisations can meet someone new for five rounds, yet a random third round
-leaving two triangles of unmet pairs ends it after three; five people can each sit out once in
-five rounds, yet a random third round can leave two of them whose only fresh pair is each
-other, so someone who has sat out must sit out again while they are placed.
+Each round on its own is maximum, priority first and random; but once fresh partners thin out,
+which of the equally good groupings is drawn decides the rounds after it. Six people in six
+organisations can meet someone new for five rounds (a round-robin), yet a random third round
+that leaves two triangles of unmet pairs ends it after three. Five people (no triads) can each
+sit out once in five rounds, yet a random third round can leave the two who have not sat out
+with each other as their only fresh partner, so someone who has sat out must sit out again
+while they are placed. Priority could not prevent that: within a round it is already
+lexicographic (for every count, as many people who sat out that often or more are placed as
+any grouping allows: exact.prefer_priority); what went wrong was an earlier round. So this
+module chooses earlier rounds for the later ones, in two ways, only in small pools:
 
-So when someone placeable has few fresh partners left (the pool is nearly exhausted), this
-round is chosen among several draws of the engine (each maximum, priority first), by rolling
-each forward: the next rounds are played out as the service would play them (groups become
-history, sit-outs become priority) and compared round by round, first on people placed, then
-on unfair sit-outs (someone who has sat out more often left out while someone who has sat out
-less often is placed). A draw whose roll-out keeps every round as full as this one and nobody
-unfairly out is taken at once; otherwise the best one seen. The draws are the engine's own, so
-every promise about one round still holds; only which maximum grouping is drawn changes. When
-nobody is short of fresh partners, or the pool is large, nothing here runs and draws stay
-uniform.
+- Keep to a regular part (up to FACTOR_LIMIT people, even pools without a majority
+  organisation, people not all equally short): if T more full rounds are possible, the fresh
+  graph holds a T-regular part (T = the fewest fresh partners anyone has). In skewed
+  communities some fresh pairs lie in no such part - two people from small organisations
+  meeting while the large organisation needs them both - and spending them strands someone
+  later. A maximum flow finds a part (`factor_support`); the round is drawn among groupings
+  inside it whenever that places as many people, at the same priorities, as the whole graph.
+- Look ahead (someone has SPARSE_DEGREE fresh partners or fewer): several draws of this round
+  are each played forward a few rounds as the service plays them (groups become history,
+  sit-outs add to priority) and compared round by round on people placed, then on unfair
+  sit-outs (someone left out while someone placed has sat out fewer times). The first draw
+  that keeps every later round as full as this one, and nobody unfairly out, is taken; else
+  the best seen. Ties are broken by the order of random draws: at random.
 
-Each round is re-planned from the history it is given: the remainder of a good plan is still
-there to be found, and people joining or leaving simply change the next plan.
+Every candidate is a draw of the engine itself, so each round is still maximum and priority
+first; only which such grouping comes out changes. Above LOOKAHEAD_LIMIT people, in a regular
+graph (everyone equally short), or while nobody is short, the draw is the plain uniform one.
+Nothing is remembered between rounds: each is planned afresh from the history it is given, so
+the rest of a good plan is still there to be found and newcomers simply change the plan.
+Measured in bench/exhaustion.py; tests/matching/test_lasting.py checks small communities
+against an exhaustive search over whole sequences of rounds (tests/matching/turns.py).
 """
 
 from __future__ import annotations
@@ -182,7 +194,7 @@ def choose_lasting(
     for source in (draw,) if draw is solve else (draw, solve):
         since_better, repeats = 0, 0
         for attempt in range(DRAWS):
-            # The first draw is exactly what the engine alone would return for `seed`.
+            # The first candidate is what `draw` alone would return for `seed`.
             first = attempt == 0 and best is None
             candidate = source(problem, seed if first else int(rng.integers(2**63 - 1)))
             key = _key(candidate)
@@ -280,7 +292,7 @@ def factor_support(
     members need them). A maximum flow on the bipartite double cover (each person a source of
     `rounds`, each fresh pair an arc of capacity 1) finds such a part if one exists.
     """
-    import networkx as nx
+    import networkx as nx  # only small pools get here: no import cost for the rest
 
     order = rng.permutation(people)
     flow = nx.DiGraph()

@@ -39,8 +39,13 @@ def earlier_pairs(*, session: Session) -> list[tuple[int, int]]:
 def sit_out_counts(*, session: Session) -> dict[int, int]:
     """How many rounds each person has sat out: their priority in the next round.
 
-    Counting all sit-outs, not just the last, means nobody sits out twice before everyone
-    who could be placed has sat out once.
+    Counting all sit-outs, not just the last, is what makes turns fair: each round places as
+    many people who have sat out most as any grouping can, and the engine chooses rounds so
+    that later ones can too (matching/lasting.py, a lookahead of a few rounds; as good as an
+    exhaustive search in the tests' small communities). So nobody sits out again while
+    someone placed that round has sat out fewer times, unless the earlier rounds could not
+    have avoided it (a majority organisation, say, whose members must take turns while
+    outsiders never sit out).
     """
     rows = session.exec(
         select(RoundSitOut.participant_id, func.count()).group_by(RoundSitOut.participant_id)
