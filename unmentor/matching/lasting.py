@@ -52,6 +52,8 @@ LOOKAHEAD_LIMIT = 400
 SPARSE_DEGREE = 3
 # Up to this many people each draw keeps to a factor of the fresh graph (see factor_support).
 FACTOR_LIMIT = 200
+FACTOR_ODD = False
+TRIAD_DRAWS = 6
 # Roll-outs look at most this many rounds ahead.
 MAX_HORIZON = 3
 # At most this many draws of this round are made; each grouping not seen before is rolled out
@@ -93,8 +95,10 @@ def lasting_round(problem: Problem, seed: int, solve: Solve) -> Solution:
     # With everyone equally short (a regular graph), the graph is its own factor; with an odd
     # number someone sits out or three meet, and a regular part says little (not measured
     # to help: bench/exhaustion.py).
-    factor = uneven and not odd and problem.n <= FACTOR_LIMIT
+    factor = uneven and (FACTOR_ODD or not odd) and problem.n <= FACTOR_LIMIT
     draw = _within_factor(solve) if factor else solve
+    if odd and uneven and problem.n <= FACTOR_LIMIT and TRIAD_DRAWS > 1:
+        draw = _roomy_triad(solve, fresh)
     # Someone with d fresh partners, placed in every round, is placed in at most d - 1 later
     # rounds: beyond that no later round can be full, whatever is chosen now. With an odd
     # number someone sits out each round, so they may last one round longer.
@@ -123,6 +127,30 @@ def _within_factor(solve: Solve) -> Solve:
             if _profile(problem, restricted) == _profile(problem, whole):
                 return _as_if_whole(problem, restricted, whole)
         return solve(problem, seed, sweeps)
+
+    return draw
+
+
+def _roomy_triad(solve: Solve, fresh: np.ndarray) -> Solve:
+    """Of a few draws, the one whose triad's members have the most fresh partners to spare.
+
+    Three people who meet as a triad each spend two fresh partners in one round; someone
+    who does that often runs dry before the others.
+    """
+
+    def draw(problem: Problem, seed: int, sweeps: int | None = None) -> Solution:
+        rng = np.random.default_rng([seed, 0x7A1D])
+        best, room = None, None
+        for attempt in range(TRIAD_DRAWS):
+            candidate = solve(
+                problem, seed if attempt == 0 else int(rng.integers(2**63 - 1)), sweeps
+            )
+            if candidate.triad is None:
+                return candidate
+            spare = sorted(fresh[list(candidate.triad)].tolist())
+            if room is None or spare > room:
+                best, room = candidate, spare
+        return best
 
     return draw
 
