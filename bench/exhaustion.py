@@ -15,8 +15,9 @@ become history, each sit-out adds one to that person's priority, triads on.
   organisation of L among n people, someone in it meets at most n - L people (L rounds when it
   holds more than half, since then every outsider meets one of its members each round), and
   a full round of n people spends at least n/2 (even n) or (n + 3)/2 (odd n, a triad) fresh
-  pairs. Where "new" reaches the bound it is the best possible; for six people in six
-  organisations the bound (5) is a round-robin.
+  pairs, and with odd n the R triads of R full rounds need 3R places, of which someone with d
+  fresh partners can take at most d - R. Where "new" reaches the bound it is the best
+  possible; for six people in six organisations the bound (5) is a round-robin.
 """
 
 from __future__ import annotations
@@ -106,7 +107,14 @@ def bound(orgs: np.ndarray) -> int:
         return largest
     pairs = n * (n - 1) // 2 - int((np.bincount(orgs) * (np.bincount(orgs) - 1) // 2).sum())
     per_round = n // 2 if n % 2 == 0 else (n + 3) // 2
-    return min(n - largest, pairs // per_round)
+    best = min(n - largest, pairs // per_round)
+    if n % 2:
+        # Each full round has a triad, whose three members spend two fresh partners: over R
+        # rounds someone with d fresh partners can be in at most d - R of the R triads.
+        degree = n - np.bincount(orgs)[orgs]
+        while best and np.minimum(np.maximum(degree - best, 0), best).sum() < 3 * best:
+            best -= 1
+    return best
 
 
 def community(n: int, k: int, skew: float, seed: int) -> np.ndarray:
