@@ -98,7 +98,7 @@ def lasting_round(problem: Problem, seed: int, solve: Solve) -> Solution:
     factor = uneven and (FACTOR_ODD or not odd) and problem.n <= FACTOR_LIMIT
     draw = _within_factor(solve) if factor else solve
     if odd and uneven and problem.n <= FACTOR_LIMIT and TRIAD_DRAWS > 1:
-        draw = _roomy_triad(solve, fresh)
+        draw = _roomy_triad(draw, fresh)
     # Someone with d fresh partners, placed in every round, is placed in at most d - 1 later
     # rounds: beyond that no later round can be full, whatever is chosen now. With an odd
     # number someone sits out each round, so they may last one round longer.
