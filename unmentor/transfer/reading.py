@@ -23,7 +23,7 @@ from pathlib import Path
 
 from unmentor.transfer.columns import Columns, expected, recognise
 from unmentor.transfer.errors import TransferError
-from unmentor.transfer.sniffing import SAMPLE_BYTES, Format, identify
+from unmentor.transfer.sniffing import SAMPLE_BYTES, Format, identify, protected
 
 __all__ = ["Table", "TransferError", "open_table"]
 
@@ -196,10 +196,7 @@ def _workbook_table(path: Path, found: Format, sheet: str | None) -> Table:
 
     def unreadable(error: BaseException) -> TransferError:
         if isinstance(error, python_calamine.PasswordError):
-            return TransferError(
-                f"{path.name} seems to be {what} protected by a password: save a copy "
-                "without one and import that."
-            )
+            return TransferError(protected(path.name, what))
         reason = " ".join(str(error).split())[:200] or type(error).__name__
         return TransferError(
             f"{path.name} seems to be {what} but could not be read ({reason}): open it in a "

@@ -129,7 +129,7 @@ def _zip_format(path: Path) -> Format:
         return Format("XLSB workbook", workbook=True)
     if mimetype == ODS_MIME:
         if b"encryption-data" in manifest:
-            raise TransferError(_protected(name, "an ODS spreadsheet"))
+            raise TransferError(protected(name, "an ODS spreadsheet"))
         return Format("ODS spreadsheet", workbook=True)
     if mimetype.startswith(b"application/vnd.oasis.opendocument"):
         what = mimetype.rsplit(b".", 1)[-1].decode("ascii", "replace")
@@ -160,7 +160,7 @@ def _ole_format(path: Path) -> Format:
         return stream.encode("utf-16-le") in data
 
     if has("EncryptedPackage") or has("EncryptionInfo"):
-        raise TransferError(_protected(name, "a password-protected Office file"))
+        raise TransferError(protected(name, "an Office file (an .xlsx?)"))
     if has("Workbook") or has("Book"):
         return Format("Excel 97-2003 workbook (.xls)", workbook=True)
     if has("WordDocument"):
@@ -173,7 +173,9 @@ def _ole_format(path: Path) -> Format:
     )
 
 
-def _protected(name: str, what: str) -> str:
+def protected(name: str, what: str) -> str:
+    """The message for a file we could read if it had no password."""
     return (
-        f"{name} seems to be {what}: remove the password (save a copy without one) and import that."
+        f"{name} seems to be {what} protected by a password: save a copy without one and "
+        "import that."
     )

@@ -66,6 +66,9 @@ class Checked:
     rows: int = 0
     date_order: values.DateOrder = "DMY"
     ambiguous: list[tuple[int, str, str]] = field(default_factory=list)  # row, column, text
+    # Columns holding a date that fits only the order read (14/06/23 read day first): their
+    # ambiguous dates are settled, as a person reading the column would settle them.
+    settled: set[str] = field(default_factory=set)
 
     @property
     def errors(self) -> list[Problem]:
@@ -77,6 +80,7 @@ class Checked:
 
     def finish(self) -> Checked:
         """Add the file-wide warnings, once every row has been read."""
+        self.ambiguous = [cell for cell in self.ambiguous if cell[1] not in self.settled]
         if self.ambiguous:
             words = "day first" if self.date_order == "DMY" else "month first"
             other = "MDY" if self.date_order == "DMY" else "DMY"
@@ -135,6 +139,8 @@ class _Row:
         if day.ambiguous:
             raw = values.text(self.cell(key))
             self.checked.ambiguous.append((self.number, self.column_name(key), raw))
+        if day.telling:
+            self.checked.settled.add(self.column_name(key))
         return day.value
 
 
@@ -234,7 +240,8 @@ def check_rounds(
                 if row.ok and first_outcome == outcome:
                     row.problem(None, f"the same group as row {first}, so read once", warning=True)
                     continue
-                row.problem("met", f"the same group as row {first}, with another outcome")
+                if row.ok and first_outcome is not _UNREAD:
+                    row.problem("met", f"the same group as row {first}, with another outcome")
             else:
                 groups[key] = (number, outcome if row.ok else _UNREAD)
                 for i, email in enumerate(emails, start=1):

@@ -96,10 +96,12 @@ _LOST_MARKS = {"?", "??", "\ufffd", "\u25a1"}
 
 @dataclass(frozen=True)
 class Day:
-    """A date read from a cell; `ambiguous` when its day and month could be swapped."""
+    """A date read from a cell; `ambiguous` when its day and month could be swapped,
+    `telling` when numbers only fit the date order read (14/06/23 read day first)."""
 
     value: date
     ambiguous: bool = False
+    telling: bool = False
 
 
 def text(cell: object) -> str:
@@ -200,7 +202,7 @@ def _numeric(first: str, second: str, year: str, raw: str, order: DateOrder) -> 
             f"'{raw}' is not a date {words[order]} (date_order = \"{order}\"); if the file "
             f'writes dates {words[other]}, set date_order = "{other}"'
         ) from None
-    return Day(value, ambiguous=a != b and a <= 12 and b <= 12)
+    return Day(value, ambiguous=a != b and a <= 12 and b <= 12, telling=max(a, b) > 12)
 
 
 def read_month(cell: object, order: DateOrder = "DMY") -> Day:
@@ -226,7 +228,7 @@ def read_month(cell: object, order: DateOrder = "DMY") -> Day:
         raise ValueError(f"'{raw}' is neither a round number nor a date") from None
     if day is None:
         raise ValueError("is empty")
-    return Day(day.value.replace(day=1), day.ambiguous)
+    return Day(day.value.replace(day=1), day.ambiguous, day.telling)
 
 
 def parse_month(cell: object, order: DateOrder = "DMY") -> date:
