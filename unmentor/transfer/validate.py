@@ -240,7 +240,7 @@ def check_rounds(
                 if row.ok and first_outcome == outcome:
                     row.problem(None, f"the same group as row {first}, so read once", warning=True)
                     continue
-                if row.ok and first_outcome is not _UNREAD:
+                if row.ok or first_outcome is not _UNREAD:  # else both rows are flagged
                     row.problem("met", f"the same group as row {first}, with another outcome")
             else:
                 groups[key] = (number, outcome if row.ok else _UNREAD)
