@@ -8,6 +8,7 @@ damaged ZIP), which tells the organiser what to do far better than a parser's co
 
 from __future__ import annotations
 
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,8 @@ _MAGIC = (
     (b"SQLite format 3\x00", "an SQLite database"),
 )
 _CONTROL = set(range(32)) - {9, 10, 12, 13}
+# A JSON document, not a title such as "[Draft] participants" above a CSV header.
+_JSON_START = re.compile(r'\{\s*["}]|\[\s*[\[{"\]\d-]')
 
 
 @dataclass(frozen=True)
@@ -86,7 +89,7 @@ def _binary(head: bytes) -> bool:
 
 
 def _refuse_markup(name: str, start: str) -> None:
-    if start.startswith("{") or start.startswith("["):
+    if _JSON_START.match(start):
         raise TransferError(f"{name} seems to be a JSON document, not a spreadsheet.")
     if "urn:schemas-microsoft-com:office:spreadsheet" in start:
         raise TransferError(
@@ -101,7 +104,7 @@ def _refuse_markup(name: str, start: str) -> None:
             f"{name} seems to be a web page (HTML), not a spreadsheet: open it in a "
             "spreadsheet program and save it as .xlsx or CSV."
         )
-    if start.startswith("<?xml") or start.startswith("<"):
+    if start.startswith("<?xml"):
         raise TransferError(f"{name} seems to be an XML document, not a spreadsheet.")
 
 

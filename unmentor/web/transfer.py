@@ -46,7 +46,9 @@ def import_upload(
     dry_run: Annotated[bool, Form()] = False,
     skip_bad_rows: Annotated[bool, Form()] = False,
 ) -> HTMLResponse:
-    name = Path(file.filename or "upload").name or "upload"
+    name = Path(file.filename or "upload").name
+    if name in ("", ".", ".."):
+        name = "upload"
     # The body limit (settings.max_upload_bytes) already refused a larger request as a whole.
     limit = settings.max_upload_bytes
     content = file.file.read(limit + 1)
