@@ -68,6 +68,7 @@ PEOPLE_FILES = [
     "people-us.xlsx",
     "people.ods",
     "people.xls",
+    "people.xlsm",
     "people-utf16.txt",  # UTF-16, tabs
 ]
 

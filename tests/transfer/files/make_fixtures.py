@@ -22,6 +22,7 @@ file in the organiser's locale (UTF-8, dates as they type them), which LibreOffi
   people-us.xlsx / rounds-us.xlsx   en-US, Excel 2007-365
   people.ods / rounds.ods           en-GB, OpenDocument
   people.xls / rounds.xls           en-GB, Excel 97-2003
+  people.xlsm                       en-GB, Excel 2007-365 macro-enabled
   protected.ods / protected.xls     people saved with the password "secret"
   protected.xlsx                    people-uk.xlsx encrypted with "secret" (see _encrypt)
 
@@ -317,6 +318,7 @@ def main() -> None:
                     office.save(sheet, HERE / "people-uk.csv", CSV_FILTER, FilterOptions=UK_CSV)
                     office.save(sheet, HERE / "people.ods", "calc8")
                     office.save(sheet, HERE / "people.xls", "MS Excel 97")
+                    office.save(sheet, HERE / "people.xlsm", "Calc MS Excel 2007 VBA XML")
                     office.save(
                         sheet, HERE / "people-utf16.txt", CSV_FILTER, FilterOptions=UNICODE_TEXT
                     )
