@@ -281,3 +281,29 @@ def test_the_upload_reads_the_same_files_with_the_same_messages(
             assert _page_error(reply) == _one_line_error(run("import", str(path))), what
     assert _counts(server.database)[0] == EXPECTED["people"]
     assert _outcomes(server.database)["rounds"] == EXPECTED["rounds"]
+
+
+def test_a_workbook_of_people_and_rounds_is_imported_sheet_by_sheet(
+    server: LiveServer, run, files, tmp_path: Path
+) -> None:
+    path = files.xlsx(tmp_path / "community.xlsx", {"People": files.PEOPLE, "Rounds": files.ROUNDS})
+    result = run("import", str(path))
+    assert result.exit_code == 0, result.output
+    assert "read sheet 'People'." in result.output
+    assert "sheet 'Rounds' holds past rounds too: import it on its own" in result.output
+    with server.client() as http:
+        csrf = _organiser(http)
+        reply = http.post(
+            "/organiser/import",
+            data={"csrf_token": csrf, "sheet": "Rounds"},
+            files={"file": (path.name, path.read_bytes(), "application/octet-stream")},
+        )
+        assert reply.status_code == 200, reply.text
+        assert "rounds: 2 new" in reply.text
+        csv = files.csv(tmp_path / "people.csv", files.PEOPLE)
+        refused = http.post(
+            "/organiser/import",
+            data={"csrf_token": csrf, "sheet": "Rounds"},
+            files={"file": (csv.name, csv.read_bytes(), "text/csv")},
+        )
+    assert _page_error(refused) == "people.csv is CSV text: only a workbook has sheets to choose."

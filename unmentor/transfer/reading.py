@@ -57,7 +57,7 @@ def open_table(path: Path, *, sheet: str | None = None, max_rows: int = 1_000_00
         table = _workbook_table(path, found, sheet)
     else:
         if sheet is not None:
-            raise TransferError(f"{path.name} is CSV text: --sheet only applies to workbooks.")
+            raise TransferError(f"{path.name} is CSV text: only a workbook has sheets to choose.")
         table = _csv_table(path, found)
     if path.suffix.lower() not in _SUFFIXES.get(found.label, ()):
         table.notes.insert(0, f"{path.name} is {_article(found.label)} {found.label}: read as one.")
@@ -217,15 +217,17 @@ def _workbook_table(path: Path, found: Format, sheet: str | None) -> Table:
         names = list(workbook.sheet_names)
         if sheet is not None and sheet not in names:
             raise TransferError(f"{path.name} has no sheet {sheet!r}; it has {', '.join(names)}.")
-        for name in [sheet] if sheet else names:
+
+        def grid_of(name: str) -> list[list[object]]:
             try:
-                grid = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
-            except TransferError:
-                raise
+                return workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
             except BaseException as error:
                 if isinstance(error, KeyboardInterrupt | SystemExit):
                     raise
                 raise unreadable(error) from None
+
+        for name in [sheet] if sheet else names:
+            grid = grid_of(name)
             try:
                 columns, start = _find_header(enumerate(grid, 1), f"{path.name} [{name}]")
             except TransferError:
@@ -233,6 +235,16 @@ def _workbook_table(path: Path, found: Format, sheet: str | None) -> Table:
                     raise
                 continue
             notes = [f"read sheet {name!r}."] if len(names) > 1 else []
+            if not sheet:
+                # One workbook often keeps people and rounds on two sheets: say so, since
+                # one import reads one sheet.
+                for other in names[names.index(name) + 1 :]:
+                    found = _header_of(grid_of(other))
+                    if found is not None:
+                        notes.append(
+                            f"sheet {other!r} holds {found.kind} too: import it on its own "
+                            f"(--sheet {other!r}, or the Sheet box on the import page)."
+                        )
             return Table(
                 columns=columns,
                 rows=_sheet_rows(grid, start),
@@ -242,6 +254,14 @@ def _workbook_table(path: Path, found: Format, sheet: str | None) -> Table:
     finally:
         workbook.close()
     raise TransferError(f"{path.name}: no sheet has a recognisable header row ({expected()}).")
+
+
+def _header_of(grid: list[list[object]]) -> Columns | None:
+    for row in grid[:HEADER_SEARCH_ROWS]:
+        columns = recognise(list(row))
+        if columns is not None:
+            return columns
+    return None
 
 
 def _sheet_rows(grid: list[list[object]], start: int) -> Iterator[tuple[int, list[object]]]:

@@ -45,6 +45,7 @@ def import_upload(
     file: Annotated[UploadFile, File()],
     dry_run: Annotated[bool, Form()] = False,
     skip_bad_rows: Annotated[bool, Form()] = False,
+    sheet: Annotated[str, Form()] = "",
 ) -> HTMLResponse:
     name = Path(file.filename or "upload").name
     if name in ("", ".", ".."):
@@ -68,6 +69,7 @@ def import_upload(
                 settings=settings,
                 path=path,
                 now=utcnow(),
+                sheet=sheet.strip() or None,
                 dry_run=dry_run,
                 skip_bad_rows=skip_bad_rows,
             )
