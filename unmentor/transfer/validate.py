@@ -15,7 +15,12 @@ from datetime import date
 from functools import partial
 
 from unmentor.people.models import NAME_MAX, SECTOR_MAX, ParticipantStatus
-from unmentor.people.normalise import normalise_email, optional_text, required_text
+from unmentor.people.normalise import (
+    normalise_email,
+    optional_text,
+    organisation_key,
+    required_text,
+)
 from unmentor.rounds.models import Outcome
 from unmentor.transfer import values
 from unmentor.transfer.columns import MAX_GROUP, Columns, letter
@@ -185,8 +190,12 @@ def check_participants(
 
 
 def _same_person(a: ParticipantRecord, b: ParticipantRecord) -> bool:
-    fields = ("name", "email", "organisation", "sector", "joined_on", "status")
-    return all(getattr(a, f) == getattr(b, f) for f in fields)
+    """The same details, an organisation spelt two ways ("NHS devon ") counting as one."""
+    fields = ("name", "email", "sector", "joined_on", "status")
+    same_org = (a.organisation and organisation_key(a.organisation)) == (
+        b.organisation and organisation_key(b.organisation)
+    )
+    return same_org and all(getattr(a, f) == getattr(b, f) for f in fields)
 
 
 def _required(cell: object, what: str, max_length: int) -> str:
