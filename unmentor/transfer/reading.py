@@ -207,8 +207,6 @@ def _workbook_table(path: Path, found: Format, sheet: str | None) -> Table:
     # as a BaseException. Whatever the file, the organiser gets one line, never a traceback.
     try:
         workbook = python_calamine.CalamineWorkbook.from_path(str(path))
-    except Exception as error:
-        raise unreadable(error) from None
     except BaseException as error:
         if isinstance(error, KeyboardInterrupt | SystemExit):
             raise
@@ -239,10 +237,10 @@ def _workbook_table(path: Path, found: Format, sheet: str | None) -> Table:
                 # One workbook often keeps people and rounds on two sheets: say so, since
                 # one import reads one sheet.
                 for other in names[names.index(name) + 1 :]:
-                    found = _header_of(grid_of(other))
-                    if found is not None:
+                    also = _header_of(grid_of(other))
+                    if also is not None:
                         notes.append(
-                            f"sheet {other!r} holds {found.kind} too: import it on its own "
+                            f"sheet {other!r} holds {also.kind} too: import it on its own "
                             f"(--sheet {other!r}, or the Sheet box on the import page)."
                         )
             return Table(
