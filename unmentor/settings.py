@@ -118,6 +118,10 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(
         50 * 1024 * 1024, ge=1024, description="Largest spreadsheet upload on /organiser/import."
     )
+    date_order: Literal["DMY", "MDY"] = Field(
+        "DMY",
+        description="Imported numeric dates: DMY reads 03/04/2024 as 3 April, MDY as March 4.",
+    )
     forwarded_allow_ips: str = Field(
         "",
         description="Proxies (IPs or networks, comma-separated) whose X-Forwarded-For is "

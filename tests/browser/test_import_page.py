@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zipfile
+from pathlib import Path
 
 import pytest
 from conftest import LiveServer
@@ -64,3 +65,23 @@ def test_upload_dry_run_then_import_then_download(page, server: LiveServer, tmp_
         names = set(archive.namelist())
         assert {"participants.csv", "unmentor.json"} <= names
         assert b"ann@example.org" in archive.read("participants.csv")
+
+
+def test_office_files_upload_or_are_refused_in_one_line(page, server: LiveServer) -> None:
+    files = Path(__file__).parents[1] / "transfer" / "files"
+    page.goto(server.url + "/organiser")
+    page.fill("#token", ORGANISER_TOKEN)
+    page.click("button:has-text('Sign in')")
+    page.click("text=Import and export")
+    page.set_input_files("#file", str(files / "people.ods"))
+    page.uncheck("input[name=dry_run]")
+    page.click("button:has-text('Check and import')")
+    page.wait_for_selector("#import-result")
+    assert "participants: 150 new" in page.inner_text("#changes")
+    assert _people(server) == 150
+
+    page.set_input_files("#file", str(files / "protected.xlsx"))
+    page.click("button:has-text('Check and import')")
+    error = page.wait_for_selector("#import-error").inner_text()
+    assert error.startswith("protected.xlsx seems to be") and "password" in error
+    assert "\n" not in error.strip()

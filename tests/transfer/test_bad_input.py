@@ -46,14 +46,16 @@ def test_unrecognised_headers(run, database, files, tmp_path: Path) -> None:
 def test_not_a_spreadsheet(run, database, tmp_path: Path) -> None:
     path = tmp_path / "photo.csv"
     path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
-    assert "is not a CSV or XLSX file" in _one_line_error(run("import", str(path)))
+    assert "photo.csv seems to be a PNG image" in _one_line_error(run("import", str(path)))
     legacy = tmp_path / "old.xls"
     legacy.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64)
-    assert "save it as .xlsx or CSV" in _one_line_error(run("import", str(legacy)))
+    message = _one_line_error(run("import", str(legacy)))
+    assert "old.xls seems to be a damaged or unknown Office 97-2003 file" in message
     broken = tmp_path / "broken.xlsx"
     with zipfile.ZipFile(broken, "w") as archive:
         archive.writestr("hello.txt", "not a workbook")
-    assert "not a readable XLSX workbook" in _one_line_error(run("import", str(broken)))
+    message = _one_line_error(run("import", str(broken)))
+    assert "broken.xlsx seems to be a ZIP archive, not a spreadsheet" in message
 
 
 def test_utf8_with_bom(run, database, files, tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 def test_import_help_documents_both_formats(run) -> None:
     result = run("import", "--help")
     assert result.exit_code == 0
-    for words in ("Person 1 email", "Met (yes / no / blank = unconfirmed)", "--skip-bad-rows"):
+    for words in ("Person 1 email", "blank = not recorded", "--skip-bad-rows"):
         assert words in result.output
     assert "--dry-run" in result.output and "--sheet" in result.output
     assert "--max-rows" in result.output

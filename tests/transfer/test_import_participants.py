@@ -104,7 +104,7 @@ def test_every_problem_is_reported_with_row_and_column(
     out = result.output
     assert 'row 7, column A "Full name": name must not be empty' in out
     assert 'row 8, column B "E-mail address": not a valid email address' in out
-    assert "row 9, column E \"Date joined\": '31/02/2024' is not a date" in out
+    assert "row 9, column E \"Date joined\": '31/02/2024' is not a real date" in out
     assert "row 10, column F \"Status\": unknown status 'retired'" in out
     assert 'row 11, column B "E-mail address": ann@example.org is already on row 2' in out
     assert "row 12" not in out, "a blank organisation is allowed"

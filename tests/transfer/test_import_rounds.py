@@ -80,9 +80,9 @@ def test_problems_in_past_rounds(run, database, files, tmp_path: Path) -> None:
     out = result.output
     assert result.exit_code == 1
     assert 'row 6, column C "Person 2 email": zed@example.org is not a participant' in out
-    assert "row 7, column E \"Met?\": 'perhaps' is not yes, no or blank" in out
+    assert "row 7, column E \"Met?\": 'perhaps' is not yes, no, ✓, ✗" in out
     assert 'row 8, column B "Person 1 email": cat@example.org is already in a group' in out
-    assert "row 9: the same group as row 7 (duplicate row)" in out
+    assert 'row 9, column E "Met?": the same group as row 7, with another outcome' in out
     assert 'row 10, column A "Round": round 3 is new: give its date' in out
     assert "row 11, column A \"Round\": 'soon' is neither a round number nor a date" in out
     assert 'row 12, column C "Person 2 email": a group needs at least two people' in out

@@ -18,7 +18,10 @@ from unmentor.clock import utcnow
 def import_command(
     file: Annotated[
         Path,
-        typer.Argument(help="A CSV or XLSX file of participants, rounds or never-match requests."),
+        typer.Argument(
+            help="A spreadsheet (CSV, .xlsx, .xlsm, .ods, .xls) of participants, rounds or "
+            "never-match requests."
+        ),
     ],
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Check and show what would change; write nothing.")
@@ -31,13 +34,13 @@ def import_command(
         ),
     ] = False,
     sheet: Annotated[
-        str | None, typer.Option(help="XLSX: the sheet to read (default: the first we recognise).")
+        str | None, typer.Option(help="Workbooks: which sheet (default: the first recognised).")
     ] = None,
     max_rows: Annotated[int, typer.Option(min=1, help="Refuse files with more data rows.")] = (
         1_000_000
     ),
 ) -> None:
-    """Import participants, past rounds or never-match requests (CSV or XLSX).
+    """Import participants, past rounds or never-match requests from a spreadsheet.
 
     \b
     Participants, one row per person:
@@ -45,13 +48,17 @@ def import_command(
       [Status: active|pending|paused|left]
     Past rounds, one row per group:
       Round (number, or a date / month such as 2024-03), [Date],
-      Person 1 email, Person 2 email, [Person 3 email ... Person 9 email],
-      Met (yes / no / blank = unconfirmed)
+      Person 1 email, Person 2 email, [Person 3 email ... Person 9 email]
+      (or Person A / B, Participant 1 / 2, Email and Partner),
+      Met (yes / no / ✓ / ✗ / unconfirmed; blank = not recorded)
     Never-match requests, one row per request:
       Email, Never meet email, [Added by: participant|organiser|import], [Added on]
 
-    Column names are matched loosely (Organization, Org, Employer; E-mail, Email address;
-    Full name; Date joined). The whole file is checked first: nothing is written unless it
+    CSV (any delimiter; UTF-8, UTF-16 or Windows-1252), .xlsx, .xlsm, .ods and .xls are
+    recognised by content, whatever the file is called. Dates: 2024-03-15, 15/03/24,
+    15-Mar-2024, date cells; numeric ones are read in the date_order setting (day first by
+    default). Column names are matched loosely (Organization, Org, Employer; E-mail, Email
+    address; Full name; Date joined). The whole file is checked first: nothing is written unless it
     is clean, or with --skip-bad-rows only the good rows. Importing a file twice changes
     nothing the second time.
     """

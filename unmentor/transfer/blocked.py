@@ -49,7 +49,7 @@ def _source(cell: object) -> BlockSource:
         ) from None
 
 
-def _added(cell: object) -> datetime | None:
+def _added(cell: object, order: values.DateOrder = "DMY") -> datetime | None:
     if isinstance(cell, datetime):
         return cell if cell.tzinfo else cell.replace(tzinfo=UTC)
     raw = values.text(cell)
@@ -58,38 +58,46 @@ def _added(cell: object) -> datetime | None:
     try:
         moment = datetime.fromisoformat(raw)
     except ValueError:
-        day = values.parse_date(raw)
+        day = values.parse_date(raw, order)
         moment = datetime(day.year, day.month, day.day)
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def check_blocked(
-    rows: Iterable[tuple[int, list]], columns: Columns, *, people: dict[str, str]
+    rows: Iterable[tuple[int, list]],
+    columns: Columns,
+    *,
+    people: dict[str, str],
+    date_order: values.DateOrder = "DMY",
 ) -> Checked:
     """Requests: both addresses valid, the asker a participant, never themselves."""
-    checked = Checked()
-    seen: dict[tuple[str, str], int] = {}
+    checked = Checked(date_order=date_order)
+    seen: dict[tuple[str, str], tuple[int, BlockSource, datetime | None]] = {}
     for number, cells in rows:
         checked.rows += 1
         row = _Row(number, cells, columns, checked)
         email = row.read("email", _email)
         other = row.read("never", _email)
         source = row.read("source", _source)
-        added = row.read("added", _added)
+        added = row.read("added", lambda cell: _added(cell, date_order))
         if email is not None and email not in people:
             row.problem("email", f"{email} is not a participant (import participants first)")
         if email is not None and other is not None:
             if email == other:
                 row.problem("never", "a person cannot be kept apart from themselves")
             elif (email, other) in seen:
-                row.problem(None, f"the same request as row {seen[(email, other)]}")
+                first, first_source, first_added = seen[(email, other)]
+                if row.ok and (first_source, first_added) == (source, added):
+                    row.problem(None, f"the same as row {first}, so read once", warning=True)
+                    continue
+                row.problem(None, f"the same request as row {first}, with other details")
             else:
-                seen[(email, other)] = number
+                seen[(email, other)] = (number, source, added)
         if other is not None and source is not BlockSource.participant and other not in people:
             row.problem("never", f"{other} is not a participant (import participants first)")
         if row.ok:
             checked.records.append(BlockedRecord(number, email, other, source, added))
-    return checked
+    return checked.finish()
 
 
 @dataclass

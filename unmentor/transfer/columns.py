@@ -49,12 +49,24 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
         "keep apart from",
     ),
     "source": ("added by", "source"),
+    # "Email, Partner email": the second person of a pair (or "Person, Partner").
+    "partner": (
+        "partner",
+        "partner email",
+        "partner e mail",
+        "partner email address",
+        "paired with",
+        "matched with",
+        "met with",
+    ),
     "added": ("added on", "added", "created", "created at"),
 }
 _LOOKUP = {variant: key for key, variants in _SYNONYMS.items() for variant in variants}
-# "Person 1 email", "Member 2", "participant 3 e-mail", "email 1", "p1"
+# "Person 1 email", "Member 2", "participant 3 e-mail", "email 1", "p1", "Person A",
+# "Partner 2", "Participant B email"
 _MEMBER = re.compile(
-    r"^(?:person|member|participant|p|email|e mail)\s*(\d)(?:\s*e ?mail(?: address)?)?$"
+    r"^(?:person|member|participant|partner|p|email|e mail|mail)(?:\s*(\d)|\s+([a-i]))"
+    r"(?:\s*e ?mail(?: address)?)?$"
 )
 
 REQUIRED = {
@@ -75,9 +87,11 @@ def meaning(header: object) -> str | None:
     if folded in _LOOKUP:
         return _LOOKUP[folded]
     member = _MEMBER.match(folded)
-    if member and 1 <= int(member.group(1)) <= MAX_GROUP:
-        return f"member{member.group(1)}"
-    return None
+    if member is None:
+        return None
+    digit, letter_ = member.groups()
+    number = int(digit) if digit else ord(letter_) - ord("a") + 1
+    return f"member{number}" if 1 <= number <= MAX_GROUP else None
 
 
 @dataclass
@@ -116,11 +130,33 @@ def recognise(headers: list[object]) -> Columns | None:
     texts = [str(h).strip() if h is not None else "" for h in headers]
     for i, header in enumerate(texts):
         key = meaning(header)
+        # "Person 1" (a name) beside "Person 1 email": the email column is the one to read.
+        if (
+            key is not None
+            and key.startswith("member")
+            and key in index
+            and _mentions_email(header)
+            and not _mentions_email(texts[index[key]])
+        ):
+            ignored.append(f'column {letter(index[key])} "{texts[index[key]]}"')
+            index[key] = i
+            continue
         if key is None or key in index:
             if header:
                 ignored.append(f'column {letter(i)} "{header}"')
             continue
         index[key] = i
+    if "partner" in index:
+        partner = index.pop("partner")
+        first = index.get("member1", index.get("email", index.get("name")))
+        if "member2" not in index and first is not None and {"round", "date"} & index.keys():
+            # One row per pair, written from one side: "Email" (or "Person") and "Partner".
+            index["member1"], index["member2"] = first, partner
+            for key in ("email", "name"):
+                if index.get(key) == first:
+                    del index[key]
+        else:
+            ignored.append(f'column {letter(partner)} "{texts[partner]}"')
     # A member column wins over a "name" reading: a rounds file has no names to import.
     for kind in (ROUNDS, BLOCKED, PARTICIPANTS):
         if all(key in index for key in REQUIRED[kind]):
@@ -130,10 +166,15 @@ def recognise(headers: list[object]) -> Columns | None:
     return None
 
 
+def _mentions_email(header: str) -> bool:
+    return "mail" in fold(header)
+
+
 def expected() -> str:
     """The headers we look for, for a message when none are found."""
     return (
         "participants need Name, Email and Organisation columns; past rounds need Round "
-        "(or Date), Person 1 email and Person 2 email; never-match lists need Email and "
+        "(or Date), Person 1 email and Person 2 email (or Person A / B, Participant 1 / 2, "
+        "Email and Partner); never-match lists need Email and "
         "Never meet email"
     )

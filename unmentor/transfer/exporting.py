@@ -23,7 +23,17 @@ from unmentor.rounds.models import Outcome, Round, RoundMember
 from unmentor.rounds.outcomes import group_outcome
 from unmentor.transfer import blocked
 
-_MET_CELL = {"met": "yes", "not_met": "no", "unconfirmed": "", "pending": ""}
+# A blank Met cell means "not recorded" (an imported group whose outcome nobody wrote down),
+# which a round we closed writes as "unconfirmed" instead: only that counts towards pausing.
+_MET_CELL = {"met": "yes", "not_met": "no", "unconfirmed": "unconfirmed", "pending": ""}
+
+
+def _met_cell(group: dict) -> str:
+    if not any(m["answer"] for m in group["members"]):
+        return ""  # open and unanswered, or imported without an outcome
+    return _MET_CELL[group["outcome"]]
+
+
 FILES = (
     "organisations.csv",
     "participants.csv",
@@ -165,7 +175,7 @@ def export_all(
             [r["number"], r["period"], g["group"]]
             + [m["email"] for m in g["members"]]
             + [""] * (width - len(g["members"]))
-            + [_MET_CELL[g["outcome"]]]
+            + [_met_cell(g)]
             for r in rounds
             for g in r["groups"]
         ],

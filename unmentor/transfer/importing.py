@@ -3,7 +3,10 @@
 Participants are matched by normalised email, organisations by `organisation_key`, rounds by
 period: what exists is left as it is, so importing a file twice changes nothing the second
 time. Imported rounds are history, so they are written closed, with every member carrying
-their group's outcome, and count for matching and the pictures like any formed round.
+their group's outcome, and count for matching and the pictures like any formed round. A blank
+Met cell is written as no outcome at all, which a closed round never holds otherwise: "not
+recorded". It shows as unconfirmed, but pausing counts only rounds that closed "unconfirmed",
+so nobody is paused for history that nobody wrote down.
 """
 
 from __future__ import annotations

@@ -93,16 +93,24 @@ def import_file(
     with progress(table.estimate, f"Checking {path.name}") as advance:
         rows = _counting(table.rows, advance)
         if kind == PARTICIPANTS:
-            checked = check_participants(rows, table.columns)
+            checked = check_participants(rows, table.columns, date_order=settings.date_order)
         elif kind == BLOCKED:
             with database.read_session() as session:
                 people = importing.known_people(session=session)
-            checked = blocked.check_blocked(rows, table.columns, people=people)
+            checked = blocked.check_blocked(
+                rows, table.columns, people=people, date_order=settings.date_order
+            )
         else:
             with database.read_session() as session:
                 people = importing.known_people(session=session)
                 rounds = importing.known_rounds(session=session)
-            checked = check_rounds(rows, table.columns, people=people, rounds=rounds)
+            checked = check_rounds(
+                rows,
+                table.columns,
+                people=people,
+                rounds=rounds,
+                date_order=settings.date_order,
+            )
     if checked.rows == 0:
         raise TransferError(f"{path.name} has headers but no data rows.")
     report = None

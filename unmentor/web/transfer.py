@@ -21,7 +21,6 @@ from unmentor.web.organiser import HOME, require_organiser_page
 from unmentor.web.rendering import render
 
 IMPORT_PATH = f"{HOME}/import"
-SUFFIXES = {".csv", ".xlsx", ".txt"}
 
 pages = APIRouter(include_in_schema=False, dependencies=[Depends(require_organiser_page)])
 actions = APIRouter(
@@ -35,7 +34,9 @@ def import_page(request: Request) -> HTMLResponse:
 
 
 # A plain `def`: FastAPI runs it on a worker thread. Checking and importing 40,000 rows takes
-# seconds of CPU and database time, which on the event loop would freeze every other request.
+# seconds of CPU and database time (and calamine parses a whole workbook at once), which on
+# the event loop would freeze every other request. The file is recognised by its content, as
+# on the command line, and gets the same one-line messages.
 @actions.post(IMPORT_PATH, response_class=HTMLResponse)
 def import_upload(
     request: Request,
@@ -44,8 +45,11 @@ def import_upload(
     file: Annotated[UploadFile, File()],
     dry_run: Annotated[bool, Form()] = False,
     skip_bad_rows: Annotated[bool, Form()] = False,
+    sheet: Annotated[str, Form()] = "",
 ) -> HTMLResponse:
-    name = Path(file.filename or "upload.csv").name
+    name = Path(file.filename or "upload").name
+    if name in ("", ".", ".."):
+        name = "upload"
     # The body limit (settings.max_upload_bytes) already refused a larger request as a whole.
     limit = settings.max_upload_bytes
     content = file.file.read(limit + 1)
@@ -56,8 +60,6 @@ def import_upload(
 
     if len(content) > limit:
         return page(413, error=f"{name} is larger than {limit / 2**20:g} MB.")
-    if Path(name).suffix.lower() not in SUFFIXES:
-        return page(422, error=f"{name} is not a CSV or XLSX file.")
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / name
         path.write_bytes(content)
@@ -67,6 +69,7 @@ def import_upload(
                 settings=settings,
                 path=path,
                 now=utcnow(),
+                sheet=sheet.strip() or None,
                 dry_run=dry_run,
                 skip_bad_rows=skip_bad_rows,
             )
