@@ -322,21 +322,26 @@ def factor_support(
     """
     import networkx as nx  # only small pools get here: no import cost for the rest
 
+    # Integer nodes only: networkx keeps some nodes in sets, and tuples of strings hash
+    # differently in every process, which would make the same seed give another round.
+    n = matrix.shape[0]
+    source, sink = 2 * n, 2 * n + 1  # person u is u on the left and n + u on the right
     order = rng.permutation(people)
     flow = nx.DiGraph()
     for u in order.tolist():
-        flow.add_edge("s", ("l", u), capacity=rounds)
-        flow.add_edge(("r", u), "t", capacity=rounds)
+        flow.add_edge(source, u, capacity=rounds)
+        flow.add_edge(n + u, sink, capacity=rounds)
     lo, hi = np.nonzero(np.triu(matrix[np.ix_(order, order)], 1))
     for a, b in zip(order[lo].tolist(), order[hi].tolist(), strict=True):
-        flow.add_edge(("l", a), ("r", b), capacity=1)
-        flow.add_edge(("l", b), ("r", a), capacity=1)
-    value, paths = nx.maximum_flow(flow, "s", "t")
+        flow.add_edge(a, n + b, capacity=1)
+        flow.add_edge(b, n + a, capacity=1)
+    value, paths = nx.maximum_flow(flow, source, sink)
     if value < rounds * people.size:
         return None
     support = np.zeros_like(matrix)
     for u in order.tolist():
-        for (_, v), f in paths[("l", u)].items():
+        for right, f in paths[u].items():
             if f > 0:
+                v = right - n
                 support[u, v] = support[v, u] = True
     return support
