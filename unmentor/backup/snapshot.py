@@ -11,6 +11,7 @@ reach a backup made before it, so keep few (`backup_keep`).
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -22,6 +23,8 @@ from sqlalchemy.engine import make_url
 from unmentor.errors import Conflict
 
 PREFIX = "unmentor-"
+# Only files the job itself named are ever deleted.
+MADE_BY_THE_JOB = re.compile(r"^unmentor-\d{8}-\d{6}\.(db|dump)$")
 
 
 def _sqlite_path(database_url: str) -> Path:
@@ -123,7 +126,7 @@ def prune(directory: Path, keep: int) -> list[Path]:
     made = sorted(
         path
         for path in directory.glob(f"{PREFIX}*")
-        if path.suffix in (".db", ".dump") and path.is_file()
+        if MADE_BY_THE_JOB.match(path.name) and path.is_file()
     )
     old = made[:-keep] if keep > 0 else made
     for path in old:
