@@ -13,10 +13,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy import create_engine, func, insert, select
+from sqlalchemy import create_engine, func, select
 
 from unmentor import db
 from unmentor.backup import ids
+from unmentor.backup.bulk import insert_rows
 from unmentor.errors import Conflict
 from unmentor.tables import metadata
 from unmentor.transfer.restore import in_use
@@ -78,7 +79,7 @@ def copy_database(
                 progress(table.name, done, total)
                 for chunk in rows.partitions(batch):
                     batch_rows = [dict(zip(names, row, strict=True)) for row in chunk]
-                    writing.execute(insert(table), batch_rows)
+                    insert_rows(writing, table, batch_rows)
                     done += len(chunk)
                     progress(table.name, done, total)
                 written = writing.execute(select(func.count()).select_from(table)).scalar()

@@ -16,10 +16,11 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from unmentor.backup import ids
+from unmentor.backup.bulk import insert_rows
 from unmentor.db import Database
 from unmentor.tables import metadata
 from unmentor.transfer.document import FORMAT, VERSION
@@ -220,7 +221,7 @@ def restore(
                 for name, table_rows in rows.items():
                     for start in range(0, len(table_rows), CHUNK):
                         chunk = table_rows[start : start + CHUNK]
-                        connection.execute(insert(tables[name]), chunk)
+                        insert_rows(connection, tables[name], chunk)
                         advance(len(chunk))
             for name, value in document["next_ids"].items():
                 if name in ids.CARRIED:
