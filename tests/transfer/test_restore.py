@@ -12,10 +12,17 @@ from pathlib import Path
 import pytest
 from backup_support import emptied, fresh_sqlite, live_community
 
+from unmentor.clock import utcnow
 from unmentor.db import Database
 from unmentor.people.models import Participant
+from unmentor.rounds import outcomes
+from unmentor.rounds.models import Outcome
+from unmentor.rounds.tokens import outcome_token
+from unmentor.settings import load_settings
 from unmentor.transfer.exporting import FILES, export_all
 from unmentor.transfer.restore import restore
+
+SECRET = "the-same-secret-key-before-and-after"
 
 
 def _export(database: Database, folder: Path) -> dict:
@@ -33,6 +40,25 @@ def _check_restored(source: dict, target: Database, folder: Path) -> None:
     again = _export(target, folder)
     _same_files(folder.parent / "first", folder)
     assert again == source
+
+
+def _check_an_emailed_link_still_works(source: dict, target: Database) -> None:
+    """An answer link sent before the backup records the answer after the restore."""
+    settings = load_settings(database_url=target.url, secret_key=SECRET)
+    open_round = source["rounds"][-1]
+    ids = {p["email"]: p["id"] for p in source["participants"]}
+    waiting = next(m for g in open_round["groups"] for m in g["members"] if not m["answer"])
+    token = outcome_token(SECRET, open_round["id"], ids[waiting["email"]])
+    with target.session() as session:
+        recorded = outcomes.record_answer(
+            session=session,
+            settings=settings,
+            token=token,
+            outcome=Outcome.met,
+            reason=None,
+            now=utcnow(),
+        )
+    assert recorded is not None
 
 
 def _check_next_id(source: dict, target: Database) -> None:
@@ -70,6 +96,7 @@ def test_export_restore_export_is_byte_identical(
     restored = restore(database=target, path=tmp_path / "first")
     assert restored.participants == len(first["participants"])
     _check_restored(first, target, tmp_path / "second")
+    _check_an_emailed_link_still_works(first, target)
     _check_next_id(first, target)
     target.dispose()
 
