@@ -21,15 +21,17 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import IO, Any
 
+from sqlalchemy import DateTime, String, type_coerce
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, select
 
 from unmentor.backup import ids
 from unmentor.blocking.models import BlockedPair
 from unmentor.people.models import Organisation, Participant
-from unmentor.rounds.models import Outcome, Round, RoundMember, RoundSitOut
+from unmentor.rounds.models import Round, RoundMember, RoundSitOut
 from unmentor.rounds.outcomes import group_outcome
 
 FORMAT = "unmentor-export"
@@ -44,25 +46,60 @@ def _value(enum) -> str | None:
     return enum.value if enum is not None else None
 
 
+def _moment(value: datetime | None) -> str | None:
+    # Read without the UTC type's Python-level conversion (1.2 million rows at 100,000
+    # people): SQLite gives naive UTC, PostgreSQL an aware time in the session's zone.
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        return value.isoformat() + "+00:00"
+    return value.astimezone(UTC).isoformat()
+
+
 def _people(session: Session) -> tuple[list[dict], list[dict], dict[int, str]]:
     organisations = sorted(session.exec(select(Organisation)).all(), key=lambda o: o.name_key)
     names = {o.id: o.name for o in organisations}
     people = []
     emails: dict[int, str] = {}
-    for p in session.exec(select(Participant).execution_options(yield_per=5_000)):
-        emails[p.id] = p.email
+    moment = DateTime(timezone=True)
+    query = sa_select(
+        Participant.id,
+        Participant.name,
+        Participant.email,
+        Participant.organisation_id,
+        Participant.sector,
+        Participant.joined_on,
+        type_coerce(Participant.status, String),
+        Participant.paused_until,
+        type_coerce(Participant.created_at, moment),
+        type_coerce(Participant.updated_at, moment),
+    ).execution_options(yield_per=20_000)
+    # Plain rows, not model objects: a tenth of the time at 100,000 people.
+    for (
+        pid,
+        name,
+        email,
+        org,
+        sector,
+        joined,
+        status,
+        paused,
+        created,
+        updated,
+    ) in session.connection().execute(query):
+        emails[pid] = email
         people.append(
             {
-                "id": p.id,
-                "name": p.name,
-                "email": p.email,
-                "organisation": names.get(p.organisation_id),  # None: no organisation
-                "sector": p.sector,
-                "joined_on": _iso(p.joined_on),
-                "status": p.status.value,
-                "paused_until": _iso(p.paused_until),
-                "created_at": _iso(p.created_at),
-                "updated_at": _iso(p.updated_at),
+                "id": pid,
+                "name": name,
+                "email": email,
+                "organisation": names.get(org),  # None: no organisation
+                "sector": sector,
+                "joined_on": _iso(joined),
+                "status": status,
+                "paused_until": _iso(paused),
+                "created_at": _moment(created),
+                "updated_at": _moment(updated),
             }
         )
     people.sort(key=lambda person: person["email"])
@@ -86,23 +123,33 @@ def _people(session: Session) -> tuple[list[dict], list[dict], dict[int, str]]:
 def _rounds(session: Session, emails: dict[int, str]) -> list[dict]:
     rounds = session.exec(select(Round).order_by(Round.number)).all()
     members: dict[int, dict[int, list[dict]]] = defaultdict(lambda: defaultdict(list))
-    query = select(
+    moment = DateTime(timezone=True)
+    query = sa_select(
         RoundMember.round_id,
         RoundMember.group_no,
         RoundMember.participant_id,
-        RoundMember.outcome,
-        RoundMember.reason,
-        RoundMember.answered_at,
-        RoundMember.reminded_at,
+        # Stored values as they are: no enum objects made and unmade per row.
+        type_coerce(RoundMember.outcome, String),
+        type_coerce(RoundMember.reason, String),
+        type_coerce(RoundMember.answered_at, moment),
+        type_coerce(RoundMember.reminded_at, moment),
     ).execution_options(yield_per=20_000)
-    for round_id, group_no, pid, outcome, reason, answered, reminded in session.exec(query):
+    for (
+        round_id,
+        group_no,
+        pid,
+        outcome,
+        reason,
+        answered,
+        reminded,
+    ) in session.connection().execute(query):
         members[round_id][group_no].append(
             {
                 "email": emails[pid],
-                "answer": _value(outcome),
-                "reason": _value(reason),
-                "answered_at": _iso(answered),
-                "reminded_at": _iso(reminded),
+                "answer": outcome,
+                "reason": reason,
+                "answered_at": _moment(answered),
+                "reminded_at": _moment(reminded),
             }
         )
     sat_out: dict[int, list[dict]] = defaultdict(list)
@@ -116,11 +163,11 @@ def _rounds(session: Session, emails: dict[int, str]) -> list[dict]:
         groups = []
         for group_no, group in sorted(members[r.id].items()):
             group.sort(key=lambda member: member["email"])
-            answers = [Outcome(m["answer"]) if m["answer"] else None for m in group]
             groups.append(
                 {
                     "group": group_no,
-                    "outcome": group_outcome(answers, closed=closed),
+                    # Stored answers are Outcome values, which compare equal to their enum.
+                    "outcome": group_outcome([m["answer"] for m in group], closed=closed),
                     "members": group,
                 }
             )
