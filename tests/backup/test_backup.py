@@ -47,6 +47,9 @@ def test_a_backup_taken_during_writes_is_whole(cli, sqlite_url, tmp_path: Path) 
             assert copy.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
             counts.append(copy.execute("SELECT count(*) FROM participant").fetchone()[0])
     assert 20 <= counts[0] <= counts[1] <= counts[2] <= total
+    itself = cli("backup", sqlite_url.removeprefix("sqlite:///"), database_url=sqlite_url)
+    assert itself.exit_code == 1
+    assert "is the database itself" in itself.output
 
 
 def test_the_daily_job_keeps_the_newest_backups(cli, sqlite_url, tmp_path: Path) -> None:

@@ -39,6 +39,8 @@ def backup_sqlite(database_url: str, target: Path) -> Path:
     source_path = _sqlite_path(database_url)
     if not source_path.exists():
         raise Conflict(f"{source_path} does not exist: nothing to back up.")
+    if target.resolve() == source_path.resolve():
+        raise Conflict(f"{target} is the database itself: choose another file.")
     partial = target.with_name(f".{target.name}.partial")
     partial.unlink(missing_ok=True)
     source = sqlite3.connect(f"file:{source_path}?mode=ro", uri=True, timeout=30)
