@@ -109,6 +109,22 @@ def tidy_up(context: Context) -> str:
     return f"{expired} expired links, {ended} ended sessions, {windows} old counters removed"
 
 
+def backup(context: Context) -> str:
+    """Back the database up into backup_dir (when set), keeping the newest backup_keep."""
+    from pathlib import Path
+
+    from unmentor.backup import snapshot
+
+    settings = context.settings
+    if not settings.backup_dir:
+        return "off (backup_dir is empty)"
+    directory = Path(settings.backup_dir)
+    target = snapshot.timestamped(directory, settings.database_url, utcnow())
+    written = snapshot.backup(settings.database_url, target)
+    removed = snapshot.prune(directory, settings.backup_keep)
+    return f"backed up to {written}; {len(removed)} old backups deleted"
+
+
 @dataclass(frozen=True)
 class Job:
     name: str
@@ -130,6 +146,8 @@ JOBS: tuple[Job, ...] = (
     Job("send_mail", send_mail, "loop", {}),
     Job("end_pauses", end_pauses, "cron", {"hour": 0, "minute": 5}),
     Job("tidy_up", tidy_up, "interval", {"hours": 1}),
+    # At a quiet hour; does nothing unless backup_dir is set.
+    Job("backup", backup, "cron", {"hour": 2, "minute": 30}),
 )
 
 

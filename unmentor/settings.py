@@ -61,6 +61,13 @@ class Settings(BaseSettings):
         ge=1,
         description="Requests one web worker takes on at once; beyond it answers 503 at once.",
     )
+    backup_dir: str = Field(
+        "",
+        description="Folder for the daily backup of the database; empty: no daily backup.",
+    )
+    backup_keep: int = Field(
+        7, ge=1, description="Daily backups kept in backup_dir; older ones are deleted."
+    )
     base_url: str = Field(
         "http://127.0.0.1:8000",
         description="Public address of the site, used to build the links in emails.",

@@ -77,7 +77,9 @@ def test_round_trip_reproduces_the_export(run, database, make_settings, tmp_path
         assert result.exit_code == 0, result.output
         assert "warning" not in result.output
     assert run("export", str(second)).exit_code == 0
-    for name in FILES:
+    # The spreadsheets come back the same (unmentor.json, the lossless backup, also holds
+    # ids and times, which a spreadsheet import makes anew: see test_restore.py).
+    for name in (name for name in FILES if name.endswith(".csv")):
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
     # Importing the export again adds nothing.
     again = run("import", str(first / "groups.csv"))

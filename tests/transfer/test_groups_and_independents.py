@@ -55,5 +55,7 @@ def test_groups_of_four_and_five_and_independents_round_trip(run, database, tmp_
         blank = session.exec(select(Participant).where(Participant.organisation_id.is_(None)))
         assert sorted(p.email for p in blank) == ["p3@example.org", "p7@example.org"]
     assert run("export", str(second)).exit_code == 0
-    for name in FILES:
+    # The spreadsheets come back the same (unmentor.json, the lossless backup, also holds
+    # ids and times, which a spreadsheet import makes anew: see test_restore.py).
+    for name in (name for name in FILES if name.endswith(".csv")):
         assert (first / name).read_bytes() == (second / name).read_bytes(), name

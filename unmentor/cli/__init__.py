@@ -2,14 +2,16 @@
 
 import typer
 
-from unmentor.cli import database, people, rounds, serving, transfer
+from unmentor.cli import backup, database, people, rounds, serving, transfer
 
 app = typer.Typer(
     help="UnMentor: random one-to-one conversations across organisations, round by round.",
     no_args_is_help=True,
     rich_markup_mode=None,
 )
-db_app = typer.Typer(help="Database schema: create and upgrade it.", no_args_is_help=True)
+db_app = typer.Typer(
+    help="Database schema: create and upgrade it; copy it to PostgreSQL.", no_args_is_help=True
+)
 participants_app = typer.Typer(help="Look up and add participants.", no_args_is_help=True)
 mail_app = typer.Typer(help="The outbox of emails waiting to be sent.", no_args_is_help=True)
 jobs_app = typer.Typer(help="The scheduler's recurring jobs.", no_args_is_help=True)
@@ -27,6 +29,7 @@ jobs_app.command("run")(serving.jobs_run)
 mail_app.command("send")(serving.mail_send)
 db_app.command("upgrade")(database.db_upgrade)
 db_app.command("revision")(database.db_revision)
+db_app.command("copy")(backup.db_copy)
 participants_app.command("list")(people.participants_list)
 participants_app.command("add")(people.participants_add)
 round_app.command("form")(rounds.round_form)
@@ -36,3 +39,4 @@ app.command()(rounds.demo)
 app.command()(rounds.render)
 app.command("import")(transfer.import_command)
 app.command("export")(transfer.export_command)
+app.command("backup")(backup.backup_command)

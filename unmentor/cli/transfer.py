@@ -20,7 +20,8 @@ def import_command(
         Path,
         typer.Argument(
             help="A spreadsheet (CSV, .xlsx, .xlsm, .ods, .xls) of participants, rounds or "
-            "never-match requests."
+            "never-match requests; or an export folder (or its unmentor.json) to restore into an "
+            "empty database."
         ),
     ],
     dry_run: Annotated[
@@ -61,8 +62,19 @@ def import_command(
     address; Full name; Date joined). The whole file is checked first: nothing is written unless it
     is clean, or with --skip-bad-rows only the good rows. Importing a file twice changes
     nothing the second time.
+
+    An export folder from `unmentor export DIR` (or its unmentor.json) is restored whole,
+    ids included, into an empty database: see `unmentor export --help`.
     """
     from unmentor.transfer.reading import TransferError
+    from unmentor.transfer.restore import document_path
+
+    document = document_path(file)
+    if document is not None:
+        if dry_run or skip_bad_rows or sheet:
+            raise fail("--dry-run, --skip-bad-rows and --sheet are for spreadsheets, not exports.")
+        _restore(document)
+        return
     from unmentor.transfer.service import ImportRefused, import_file
 
     with open_database() as (settings, database):
@@ -103,6 +115,18 @@ def import_command(
     typer.echo(f"{prefix}: " + "; ".join(result.changes) + ".")
 
 
+def _restore(document: Path) -> None:
+    from unmentor.transfer.reading import TransferError
+    from unmentor.transfer.restore import restore
+
+    with open_database() as (_, database):
+        try:
+            restored = restore(database=database, path=document, progress=progressbar)
+        except TransferError as error:
+            raise fail(str(error)) from None
+    typer.echo(restored.line())
+
+
 def export_command(
     directory: Annotated[Path, typer.Argument(help="Folder to write the files into.")],
 ) -> None:
@@ -110,6 +134,9 @@ def export_command(
 
     participants.csv and groups.csv are in the import formats: importing them (in that
     order) into an empty database reproduces the community and its history.
+    unmentor.json is the lossless backup: `unmentor import DIR` restores all of it (ids,
+    open rounds, every answer, pauses, never-match requests) into an empty database. It
+    leaves out sign-in sessions, unused emailed sign-in links and the outbox.
     """
     from unmentor.transfer.exporting import export_all
 

@@ -133,6 +133,15 @@ REGISTRY: tuple[Holding, ...] = (
         "not applicable",
     ),
     Holding(
+        "backups: backup_dir/unmentor-*.db|.dump, `unmentor backup` and `unmentor export` files",
+        "everything above as it was when the copy was made (exports leave out sessions, links "
+        "and mail)",
+        "not reached: a copy made before the erasure still holds the person until it is "
+        "deleted; the daily job keeps only backup_keep copies (7 by default), and a restore "
+        "from an older copy brings erased people back, so erase them again after restoring",
+        "not applicable",
+    ),
+    Holding(
         "in-memory caches (pictures, statistics)",
         "names on organiser pictures",
         "invalidated by the data_version triggers on every change of participants and rounds",

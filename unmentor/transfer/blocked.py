@@ -14,10 +14,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
-from unmentor.blocking.models import BlockedPair, BlockSource
+from unmentor.blocking.models import BlockSource
 from unmentor.blocking.service import insert_once, insert_typed
 from unmentor.people.models import Participant
 from unmentor.transfer import values
@@ -136,19 +135,3 @@ def write_blocked(*, session: Session, records: list[BlockedRecord], now: dateti
             )
         plan.new += row is not None
     return plan
-
-
-def export_rows(session: Session) -> list[list[object]]:
-    """Every request as a row of the import format, ordered by email (no ids)."""
-    asker, other = aliased(Participant), aliased(Participant)
-    found = session.exec(
-        select(asker.email, other.email, BlockedPair)
-        .join(asker, asker.id == BlockedPair.participant_id)
-        .outerjoin(other, other.id == BlockedPair.other_id)
-    ).all()
-    rows = [
-        # What was typed, as typed: a later change of the owner's address is not for the asker.
-        [email, pair.other_email or other_email, pair.source.value, pair.created_at.isoformat()]
-        for email, other_email, pair in found
-    ]
-    return sorted(rows)

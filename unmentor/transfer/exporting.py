@@ -1,27 +1,22 @@
 """Everything an organiser may take away: CSV files and one JSON document, in a folder.
 
 `participants.csv`, `groups.csv` and `blocked_pairs.csv` are in the import formats, so
-importing them into an empty database reproduces the community and its history. Nothing
-here depends on database ids, so two databases holding the same people and rounds export
-identical files.
+importing them into an empty database reproduces the community and its history; the CSV
+files hold no database ids, so two databases holding the same people and rounds write the
+same CSV files. `unmentor.json` is the lossless backup (see `document`): `unmentor import`
+of the folder restores it into an empty database exactly.
 """
 
 from __future__ import annotations
 
 import csv
-import json
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlmodel import Session, select
-
 from unmentor.db import Database
-from unmentor.people.models import Organisation, Participant
-from unmentor.rounds.models import Outcome, Round, RoundMember
-from unmentor.rounds.outcomes import group_outcome
 from unmentor.transfer import blocked
+from unmentor.transfer.document import read_document, write_document
 
 # A blank Met cell means "not recorded" (an imported group whose outcome nobody wrote down),
 # which a round we closed writes as "unconfirmed" instead: only that counts towards pausing.
@@ -62,84 +57,22 @@ def _write_csv(path: Path, header: list[str], rows: list[list[object]]) -> None:
         writer.writerows(["" if cell is None else cell for cell in row] for row in rows)
 
 
-def _people(session: Session) -> tuple[list[dict], list[dict]]:
-    organisations = session.exec(select(Organisation).order_by(Organisation.name_key)).all()
-    names = {o.id: o.name for o in organisations}
-    rows = session.exec(
-        select(Participant).order_by(Participant.email).execution_options(yield_per=5_000)
-    )
-    people = [
-        {
-            "name": p.name,
-            "email": p.email,
-            "organisation": names.get(p.organisation_id),  # None: no organisation
-            "sector": p.sector,
-            "joined_on": p.joined_on.isoformat() if p.joined_on else None,
-            "status": p.status.value,
-        }
-        for p in rows
-    ]
-    counts: dict[str, int] = defaultdict(int)
-    for person in people:
-        if person["organisation"] is not None:
-            counts[person["organisation"]] += 1
-    orgs = [{"name": o.name, "participants": counts[o.name]} for o in organisations]
-    return orgs, people
-
-
-def _rounds(session: Session) -> list[dict]:
-    rounds = session.exec(select(Round).order_by(Round.number)).all()
-    rows = session.exec(
-        select(RoundMember.round_id, RoundMember.group_no, Participant.email, RoundMember)
-        .join(Participant, Participant.id == RoundMember.participant_id)
-        .order_by(RoundMember.round_id, RoundMember.group_no, Participant.email)
-    ).all()
-    groups: dict[int, dict[int, list[dict]]] = defaultdict(lambda: defaultdict(list))
-    for round_id, group_no, email, member in rows:
-        groups[round_id][group_no].append(
-            {
-                "email": email,
-                "answer": member.outcome.value if member.outcome else None,
-                "reason": member.reason.value if member.reason else None,
-            }
-        )
-    result = []
-    for r in rounds:
-        closed = r.closed_at is not None
-        result.append(
-            {
-                "number": r.number,
-                "period": r.period,
-                "starts_on": r.starts_on.isoformat(),
-                "closes_on": r.closes_on.isoformat(),
-                "status": "closed" if closed else "open",
-                "groups": [
-                    {
-                        "group": group_no,
-                        "outcome": group_outcome(
-                            [Outcome(m["answer"]) if m["answer"] else None for m in members],
-                            closed=closed,
-                        ),
-                        "members": members,
-                    }
-                    for group_no, members in sorted(groups[r.id].items())
-                ],
-            }
-        )
-    return result
-
-
 def export_all(
     *, database: Database, directory: Path, progress: Callable[[str], None] = lambda _: None
 ) -> Exported:
     """Write the CSV files and unmentor.json into `directory` (created if needed)."""
     directory.mkdir(parents=True, exist_ok=True)
     with database.read_session() as session:
-        organisations, people = _people(session)
-        progress("participants")
-        rounds = _rounds(session)
-        progress("rounds")
-        blocked_rows = blocked.export_rows(session)
+        # One read transaction: the files agree with each other even while the service runs.
+        document = read_document(session)
+    progress("participants")
+    organisations, people, rounds = (
+        document["organisations"],
+        document["participants"],
+        document["rounds"],
+    )
+    progress("rounds")
+    blocked_rows = sorted([pair[key] for key in blocked.KEYS] for pair in document["blocked_pairs"])
     _write_csv(
         directory / "organisations.csv",
         ["Name", "Participants"],
@@ -148,7 +81,10 @@ def export_all(
     _write_csv(
         directory / "participants.csv",
         ["Name", "Email", "Organisation", "Sector", "Joined", "Status"],
-        [list(p.values()) for p in people],
+        [
+            [p["name"], p["email"], p["organisation"], p["sector"], p["joined_on"], p["status"]]
+            for p in people
+        ],
     )
     _write_csv(
         directory / "rounds.csv",
@@ -192,14 +128,8 @@ def export_all(
     )
     # Confidential: who asked never to meet whom. For organisers only, like the rest.
     _write_csv(directory / "blocked_pairs.csv", blocked.HEADER, blocked_rows)
-    document = {
-        "organisations": organisations,
-        "participants": people,
-        "rounds": rounds,
-        "blocked_pairs": [dict(zip(blocked.KEYS, row, strict=True)) for row in blocked_rows],
-    }
-    with (directory / "unmentor.json").open("w", encoding="utf-8") as handle:
-        json.dump(document, handle, ensure_ascii=False, indent=1)
+    with (directory / "unmentor.json").open("w", encoding="utf-8", newline="\n") as handle:
+        write_document(document, handle)
     progress("files")
     return Exported(
         participants=len(people),

@@ -1,0 +1,104 @@
+"""A live community for the backup, restore and copy tests.
+
+The demo's history (an open round with half its answers in) plus what the demo lacks:
+conflicting answers, a reminder, a sit-out, a pause with its end date, someone who left,
+someone without an organisation, an organisation nobody belongs to any more, never-match
+requests of every kind, and an erased newest participant whose id must never come back.
+"""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+from sqlmodel import select
+
+from unmentor.blocking import service as blocking
+from unmentor.clock import utcnow
+from unmentor.db import Database
+from unmentor.demo import build_demo
+from unmentor.people import membership
+from unmentor.people.models import Organisation, Participant, ParticipantStatus
+from unmentor.people.normalise import organisation_key
+from unmentor.privacy.erasure import erase_person
+from unmentor.rounds.models import NotMetReason, Outcome, Round, RoundMember, RoundSitOut
+from unmentor.settings import load_settings
+from unmentor.tables import metadata
+
+TODAY = date(2026, 11, 10)
+NOW = datetime(2026, 11, 10, 12, tzinfo=utcnow().tzinfo)
+
+
+def live_community(database: Database) -> None:
+    """Fill an empty database with the community described above."""
+    settings = load_settings(database_url=database.url)
+    build_demo(database=database, settings=settings, people=40, rounds=3, seed=7, today=TODAY)
+    with database.session() as session:
+        open_round = session.exec(select(Round).where(Round.closed_at.is_(None))).one()
+        members = session.exec(
+            select(RoundMember)
+            .where(RoundMember.round_id == open_round.id)
+            .order_by(RoundMember.group_no, RoundMember.participant_id)
+        ).all()
+        first, second = members[0], members[1]
+        assert first.group_no == second.group_no
+        # Two members of one group disagree; a third was reminded.
+        first.outcome, first.reason, first.answered_at = Outcome.met, None, NOW
+        second.outcome, second.reason = Outcome.not_met, NotMetReason.no_time
+        second.answered_at = NOW + timedelta(microseconds=123)
+        members[2].reminded_at = NOW
+        session.add_all([first, second, members[2]])
+        people = session.exec(select(Participant).order_by(Participant.id)).all()
+        session.add(
+            RoundSitOut(round_id=open_round.id, participant_id=people[3].id, reason="nobody new")
+        )
+        session.add(Organisation(name="Empty Ltd", name_key=organisation_key("Empty Ltd")))
+        independent = Participant(
+            name="Ivy Independent", email="ivy@example.org", status=ParticipantStatus.active
+        )
+        session.add(independent)
+        session.flush()
+        membership.pause(
+            session=session,
+            participant_id=people[5].id,
+            until=date.today() + timedelta(days=30),
+            settings=settings,
+            now=utcnow(),
+        )
+        membership.leave(session=session, participant_id=people[6].id, now=utcnow())
+        blocking.block_partner(
+            session=session,
+            participant_id=first.participant_id,
+            other_id=second.participant_id,
+            now=NOW,
+        )
+        blocking.block_email(
+            session=session, participant_id=people[7].id, email="nobody@example.org", now=NOW
+        )
+        blocking.create_pair(
+            session=session, participant_id=people[8].id, other_id=independent.id, now=NOW
+        )
+        newest = Participant(name="Gone Soon", email="gone@example.org")
+        session.add(newest)
+        session.flush()
+        newest_id = newest.id
+    erase_person(database=database, participant_id=newest_id, settings=settings, now=utcnow())
+
+
+def fresh_sqlite(template: Path, folder: Path) -> Database:
+    """A new, migrated, empty SQLite database in `folder`."""
+    path = folder / "restored.db"
+    shutil.copyfile(template, path)
+    return Database(f"sqlite:///{path}")
+
+
+def emptied(url: str) -> Database:
+    """The test's PostgreSQL database as new: no rows, sequences back at 1."""
+    engine = create_engine(url)
+    names = ", ".join(f'"{table.name}"' for table in metadata.sorted_tables)
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+    return Database(url)

@@ -1,0 +1,282 @@
+"""The whole community as one JSON document (`unmentor.json`): the lossless backup.
+
+Everything a restore needs to carry on as if nothing had happened: organisations (with none
+of their members left, too), people with their status, pause end, sign-up and change dates,
+every round (open ones with their dates and seed), every member's own answer, reason, answer
+and reminder time, who sat out and why, never-match requests, and the id counters. Rows keep
+their ids, so links already emailed keep working after a restore (an answer link names its
+round and participant id under an HMAC of `secret_key`; restore under the same key).
+
+Not carried, by design: sign-in sessions and unused sign-in or verification links (short-
+lived secrets; people ask for a new link), the outbox (mail already sent is history; mail
+still unsent is lost: `POST /api/v1/rounds/{n}/resend` sends an open round's introductions
+again), rate-limit counters and the data-version counter.
+
+The layout is deterministic (sorted in Python, never by the database's collation) so that
+two databases holding the same data, SQLite or PostgreSQL, write the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from typing import IO, Any
+
+from sqlalchemy import DateTime, String, type_coerce
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, select
+
+from unmentor.backup import ids
+from unmentor.blocking.models import BlockedPair
+from unmentor.people.models import Organisation, Participant
+from unmentor.rounds.models import Round, RoundMember, RoundSitOut
+from unmentor.rounds.outcomes import group_outcome
+
+FORMAT = "unmentor-export"
+VERSION = 2
+
+
+def _iso(value: date | datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _value(enum) -> str | None:
+    return enum.value if enum is not None else None
+
+
+def _moment(value: datetime | None) -> str | None:
+    # Read without the UTC type's Python-level conversion (1.2 million rows at 100,000
+    # people): SQLite gives naive UTC, PostgreSQL an aware time in the session's zone.
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        return value.isoformat() + "+00:00"
+    return value.astimezone(UTC).isoformat()
+
+
+def _people(session: Session) -> tuple[list[dict], list[dict], dict[int, str]]:
+    organisations = sorted(session.exec(select(Organisation)).all(), key=lambda o: o.name_key)
+    names = {o.id: o.name for o in organisations}
+    people = []
+    emails: dict[int, str] = {}
+    moment = DateTime(timezone=True)
+    query = sa_select(
+        Participant.id,
+        Participant.name,
+        Participant.email,
+        Participant.organisation_id,
+        Participant.sector,
+        Participant.joined_on,
+        type_coerce(Participant.status, String),
+        Participant.paused_until,
+        type_coerce(Participant.created_at, moment),
+        type_coerce(Participant.updated_at, moment),
+    ).execution_options(yield_per=20_000)
+    # Plain rows, not model objects: a tenth of the time at 100,000 people.
+    for (
+        pid,
+        name,
+        email,
+        org,
+        sector,
+        joined,
+        status,
+        paused,
+        created,
+        updated,
+    ) in session.connection().execute(query):
+        emails[pid] = email
+        people.append(
+            {
+                "id": pid,
+                "name": name,
+                "email": email,
+                "organisation": names.get(org),  # None: no organisation
+                "sector": sector,
+                "joined_on": _iso(joined),
+                "status": status,
+                "paused_until": _iso(paused),
+                "created_at": _moment(created),
+                "updated_at": _moment(updated),
+            }
+        )
+    people.sort(key=lambda person: person["email"])
+    counts: dict[str, int] = defaultdict(int)
+    for person in people:
+        if person["organisation"] is not None:
+            counts[person["organisation"]] += 1
+    orgs = [
+        {
+            "id": o.id,
+            "name": o.name,
+            "name_key": o.name_key,
+            "participants": counts[o.name],
+            "created_at": _iso(o.created_at),
+        }
+        for o in organisations
+    ]
+    return orgs, people, emails
+
+
+def _rounds(session: Session, emails: dict[int, str]) -> list[dict]:
+    rounds = session.exec(select(Round).order_by(Round.number)).all()
+    members: dict[int, dict[int, list[dict]]] = defaultdict(lambda: defaultdict(list))
+    moment = DateTime(timezone=True)
+    query = sa_select(
+        RoundMember.round_id,
+        RoundMember.group_no,
+        RoundMember.participant_id,
+        # Stored values as they are: no enum objects made and unmade per row.
+        type_coerce(RoundMember.outcome, String),
+        type_coerce(RoundMember.reason, String),
+        type_coerce(RoundMember.answered_at, moment),
+        type_coerce(RoundMember.reminded_at, moment),
+    ).execution_options(yield_per=20_000)
+    for (
+        round_id,
+        group_no,
+        pid,
+        outcome,
+        reason,
+        answered,
+        reminded,
+    ) in session.connection().execute(query):
+        members[round_id][group_no].append(
+            {
+                "email": emails[pid],
+                "answer": outcome,
+                "reason": reason,
+                "answered_at": _moment(answered),
+                "reminded_at": _moment(reminded),
+            }
+        )
+    sat_out: dict[int, list[dict]] = defaultdict(list)
+    for round_id, pid, reason in session.exec(
+        select(RoundSitOut.round_id, RoundSitOut.participant_id, RoundSitOut.reason)
+    ):
+        sat_out[round_id].append({"email": emails[pid], "reason": reason})
+    result = []
+    for r in rounds:
+        closed = r.closed_at is not None
+        groups = []
+        for group_no, group in sorted(members[r.id].items()):
+            group.sort(key=lambda member: member["email"])
+            groups.append(
+                {
+                    "group": group_no,
+                    # Stored answers are Outcome values, which compare equal to their enum.
+                    "outcome": group_outcome([m["answer"] for m in group], closed=closed),
+                    "members": group,
+                }
+            )
+        result.append(
+            {
+                "id": r.id,
+                "number": r.number,
+                "period": r.period,
+                "starts_on": _iso(r.starts_on),
+                "reminder_on": _iso(r.reminder_on),
+                "closes_on": _iso(r.closes_on),
+                "status": "closed" if closed else "open",
+                "seed": r.seed,
+                "formed_at": _iso(r.formed_at),
+                "closed_at": _iso(r.closed_at),
+                "sat_out": sorted(sat_out[r.id], key=lambda s: s["email"]),
+                "groups": groups,
+            }
+        )
+    return result
+
+
+def _blocked(session: Session, emails: dict[int, str]) -> list[dict]:
+    rows = []
+    for pair in session.exec(select(BlockedPair)).all():
+        other = emails.get(pair.other_id) if pair.other_id is not None else None
+        rows.append(
+            {
+                "id": pair.id,
+                # The import format's four keys: what was typed, as typed (a later change of
+                # the owner's address is not for the asker), else the participant's address.
+                "email": emails[pair.participant_id],
+                "never_meet_email": pair.other_email or other,
+                "added_by": pair.source.value,
+                "added_on": _iso(pair.created_at),
+                # What a restore needs besides: the typed address and the participant named.
+                "typed_email": pair.other_email,
+                "other_participant": other,
+            }
+        )
+    rows.sort(key=lambda row: (row["email"], row["never_meet_email"], row["id"]))
+    return rows
+
+
+def read_document(session: Session) -> dict[str, Any]:
+    """Everything a restore needs, as plain JSON-ready data."""
+    organisations, people, emails = _people(session)
+    rounds = _rounds(session, emails)
+    blocked = _blocked(session, emails)
+    connection = session.connection()
+    next_ids = {
+        name: ids.next_id(connection, table)
+        for name, table in sorted(_tables().items())
+        if name in ids.CARRIED
+    }
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "organisations": organisations,
+        "participants": people,
+        "rounds": rounds,
+        "blocked_pairs": blocked,
+        "next_ids": next_ids,
+    }
+
+
+def _tables():
+    from unmentor.tables import metadata
+
+    return metadata.tables
+
+
+def _dumps(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _lines(document: dict[str, Any]) -> Iterator[str]:
+    # One entry per line (and one group per line): readable, diff-friendly, and a fraction of
+    # the size of an indented dump at 100,000 people.
+    yield "{\n"
+    keys = list(document)
+    for index, key in enumerate(keys):
+        value = document[key]
+        end = ",\n" if index < len(keys) - 1 else "\n"
+        if not isinstance(value, list):
+            yield f"{_dumps(key)}: {_dumps(value)}{end}"
+            continue
+        yield f"{_dumps(key)}: [\n"
+        for n, item in enumerate(value):
+            comma = "," if n < len(value) - 1 else ""
+            if key == "rounds":
+                head = {k: v for k, v in item.items() if k != "groups"}
+                yield _dumps(head)[:-1] + ', "groups": [\n'
+                groups = item["groups"]
+                for g, group in enumerate(groups):
+                    yield _dumps(group) + ("," if g < len(groups) - 1 else "") + "\n"
+                yield "]}" + comma + "\n"
+            else:
+                yield _dumps(item) + comma + "\n"
+        yield "]" + end
+    yield "}\n"
+
+
+def write_document(document: dict[str, Any], handle: IO[str]) -> None:
+    """Write `document` as unmentor.json (UTF-8 text, no BOM)."""
+    buffer: list[str] = []
+    for line in _lines(document):
+        buffer.append(line)
+        if len(buffer) >= 10_000:
+            handle.write("".join(buffer))
+            buffer.clear()
+    handle.write("".join(buffer))
