@@ -1,8 +1,9 @@
 """Importing a 100,000-row participant CSV into an empty SQLite database, end to end.
 
 Prints the time for `import_file` (read, check every row, one transaction of bulk inserts)
-and, measured in the same run, its ratio to reading the same CSV with the csv module alone,
-then imports it again (every row already there) to time the idempotent case. Target: < 60 s.
+and, measured in the same run, its ratio to the least any import could do: csv.reader feeding
+executemany into a plain table of the same columns on the same kind of database. Then imports
+the file again (every row already there) to time the idempotent case. Target: < 15 s (SQLite).
 
     python bench/import.py [--rows 100000] [--postgres URL]
 """
@@ -12,12 +13,13 @@ from __future__ import annotations
 import argparse
 import csv
 import random
+import sqlite3
 import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import func
+from sqlalchemy import create_engine, func, text
 from sqlmodel import select
 
 from unmentor.db import Database, upgrade
@@ -27,7 +29,7 @@ from unmentor.transfer.service import import_file
 
 REPO = Path(__file__).resolve().parents[1]
 NOW = datetime(2026, 11, 1, 9, tzinfo=UTC)
-TARGET_SECONDS = 60
+TARGET_SECONDS = 15
 
 
 def write_people(path: Path, rows: int) -> None:
@@ -49,6 +51,42 @@ def write_people(path: Path, rows: int) -> None:
             )
 
 
+def bare_sqlite(path: Path, database: Path) -> float:
+    """csv.reader + executemany into one plain table, one transaction: the floor."""
+    start = time.perf_counter()
+    connection = sqlite3.connect(database)
+    connection.execute("CREATE TABLE people (name, email, organisation, sector, joined)")
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = csv.reader(handle)
+        next(rows)
+        with connection:
+            connection.executemany("INSERT INTO people VALUES (?, ?, ?, ?, ?)", rows)
+    connection.close()
+    return time.perf_counter() - start
+
+
+def bare_postgres(path: Path, url: str) -> float:
+    """The same floor on PostgreSQL: csv.reader + executemany into a temporary table."""
+    engine = create_engine(url)
+    start = time.perf_counter()
+    with engine.begin() as connection, path.open(encoding="utf-8", newline="") as handle:
+        connection.execute(
+            text(
+                "CREATE TEMPORARY TABLE people (name text, email text, organisation text, "
+                "sector text, joined text)"
+            )
+        )
+        rows = csv.reader(handle)
+        next(rows)
+        keys = ("name", "email", "organisation", "sector", "joined")
+        connection.execute(
+            text("INSERT INTO people VALUES (:name, :email, :organisation, :sector, :joined)"),
+            [dict(zip(keys, row, strict=True)) for row in rows],
+        )
+    engine.dispose()
+    return time.perf_counter() - start
+
+
 def time_import(database: Database, settings, path: Path) -> tuple[float, list[str]]:
     start = time.perf_counter()
     result = import_file(database=database, settings=settings, path=path, now=NOW)
@@ -63,16 +101,18 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "people.csv"
         write_people(path, args.rows)
-        start = time.perf_counter()
         with path.open(encoding="utf-8", newline="") as handle:
             baseline_rows = sum(1 for _ in csv.reader(handle))
-        baseline = time.perf_counter() - start
         urls = [("SQLite", f"sqlite:///{Path(folder) / 'bench.db'}")]
         if args.postgres:
             urls.append(("PostgreSQL", args.postgres))
         size = path.stat().st_size / 1e6
-        print(f"{args.rows:,} participants, {size:.1f} MB CSV; csv.reader alone {baseline:.2f} s")
+        print(f"{args.rows:,} participants, {size:.1f} MB CSV")
         for label, url in urls:
+            if label == "SQLite":
+                baseline = bare_sqlite(path, Path(folder) / "bare.db")
+            else:
+                baseline = bare_postgres(path, url)
             upgrade(url)
             settings = load_settings(config_file=REPO / "config.toml", database_url=url)
             database = Database(url)
@@ -85,8 +125,11 @@ def main() -> None:
                 database.dispose()
             assert stored == args.rows, f"{stored} participants stored"
             verdict = "OK" if first < TARGET_SECONDS else "OVER TARGET"
+            if label != "SQLite":
+                verdict = "no target"
             print(
-                f"{label}: import {first:.2f} s ({first / baseline:.0f}x csv.reader, "
+                f"{label}: import {first:.2f} s, csv.reader + executemany {baseline:.2f} s "
+                f"(ratio {first / baseline:.1f}x, "
                 f"{args.rows / first:,.0f} rows/s) [{verdict} < {TARGET_SECONDS} s]; "
                 f"{'; '.join(changes)}"
             )
