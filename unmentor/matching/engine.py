@@ -10,6 +10,9 @@ The steps, and why each is there:
    swaps for everyone at once and then by alternating paths;
 4. random swaps between pairs (mixing.py) make the grouping a uniform draw;
 5. at most one triad places an odd one out (triads.py).
+
+Around that core (group_size=2): group_size 3..4 is its own construction (groups.py), and the
+repeat fallback (repeats.py) runs after either, only on the people still sitting out.
 """
 
 from __future__ import annotations
@@ -23,8 +26,10 @@ import numpy as np
 from unmentor.matching.arrays import Problem, from_arrays, from_candidates
 from unmentor.matching.exact import Blossom, OutOfBudget, complete, prefer_priority
 from unmentor.matching.explain import sentence, simple_bound, sit_out_reasons
+from unmentor.matching.groups import GROUP_SIZES, solve_groups
 from unmentor.matching.mixing import mix, sweeps_for
 from unmentor.matching.pairing import initial_matching, pair_count, priority_swaps
+from unmentor.matching.repeats import Repeatable, add_repeats
 from unmentor.matching.triads import find_triad
 from unmentor.matching.types import ArrayMatch, Candidate, MatchResult, Reason, SitOut
 
@@ -44,31 +49,65 @@ class _Solution:
     upper_bound: int
     proven: bool
     seed: int
+    # Every group as one (k, size) position array per size (pairs and triad included).
+    groups: list[np.ndarray] | None = None
+    # Pairs met before and placed again (repeats.py): (k, 2) positions and the round last met.
+    repeated: np.ndarray | None = None
+    repeated_rounds: np.ndarray | None = None
+    group_size: int = 2
+
+    def blocks(self) -> list[np.ndarray]:
+        if self.groups is not None:
+            return self.groups
+        blocks = [self.pairs] if len(self.pairs) else []
+        if self.triad is not None:
+            blocks.append(np.array([self.triad], dtype=np.int64))
+        return blocks
 
 
 def match_round(
     candidates: Iterable[Candidate],
     history: Iterable = (),
     *,
+    blocked: Iterable = (),
     seed: int | None = None,
     triads: bool = True,
+    group_size: int = 2,
+    repeatable: Repeatable | None = None,
 ) -> MatchResult:
-    """Group `candidates` for one round: valid, maximum, priority first, random by `seed`."""
-    problem = from_candidates(candidates, history)
-    solution = _solve(problem, seed=seed, triads=triads)
+    """Group `candidates` for one round: valid, maximum, priority first, random by `seed`.
+
+    `history` pairs never meet again, nor do `blocked` pairs (never-match lists), which count
+    apart from history in reasons. `group_size` 3 or 4 forms groups of that size (leftovers one
+    larger or smaller). `repeatable` maps pairs of `history` to the round they last met: people
+    who would otherwise sit out may meet one of them again, longest ago first.
+    """
+    problem = from_candidates(candidates, history, blocked)
+    solution = _run(problem, seed, triads, group_size, repeatable)
     ids = problem.ids.tolist()
-    groups = [(ids[a], ids[b]) for a, b in solution.pairs.tolist()]
-    if solution.triad is not None:
-        groups.append(tuple(ids[p] for p in solution.triad))
+    groups = [tuple(ids[p] for p in row) for block in solution.blocks() for row in block.tolist()]
     unmatched = [ids[p] for p in solution.unmatched.tolist()]
     org_size = np.bincount(problem.org)[problem.org[solution.unmatched]].tolist()
+    count = sum(len(block) for block in solution.blocks())
     reasons = {
         person: Reason(
-            sentence(SitOut(code), org_size=size, n=problem.n, pairs=len(solution.pairs)),
+            sentence(
+                SitOut(code),
+                org_size=size,
+                n=problem.n,
+                pairs=count,
+                group_size=solution.group_size,
+            ),
             SitOut(code),
         )
         for person, code, size in zip(unmatched, solution.reasons.tolist(), org_size, strict=True)
     }
+    repeated = {}
+    if solution.repeated is not None:
+        for (a, b), when in zip(
+            solution.repeated.tolist(), solution.repeated_rounds.tolist(), strict=True
+        ):
+            repeated[(min(ids[a], ids[b]), max(ids[a], ids[b]))] = when
     return MatchResult(
         groups=groups,
         unmatched=unmatched,
@@ -77,6 +116,7 @@ def match_round(
         upper_bound=solution.upper_bound,
         is_proven_maximum=solution.proven,
         seed=solution.seed,
+        repeated=repeated,
     )
 
 
@@ -85,17 +125,31 @@ def match_arrays(
     orgs,
     history=None,
     *,
+    blocked=None,
     priority=None,
     seed: int | None = None,
     triads: bool = True,
+    group_size: int = 2,
+    repeatable: Repeatable | None = None,
 ) -> ArrayMatch:
-    """The same engine for numpy arrays: ids, organisation labels, a (k, 2) array of ids met."""
-    problem = from_arrays(ids, orgs, history, priority)
-    solution = _solve(problem, seed=seed, triads=triads)
+    """The same engine for numpy arrays: ids, organisation labels, (k, 2) arrays of ids.
+
+    A negative organisation label (or None or "" among labels) means no organisation.
+    `repeatable` may also be a tuple of a (k, 2) id array and a (k,) array of rounds.
+    """
+    problem = from_arrays(ids, orgs, history, priority, blocked)
+    solution = _run(problem, seed, triads, group_size, repeatable)
     ids = problem.ids
     triad = None if solution.triad is None else tuple(int(ids[p]) for p in solution.triad)
+    repeated = np.zeros((0, 2), dtype=np.int64)
+    rounds = np.zeros(0, dtype=np.int64)
+    if solution.repeated is not None:
+        repeated = np.sort(ids[solution.repeated], axis=1)
+        rounds = solution.repeated_rounds
+    blocks = [ids[block] for block in solution.blocks()]
+    pairs = next((block for block in blocks if block.shape[1] == 2), np.zeros((0, 2), np.int64))
     return ArrayMatch(
-        pairs=ids[solution.pairs],
+        pairs=pairs,
         triad=triad,
         unmatched=ids[solution.unmatched],
         reasons=solution.reasons,
@@ -103,12 +157,17 @@ def match_arrays(
         upper_bound=solution.upper_bound,
         is_proven_maximum=solution.proven,
         seed=solution.seed,
+        groups=blocks,
+        repeated=repeated,
+        repeated_rounds=rounds,
     )
 
 
-def fresh_partner_counts(candidates: Iterable[Candidate], history: Iterable = ()) -> dict[int, int]:
-    """Per id: people here from another organisation never met, without forming groups."""
-    problem = from_candidates(candidates, history)
+def fresh_partner_counts(
+    candidates: Iterable[Candidate], history: Iterable = (), *, blocked: Iterable = ()
+) -> dict[int, int]:
+    """Per id: people here from another organisation never met nor blocked, without grouping."""
+    problem = from_candidates(candidates, history, blocked)
     return dict(zip(problem.ids.tolist(), problem.fresh_partners().tolist(), strict=True))
 
 
@@ -120,6 +179,36 @@ def _checked_seed(seed) -> int:
     if seed < 0:
         raise ValueError(f"seed must be non-negative, got {seed}")
     return int(seed)
+
+
+def _run(problem: Problem, seed, triads, group_size, repeatable) -> _Solution:
+    """Pairs (_solve) or larger groups, then the repeat fallback for whoever still sits out."""
+    if isinstance(group_size, bool) or not isinstance(group_size, int | np.integer):
+        raise TypeError(f"group_size must be an integer, got {group_size!r}")
+    if group_size not in GROUP_SIZES:
+        raise ValueError(f"group_size must be 2, 3 or 4, got {group_size}")
+    if group_size == 2:
+        solution = _solve(problem, seed=seed, triads=triads)
+    else:
+        seed = _checked_seed(seed)
+        if not isinstance(triads, bool):
+            raise TypeError(f"triads must be a bool, got {triads!r}")
+        grouped = solve_groups(problem, size=int(group_size), rng=np.random.default_rng(seed))
+        solution = _Solution(
+            pairs=np.zeros((0, 2), dtype=np.int64),
+            triad=None,
+            unmatched=grouped.unmatched,
+            reasons=grouped.reasons,
+            fresh=grouped.fresh,
+            upper_bound=grouped.upper_bound,
+            proven=grouped.proven,
+            seed=seed,
+            groups=grouped.groups,
+            group_size=int(group_size),
+        )
+    if repeatable is not None:
+        add_repeats(problem, solution, repeatable, triads=triads)
+    return solution
 
 
 def _solve(problem: Problem, *, seed, triads: bool) -> _Solution:
@@ -172,7 +261,9 @@ def _solve(problem: Problem, *, seed, triads: bool) -> _Solution:
         pairs=placed_pairs.astype(np.int64),
         triad=triad,
         unmatched=unmatched,
-        reasons=sit_out_reasons(unmatched, problem.org, fresh, bound, pairs=pairs, n=n),
+        reasons=sit_out_reasons(
+            unmatched, problem.org, fresh, bound, pairs=pairs, n=n, blocked=problem.blocked_count
+        ),
         fresh=fresh,
         upper_bound=upper,
         proven=proven,

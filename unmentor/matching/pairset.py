@@ -25,9 +25,22 @@ class PairSet:
         self._table = np.full(1 << self._bits, _EMPTY, dtype=np.int64)
         self._insert(keys)
         self._size = int(np.count_nonzero(self._table != _EMPTY))
+        # Kept only until degrees() is asked: without repeats the inputs count it directly.
+        self._given = (a, b) if self._size == keys.size else None
 
     def __len__(self) -> int:
         return self._size
+
+    def degrees(self) -> np.ndarray:
+        """Per position: how many stored pairs include it (int64)."""
+        if self._given is not None:
+            lo, hi = self._given
+            self._given = None
+        else:
+            lo, hi = self.pairs()
+        return (np.bincount(lo, minlength=self.n) + np.bincount(hi, minlength=self.n)).astype(
+            np.int64, copy=False
+        )
 
     def pairs(self) -> tuple[np.ndarray, np.ndarray]:
         """Every stored pair once, as (smaller, larger) position arrays."""
