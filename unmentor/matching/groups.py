@@ -30,6 +30,10 @@ from unmentor.matching.types import SitOut
 GROUP_SIZES = (2, 3, 4)
 # Up to this many free people x groups, free people try every group rather than random ones.
 EXHAUSTIVE_TRIES = 4_000_000
+# Small rounds (a dense graph) short of the bound try this many more constructions.
+RETRIES = 8
+# Up to this many people the bound also leaves out people in no triangle (a matrix product).
+TRIANGLE_LIMIT = 600
 
 
 @dataclass
@@ -44,30 +48,20 @@ class Grouped:
 
 def solve_groups(problem: Problem, *, size: int, rng: np.random.Generator) -> Grouped:
     """Groups of `size` (leftovers in groups of size - 1 or size + 1), as many placed as found."""
-    compat, priority, org = problem.compat, problem.priority, problem.org
+    compat, org = problem.compat, problem.org
     fresh = problem.fresh_partners()
     low, high = size - 1, size + 1
     alive = _core(compat, fresh >= low - 1, low - 1)
     upper, k = group_bound(org, alive, low=low, high=high, size=size)
-    table = _Table(compat, high)
-    free = np.flatnonzero(alive)
-    if upper:
-        free = table.lay_out(free, k, org, priority, rng)
-        free = _settle(table, free, low=low, size=size, high=high, rng=rng)
-        for _ in range(4):
-            # The free form groups of their own (the same layout), and everything settles again.
-            if free.size < low:
+    table = _attempt(problem, alive, k, upper, low=low, size=size, high=high, rng=rng)
+    if compat.dense() is not None:
+        # Small rounds: a few more random constructions, keeping the first that places most.
+        for _ in range(RETRIES):
+            if table.placed() >= upper:
                 break
-            before = table.placed()
-            k_free = group_bound(org, _mask(free, compat.n), low=low, high=high, size=size)[1]
-            if k_free == 0:
-                break
-            free = table.lay_out(free, k_free, org, priority, rng)
-            free = _settle(table, free, low=low, size=size, high=high, rng=rng)
-            if table.placed() == before:
-                break
-        free = _prefer_priority(table, free, priority, rng)
-        _mix(table, free, priority, rng, sweeps=sweeps_for(compat.n))
+            other = _attempt(problem, alive, k, upper, low=low, size=size, high=high, rng=rng)
+            if other.placed() > table.placed():
+                table = other
     groups = table.blocks()
     placed = sum(int(g.size) for g in groups)
     seated = np.zeros(compat.n, dtype=bool)
@@ -82,6 +76,31 @@ def solve_groups(problem: Problem, *, size: int, rng: np.random.Generator) -> Gr
         upper_bound=max(upper, placed),
         proven=placed >= upper,
     )
+
+
+def _attempt(problem: Problem, alive, k, upper, *, low, size, high, rng) -> _Table:
+    """One construction: layout, repairs, the free grouped among themselves, priority, mixing."""
+    compat, priority, org = problem.compat, problem.priority, problem.org
+    table = _Table(compat, high)
+    if not upper:
+        return table
+    free = table.lay_out(np.flatnonzero(alive), k, org, priority, rng)
+    free = _settle(table, free, low=low, size=size, high=high, rng=rng)
+    for _ in range(4):
+        # The free form groups of their own (the same layout), and everything settles again.
+        if free.size < low:
+            break
+        before = table.placed()
+        k_free = group_bound(org, _mask(free, compat.n), low=low, high=high, size=size)[1]
+        if k_free == 0:
+            break
+        free = table.lay_out(free, k_free, org, priority, rng)
+        free = _settle(table, free, low=low, size=size, high=high, rng=rng)
+        if table.placed() == before:
+            break
+    free = _prefer_priority(table, free, priority, rng)
+    _mix(table, free, priority, rng, sweeps=sweeps_for(compat.n))
+    return table
 
 
 def group_bound(
@@ -123,6 +142,11 @@ def _core(compat: Compatibility, alive: np.ndarray, need: int) -> np.ndarray:
     while True:
         degree = matrix[:, alive].sum(axis=1)
         drop = alive & (degree < need)
+        if need >= 2 and compat.n <= TRIANGLE_LIMIT:
+            # Groups of three or more: someone in no triangle can be in no group.
+            inner = matrix & alive[None, :] & alive[:, None]
+            dense = inner.astype(np.float32)
+            drop |= alive & ~((dense @ dense) * dense).any(axis=1)
         if not drop.any():
             return alive
         alive &= ~drop
@@ -229,14 +253,15 @@ def _unique_rows(*rows: np.ndarray) -> np.ndarray:
 
 def _settle(table: _Table, free, *, low, size, high, rng, passes: int = 8) -> np.ndarray:
     """Repair history conflicts, drop groups below `low`, seat the free; returns the free."""
-    free = [free]
     for _ in range(passes):
         count = table.conflicts()
         row, col = np.nonzero(count)
         if row.size == 0:
             break
         _swap(table, row, col, rng)
+        free = _stand_in(table, free, rng)
     # Whoever still conflicts leaves, most-conflicted first, until every group is valid.
+    free = [free]
     while True:
         count = table.conflicts()
         bad = np.flatnonzero(count.max(axis=1) > 0)
@@ -246,16 +271,39 @@ def _settle(table: _Table, free, *, low, size, high, rng, passes: int = 8) -> np
         col = np.argmax(count[bad] + noise, axis=1)
         free.append(table.rows[bad, col])
         table.rows[bad, col] = -1
-    sizes = table.sizes()
-    small = sizes < low
+    free = np.concatenate(free)
+    # Groups short of members take in whoever fits first; those still too small dissolve.
+    free = _seat(table, free, low, rng)
+    small = table.sizes() < low
     if small.any():
         gone = table.rows[small]
-        free.append(gone[gone >= 0])
+        free = np.concatenate([free, gone[gone >= 0]])
         table.rows = table.rows[~small]
-    free = np.concatenate(free)
     for limit in (size, high):
         free = _seat(table, free, limit, rng)
     return free
+
+
+def _stand_in(table: _Table, free: np.ndarray, rng) -> np.ndarray:
+    """A free person who fits takes the seat of someone in conflict there."""
+    if free.size == 0:
+        return free
+    count = table.conflicts()
+    row, col = np.nonzero(count)
+    if row.size == 0:
+        return free
+    keep = _unique_rows(row)
+    row, col = row[keep], col[keep]
+    u = free[rng.integers(0, free.size, size=row.size)]
+    keep = first_occurrences(u)
+    row, col, u = row[keep], col[keep], u[keep]
+    ok = table.fits(u, row, col)
+    row, col, u = row[ok], col[ok], u[ok]
+    out = table.rows[row, col]
+    table.rows[row, col] = u
+    taken = np.zeros(table.compat.n, dtype=bool)
+    taken[u] = True
+    return np.concatenate([free[~taken[free]], out])
 
 
 def _swap(table: _Table, row: np.ndarray, col: np.ndarray, rng) -> None:

@@ -13,6 +13,7 @@ looked at, so a long mapping costs little when nobody is left out.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
@@ -35,9 +36,28 @@ def add_repeats(problem: Problem, solution: _Solution, repeatable, *, triads: bo
     solution.repeated = np.zeros((0, 2), dtype=np.int64)
     solution.repeated_rounds = np.zeros(0, dtype=np.int64)
     pairs, rounds = _as_arrays(repeatable)
-    out = solution.unmatched
-    if out.size == 0 or pairs.size == 0:
+    if solution.unmatched.size == 0 or pairs.size == 0:
         return
+    if solution.group_size == 2 and triads and solution.triad is not None:
+        # The triad's third may do better in a repeat pair, freeing the triad for someone else.
+        split = copy.copy(solution)
+        r, x, y = solution.triad
+        split.triad = None
+        split.pairs = np.concatenate([solution.pairs, [[x, y]]]).astype(np.int64)
+        split.unmatched = np.concatenate([solution.unmatched, [r]])
+        split.reasons = np.concatenate([solution.reasons, [0]]).astype(solution.reasons.dtype)
+        _add(problem, split, pairs, rounds, triads=triads)
+        _add(problem, solution, pairs, rounds, triads=triads)
+        if split.unmatched.size < solution.unmatched.size:
+            for name in ("pairs", "triad", "unmatched", "reasons", "upper_bound"):
+                setattr(solution, name, getattr(split, name))
+            solution.repeated, solution.repeated_rounds = split.repeated, split.repeated_rounds
+        return
+    _add(problem, solution, pairs, rounds, triads=triads)
+
+
+def _add(problem: Problem, solution: _Solution, pairs, rounds, *, triads: bool) -> None:
+    out = solution.unmatched
     rng = np.random.default_rng([solution.seed, 1])
     edges = _edges(problem, pairs, rounds, out)
     if edges is None:
@@ -53,7 +73,7 @@ def add_repeats(problem: Problem, solution: _Solution, repeatable, *, triads: bo
     keep = ~placed[out]
     solution.unmatched = out[keep]
     solution.reasons = solution.reasons[keep]
-    solution.upper_bound += int(np.count_nonzero(placed))
+    solution.upper_bound += int(np.count_nonzero(placed[out]))
     solution.repeated, solution.repeated_rounds = joined
 
 
