@@ -102,13 +102,15 @@ def from_arrays(ids, orgs, history=None, priority=None, blocked=None) -> Problem
 
 def _problem(ids, org, priority, history: np.ndarray, blocked: np.ndarray) -> Problem:
     n = ids.size
-    a, b = _cross_positions(ids, org, history)
-    met = PairSet(a, b, n)
+    # Gathers over millions of pairs move a quarter of the bytes with small codes.
+    small = org.astype(np.int16 if org.size == 0 or org.max() < 2**15 else np.int64)
+    a, b, clean = _cross_positions(ids, small, history)
+    met = PairSet(a, b, n, counted=_end_counts(ids, history) if clean else None)
     met_count = met.degrees()
     blocked_set, blocked_count = None, np.zeros(n, dtype=np.int64)
     blocked_pairs = (np.zeros(0, np.int64), np.zeros(0, np.int64))
     if blocked.size:
-        a, b = _cross_positions(ids, org, blocked)
+        a, b, _ = _cross_positions(ids, small, blocked)
         blocked_pairs = (a, b)
         # Blocked people already met are counted once, as met: blocking changes nothing there.
         fresh = ~met.contains(a, b)
@@ -125,18 +127,33 @@ def _problem(ids, org, priority, history: np.ndarray, blocked: np.ndarray) -> Pr
     )
 
 
-def _cross_positions(ids, org, pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Positions of the pairs naming two candidates of different organisations."""
+def _cross_positions(ids, org, pairs: np.ndarray):
+    """Positions (a, b) of the pairs naming two candidates of different organisations, and
+    whether that is every pair given."""
     pos = _positions(ids, pairs.reshape(-1))
-    a, b = pos[0::2], pos[1::2]
-    known = (a >= 0) & (b >= 0)
-    if not known.all():
-        a, b = a[known], b[known]
+    clean = True
+    if pos.size and pos.min() < 0:
+        pairs = pos.reshape(-1, 2)
+        pos = pairs[(pairs >= 0).all(axis=1)].reshape(-1)
+        clean = False
     # Same-organisation pairs never matter: such people cannot meet anyway.
-    cross = org[a] != org[b]
+    codes = org[pos]  # one gather over contiguous positions, not two strided ones
+    cross = codes[0::2] != codes[1::2]
+    a, b = pos[0::2], pos[1::2]
     if not cross.all():
-        a, b = a[cross], b[cross]
-    return a, b
+        a, b, clean = a[cross], b[cross], False
+    return a, b, clean
+
+
+def _end_counts(ids: np.ndarray, pairs: np.ndarray) -> np.ndarray | None:
+    """Per position: how many of `pairs` (all naming candidates) name it, counted by id.
+
+    Counting positions would need them as int64 (bincount's input); ids already are.
+    """
+    top = int(ids.max()) if ids.size else 0
+    if ids.size == 0 or top > 8 * ids.size + 1024:
+        return None
+    return np.bincount(pairs.reshape(-1), minlength=top + 1)[ids]
 
 
 def _checked_int(value, what: str, where: str = "", *, minimum: int | None = None) -> int:
@@ -267,6 +284,8 @@ def _positions(ids: np.ndarray, query: np.ndarray) -> np.ndarray:
         # Ids are usually database keys, dense enough for a direct lookup table.
         table = np.full(top + 2, -1, dtype=kind)
         table[ids] = np.arange(n, dtype=kind)
+        if int(query.min()) >= 0 and int(query.max()) <= top:
+            return table[query]
         # Anything outside 0..top reads the -1 kept in the last slot.
         return table[np.where((query >= 0) & (query <= top), query, top + 1)]
     order = np.argsort(ids, kind="stable")

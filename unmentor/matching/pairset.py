@@ -21,7 +21,8 @@ _INVERSE = np.uint64(pow(0x9E3779B97F4A7C15, -1, 2**64))  # undoes it, for pairs
 class PairSet:
     """Unordered pairs (a, b) of positions 0..n-1 with a != b, stored once each."""
 
-    def __init__(self, a: np.ndarray, b: np.ndarray, n: int) -> None:
+    def __init__(self, a: np.ndarray, b: np.ndarray, n: int, *, counted=None) -> None:
+        """`counted`, if given, is how many of the given pairs name each position."""
         self.n = int(n)
         hashed = self._hash(np.asarray(a), np.asarray(b))
         hashed.sort()
@@ -37,23 +38,30 @@ class PairSet:
         self._shift = np.uint64(64 - bits)
         kind = np.int32 if hashed.size < 2**31 else np.int64
         start = np.zeros((1 << bits) + 1, dtype=kind)
-        np.cumsum(np.bincount(hashed >> self._shift, minlength=1 << bits), out=start[1:])
+        buckets = (hashed >> self._shift).view(np.int64)  # a view: bincount copies no uint64
+        np.cumsum(np.bincount(buckets, minlength=1 << bits), out=start[1:])
         self._start = start
+        # A bitmap of 8 bits per pair (4 MB at 6 million) answers most "never met" from cache:
+        # only about one query in eight (and every pair met) reads the buckets.
+        self._filter_shift = np.uint64(64 - bits - 3)
+        flags = np.zeros(1 << (bits + 3), dtype=bool)
+        flags[(hashed >> self._filter_shift).view(np.int64)] = True
+        self._filter = np.packbits(flags, bitorder="little")
         # Kept only until degrees() is asked: the inputs count it, less the pairs given twice.
-        self._given = (a, b) if hashed.size else None
+        self._given = (a, b) if counted is None else counted
 
     def __len__(self) -> int:
         return int(self._sorted.size - self._repeats.size)
 
     def degrees(self) -> np.ndarray:
         """Per position: how many stored pairs include it (int64)."""
-        count = np.zeros(self.n, dtype=np.int64)
-        if self._given is None:
-            return count
-        a, b = self._given
-        self._given = None
-        count += np.bincount(a, minlength=self.n)
-        count += np.bincount(b, minlength=self.n)
+        given, self._given = self._given, ()
+        if isinstance(given, np.ndarray):
+            count = given.astype(np.int64, copy=False)
+        else:
+            count = np.zeros(self.n, dtype=np.int64)
+            for part in given:
+                count += np.bincount(part, minlength=self.n)
         if self._repeats.size:
             # Each extra copy of a pair (some pairs appear three times) counts once less.
             lo, hi = self._decode(self._repeats)
@@ -79,11 +87,13 @@ class PairSet:
             return found
         hashed = self._hash(a.ravel(), b.ravel())
         flat = found.reshape(-1)
-        bucket = (hashed >> self._shift).astype(np.intp)
+        bit = (hashed >> self._filter_shift).view(np.int64)
+        maybe = self._filter[bit >> 3] >> (bit & 7).astype(np.uint8)
+        index = np.flatnonzero(maybe & 1)
+        hashed = hashed[index]
+        bucket = (hashed >> self._shift).view(np.int64)
         at = self._start[bucket].astype(np.intp)
         end = self._start[bucket + 1]
-        index = np.flatnonzero(at < end)
-        hashed, at, end = hashed[index], at[index], end[index]
         while index.size:
             seen = self._sorted[at]
             flat[index[seen == hashed]] = True
