@@ -179,3 +179,10 @@ def test_bad_rules_fail_clearly(kwargs, error):
     candidates = [Candidate(1, "a"), Candidate(2, "b")]
     with pytest.raises(error):
         match_round(candidates, [(1, 2)], seed=1, **kwargs)
+
+
+def test_unusual_candidates_take_the_careful_path_to_the_same_result():
+    plain = [Candidate(i, [None, "", "a", "b", "a"][i % 5], priority=i % 3) for i in range(40)]
+    unusual = [Candidate(np.int64(c.id), c.org, np.int32(c.priority)) for c in plain]
+    history = [(0, 2), (3, 7), (8, 13)]
+    assert match_round(plain, history, seed=9) == match_round(unusual, history, seed=9)
