@@ -83,38 +83,37 @@ def _columns_quickly(candidates: list) -> tuple[np.ndarray, np.ndarray, np.ndarr
         return None
     if id_array.size and id_array.min() < 0:
         return None
+    return id_array, _label_codes(labels), priority_array
+
+
+def _label_codes(labels: list) -> np.ndarray:
+    """Codes 0..k-1 for str/int labels; None or "" (no organisation) a code of their own each."""
     # dict.fromkeys and map run in C: distinct labels in first-seen order, then their codes.
     codes = {label: code for code, label in enumerate(dict.fromkeys(labels))}
     org = np.fromiter(map(codes.__getitem__, labels), dtype=np.int64, count=len(labels))
     spare = len(codes)
     for blank in (None, ""):
         if blank in codes:
-            # No organisation: a code of their own each, after everyone else's.
             alone = np.flatnonzero(org == codes[blank])
             org[alone] = np.arange(spare, spare + alone.size)
             spare += alone.size
-    return id_array, org, priority_array
+    return org
 
 
 def _columns_slowly(candidates: list) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     n = len(candidates)
     ids = np.empty(n, dtype=np.int64)
     priority = np.empty(n, dtype=np.int64)
-    org = np.empty(n, dtype=np.int64)
-    codes: dict[object, int] = {}
+    labels = []
     for i, c in enumerate(candidates):
         if not isinstance(c, Candidate):
             raise TypeError(f"expected Candidate objects, got {c!r}")
         ids[i] = _checked_int(c.id, "candidate id", minimum=0)
         priority[i] = _checked_int(c.priority, "priority", f" (candidate {c.id})")
-        if c.org is None or c.org == "":
-            # No organisation: a code nobody else has (a tuple no label can equal).
-            org[i] = codes.setdefault((None, i), len(codes))
-            continue
-        if not isinstance(c.org, str | int) or isinstance(c.org, bool):
+        if c.org is not None and (not isinstance(c.org, str | int) or isinstance(c.org, bool)):
             raise TypeError(f"organisation of candidate {c.id} must be a str, got {c.org!r}")
-        org[i] = codes.setdefault(c.org, len(codes))
-    return ids, org, priority
+        labels.append(c.org)
+    return ids, _label_codes(labels), priority
 
 
 def from_arrays(ids, orgs, history=None, priority=None, blocked=None) -> Problem:
