@@ -325,7 +325,7 @@ def _positions(ids: np.ndarray, query: np.ndarray) -> np.ndarray:
         table = np.full(top + 2, -1, dtype=kind)
         table[ids] = np.arange(n, dtype=kind)
         if int(query.min()) >= 0 and int(query.max()) <= top:
-            return table[query]
+            return np.take(table, query)  # np.take: a little faster than indexing
         # Anything outside 0..top reads the -1 kept in the last slot.
         return table[np.where((query >= 0) & (query <= top), query, top + 1)]
     order = np.argsort(ids, kind="stable")

@@ -21,6 +21,7 @@ import numpy as np
 
 from unmentor.matching.arrays import Problem, _history_array, _positions
 from unmentor.matching.exact import Blossom, complete
+from unmentor.matching.pairing import first_occurrences
 from unmentor.matching.pairset import PairSet
 
 if TYPE_CHECKING:
@@ -29,6 +30,10 @@ if TYPE_CHECKING:
 Repeatable = Mapping[tuple[int, int], int] | tuple[np.ndarray, np.ndarray]
 # Above this many people left out, pairs are the greedy choice only (no augmenting paths).
 EXACT_REPEATS = 2_000
+# At most this many people left over try to join a pair as its third (each try is O(n)).
+THIRD_TRIES = 16
+# For groups of three or four, at most this many people left out look for a seat.
+SEAT_TRIES = 2_000
 
 
 def add_repeats(problem: Problem, solution: _Solution, repeatable, *, triads: bool) -> None:
@@ -100,6 +105,7 @@ def _edges(problem: Problem, pairs, rounds, out):
     n = problem.n
     lookup = np.zeros(n, dtype=bool)
     lookup[out] = True
+    pairs, rounds = _touching(problem.ids, problem.ids[out], pairs, rounds)
     pos = _positions(problem.ids, pairs.reshape(-1))
     a, b = pos[0::2], pos[1::2]
     ok = (a >= 0) & (b >= 0)
@@ -114,12 +120,28 @@ def _edges(problem: Problem, pairs, rounds, out):
     if not ok.any():
         return None
     a, b, when = a[ok].astype(np.int64), b[ok].astype(np.int64), when[ok]
-    # The same pair given twice: its latest meeting counts.
     lo, hi = np.minimum(a, b), np.maximum(a, b)
-    order = np.lexsort((-when, hi, lo))
-    lo, hi, when = lo[order], hi[order], when[order]
-    first = np.r_[True, (lo[1:] != lo[:-1]) | (hi[1:] != hi[:-1])]
-    return lo[first], hi[first], when[first]
+    # The same pair given twice: its latest meeting counts.
+    key = lo * n + hi
+    order = np.lexsort((-when, key))
+    key = key[order]
+    first = np.r_[True, key[1:] != key[:-1]]
+    if first.all():
+        return lo, hi, when
+    keep = order[first]
+    return lo[keep], hi[keep], when[keep]
+
+
+def _touching(ids: np.ndarray, out_ids: np.ndarray, pairs: np.ndarray, rounds: np.ndarray):
+    """The pairs naming someone in `out_ids`, found by id: millions of pairs, few people."""
+    top = int(ids.max())
+    if top > 8 * ids.size + 1024 or pairs.size == 0:
+        return pairs, rounds
+    flag = np.zeros(top + 2, dtype=bool)
+    flag[out_ids] = True
+    ends = np.clip(pairs, -1, top + 1)  # anything out of range reads the False at the end
+    keep = flag[ends[:, 0]] | flag[ends[:, 1]]
+    return pairs[keep], rounds[keep]
 
 
 class _Dense:
@@ -140,11 +162,7 @@ def _pair_up(problem, solution, a, b, when, rng, *, triads):
     index[out] = np.arange(out.size)
     inside = (index[a] >= 0) & (index[b] >= 0)
     ia, ib, iw = index[a[inside]], index[b[inside]], when[inside]
-    mate = np.full(out.size, -1, dtype=np.int64)
-    for e in np.lexsort((rng.random(iw.size), iw)).tolist():
-        x, y = ia[e], ib[e]
-        if mate[x] < 0 and mate[y] < 0:
-            mate[x], mate[y] = y, x
+    mate = _oldest_first(out.size, ia, ib, iw, rng)
     if out.size <= EXACT_REPEATS and ia.size:
         matrix = np.zeros((out.size, out.size), dtype=bool)
         matrix[ia, ib] = matrix[ib, ia] = True
@@ -166,37 +184,73 @@ def _pair_up(problem, solution, a, b, when, rng, *, triads):
     return changed, _repeated_in(changed, a, b, when)
 
 
+def _oldest_first(m: int, ia, ib, when, rng) -> np.ndarray:
+    """The greedy matching taking pairs oldest first (ties at random), for all at once.
+
+    A pair that is the best remaining for both its people is in the greedy result whatever
+    order the greedy pass would take: accept all such pairs, drop their people, repeat.
+    """
+    mate = np.full(m, -1, dtype=np.int64)
+    order = np.lexsort((rng.random(when.size), when))
+    ia, ib = ia[order], ib[order]  # best first
+    while ia.size:
+        ends = np.stack([ia, ib], axis=1).ravel()  # both people of pair 0, then pair 1...
+        first = first_occurrences(ends)  # each person's best pair
+        best = np.full(m, -1, dtype=np.int64)
+        best[ends[first]] = first // 2
+        edge = np.arange(ia.size)
+        take = (best[ia] == edge) & (best[ib] == edge)
+        mate[ia[take]], mate[ib[take]] = ib[take], ia[take]
+        keep = (mate[ia] < 0) & (mate[ib] < 0)
+        ia, ib = ia[keep], ib[keep]
+    return mate
+
+
 def _repeated_in(groups: list[np.ndarray], a, b, when) -> tuple[np.ndarray, np.ndarray]:
     """Every pair met before inside `groups`, low position first, with its round."""
-    round_of = {(int(x), int(y)): int(w) for x, y, w in zip(a, b, when, strict=True)}
-    found = set()
+    inside = []
     for block in groups:
-        for group in block.tolist():
-            for i, x in enumerate(group):
-                for y in group[i + 1 :]:
-                    key = (min(x, y), max(x, y))
-                    if key in round_of:
-                        found.add(key)
-    joined = sorted(found)
-    rounds = np.array([round_of[j] for j in joined], dtype=np.int64)
-    return np.array(joined, dtype=np.int64).reshape(-1, 2), rounds
+        for i in range(block.shape[1]):
+            for j in range(i + 1, block.shape[1]):
+                x, y = block[:, i], block[:, j]
+                inside.append(np.stack([np.minimum(x, y), np.maximum(x, y)], axis=1))
+    inside = np.concatenate(inside).astype(np.int64) if inside else np.zeros((0, 2), np.int64)
+    if not inside.size or not a.size:
+        return np.zeros((0, 2), dtype=np.int64), np.zeros(0, dtype=np.int64)
+    inside = np.unique(inside, axis=0)
+    scale = int(max(a.max(), b.max(), inside.max())) + 1
+    keys = a * scale + b  # a < b already, one entry per pair (see _edges)
+    order = np.argsort(keys)
+    wanted = inside[:, 0] * scale + inside[:, 1]
+    at = np.minimum(np.searchsorted(keys[order], wanted), keys.size - 1)
+    found = keys[order][at] == wanted
+    return inside[found], when[order][at][found]
 
 
 def _third(problem, solution, new_pairs, left, a, b, when, rng):
-    """Someone left over joins a pair they have not met or may repeat, oldest meeting first."""
+    """Someone left over joins a pair they may repeat with, oldest meeting first.
+
+    Fresh triads were already tried when the round was formed, so only pairs holding one of
+    their former partners are looked at.
+    """
     pairs = np.concatenate([solution.pairs, new_pairs])
     if pairs.size == 0:
         return None
     compat = problem.compat
+    pair_of = np.full(problem.n, -1, dtype=np.int64)
+    pair_of[pairs[:, 0]] = pair_of[pairs[:, 1]] = np.arange(len(pairs))
     latest = np.full(problem.n, -1, dtype=np.int64)
-    for r in rng.permutation(left).tolist():
+    fresh = np.iinfo(np.int64).min
+    for r in rng.permutation(left)[:THIRD_TRIES].tolist():
         mine = (a == r) | (b == r)
         partners = np.where(a[mine] == r, b[mine], a[mine])
         latest[:] = -1
         latest[partners] = when[mine]
-        x, y = pairs[:, 0], pairs[:, 1]
-        rx = np.where(compat.valid(np.full(x.size, r), x), np.iinfo(np.int64).min, latest[x])
-        ry = np.where(compat.valid(np.full(y.size, r), y), np.iinfo(np.int64).min, latest[y])
+        near = np.unique(pair_of[partners])
+        near = near[near >= 0]
+        x, y = pairs[near, 0], pairs[near, 1]
+        rx = np.where(compat.valid(np.full(x.size, r), x), fresh, latest[x])
+        ry = np.where(compat.valid(np.full(y.size, r), y), fresh, latest[y])
         ok = np.flatnonzero((rx != -1) & (ry != -1))
         if ok.size:
             newest = np.maximum(rx[ok], ry[ok])
@@ -211,43 +265,64 @@ def _seat_in_groups(problem, solution, a, b, when, rng):
     compat = problem.compat
     high = solution.group_size + 1
     low = solution.group_size - 1
-    rows = [list(map(int, row)) for block in solution.groups for row in block.tolist()]
+    rows = [
+        np.pad(block, ((0, 0), (0, high - block.shape[1])), constant_values=-1)
+        for block in solution.groups
+    ]
+    table = np.concatenate(rows) if rows else np.full((0, high), -1, dtype=np.int64)
+    first_new = used = len(table)
+    trying = rng.permutation(solution.unmatched)[:SEAT_TRIES]
+    table = np.concatenate([table, np.full((trying.size, high), -1, dtype=np.int64)])
     latest = np.full(problem.n, -1, dtype=np.int64)
-    fresh_mark = np.iinfo(np.int64).min
-
-    def score(r: int, members: list[int]) -> int | None:
-        """The newest repeated meeting if `r` joins `members` (None: not allowed)."""
-        if not members:
-            return fresh_mark
-        m = np.array(members)
-        rounds = np.where(compat.valid(np.full(m.size, r), m), fresh_mark, latest[m])
-        if (rounds == -1).any() or (problem.org[m] == problem.org[r]).any():
-            return None
-        return int(rounds.max())
-
-    changed: list[list[int]] = []
-    starting: list[list[int]] = []
-    for r in rng.permutation(solution.unmatched).tolist():
+    fresh = np.iinfo(np.int64).min
+    changed = np.zeros(0, dtype=np.int64)
+    row_of = np.full(problem.n, -1, dtype=np.int64)
+    seated = table >= 0
+    row_of[table[seated]] = np.nonzero(seated)[0]
+    for r in trying.tolist():
         mine = (a == r) | (b == r)
+        partners = np.where(a[mine] == r, b[mine], a[mine])
         latest[:] = -1
-        latest[np.where(a[mine] == r, b[mine], a[mine])] = when[mine]
-        best, where = None, None
-        for group in rows + starting:
-            if len(group) >= high:
-                continue
-            s = score(r, group)
-            if s is not None and (best is None or s < best):
-                best, where = s, group
-        if where is None:
-            starting.append([r])
+        latest[partners] = when[mine]
+        # Only groups holding someone r may repeat with (or started here) can take r in:
+        # a group r fits with fresh people only would have taken r already.
+        near = np.union1d(row_of[partners], np.arange(first_new, used))
+        near = near[near >= 0]
+        block = table[near]
+        seated = block >= 0
+        room = seated.sum(axis=1) < high
+        # Per seat: the round r last met its person (fresh: lowest), -1 if they may not meet.
+        rounds = np.full(block.shape, fresh, dtype=np.int64)
+        people = block[seated]
+        ok = compat.valid(np.full(people.size, r), people)
+        rounds[seated] = np.where(ok, fresh, latest[people])
+        allowed = room & (rounds != -1).all(axis=1)
+        if allowed.any():
+            newest = rounds.max(axis=1)
+            choice = np.flatnonzero(allowed)
+            choice = choice[newest[choice] == newest[choice].min()]
+            row = int(near[int(rng.choice(choice))])
+            table[row, int(np.argmax(table[row] < 0))] = r
         else:
-            where.append(r)
-            changed.append(where)
+            row, used = used, used + 1
+            table[row, 0] = r
+        row_of[r] = row
+        changed = np.append(changed, row)
+    table = table[:used]
+    sizes = (table >= 0).sum(axis=1)
     # Groups started here need `low` members; the rest of them sit out after all.
-    rows += [group for group in starting if len(group) >= low]
-    by_size: dict[int, list[list[int]]] = {}
-    for group in rows:
-        by_size.setdefault(len(group), []).append(group)
-    solution.groups = [np.array(by_size[s], dtype=np.int64) for s in sorted(by_size)]
-    placed = [np.array([g]) for g in changed if len(g) >= low]
-    return placed, _repeated_in(placed, a, b, when)
+    keep = (np.arange(len(table)) < first_new) | (sizes >= low)
+    table, sizes = table[keep], sizes[keep]
+    renumber = np.cumsum(keep) - 1
+    changed = np.unique(renumber[changed[keep[changed]]])
+    solution.groups = [
+        np.sort(table[sizes == size], axis=1)[:, ::-1][:, :size].copy()
+        for size in range(2, high + 1)
+        if (sizes == size).any()
+    ]
+    placed = [_members(table[row]) for row in changed]
+    return placed or [np.zeros((0, 2), np.int64)], _repeated_in(placed, a, b, when)
+
+
+def _members(row: np.ndarray) -> np.ndarray:
+    return row[row >= 0][None, :]
