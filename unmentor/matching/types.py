@@ -65,7 +65,8 @@ class MatchResult:
     # Per id: how many people here, from another organisation, they have never met.
     # Organisers can warn people (or recruit) before someone's count reaches 0.
     fresh_partners: dict[int, int] = field(default_factory=dict, repr=False)
-    # No valid grouping of these candidates can place more than this many people.
+    # No valid grouping of these candidates can place more than this many people (with
+    # `repeatable`: no fresh grouping, plus the people placed by a repeat).
     upper_bound: int = 0
     # True when `placed` is proven to be the most any valid grouping could place.
     is_proven_maximum: bool = True
