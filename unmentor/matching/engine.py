@@ -79,7 +79,7 @@ def match_round(
 
     `history` pairs never meet again, nor do `blocked` pairs (never-match lists), which count
     apart from history in reasons. `group_size` 3 or 4 forms groups of that size (leftovers one
-    larger or smaller). `repeatable` maps pairs of `history` to the round they last met: people
+    larger or smaller; `triads` only concerns pairs). `repeatable` maps pairs of `history` to the round they last met: people
     who would otherwise sit out may meet one of them again, longest ago first.
     """
     problem = from_candidates(candidates, history, blocked)
@@ -91,7 +91,8 @@ def match_round(
         groups += zip(*problem.ids[block].T.tolist(), strict=True)
     unmatched = [ids[p] for p in solution.unmatched.tolist()]
     org_size = np.bincount(problem.org)[problem.org[solution.unmatched]].tolist()
-    count = sum(len(block) for block in solution.blocks())
+    # The sentences count pairs (group_size 2) or groups (larger sizes).
+    count = len(solution.pairs) if solution.group_size == 2 else len(groups)
     reasons = {
         person: Reason(
             sentence(
