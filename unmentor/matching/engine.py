@@ -79,8 +79,9 @@ def match_round(
 
     `history` pairs never meet again, nor do `blocked` pairs (never-match lists), which count
     apart from history in reasons. `group_size` 3 or 4 forms groups of that size (leftovers one
-    larger or smaller; `triads` only concerns pairs). `repeatable` maps pairs of `history` to the round they last met: people
-    who would otherwise sit out may meet one of them again, longest ago first.
+    larger or smaller; `triads` only concerns pairs). `repeatable` maps pairs of `history` to
+    the round they last met: people who would otherwise sit out may meet one of them again,
+    longest ago first.
     """
     problem = from_candidates(candidates, history, blocked)
     solution = _run(problem, seed, triads, group_size, repeatable)
