@@ -23,6 +23,9 @@ from unmentor.matching.pairset import PairSet
 from unmentor.matching.types import Candidate
 
 _INT64_MAX = np.iinfo(np.int64).max
+# Up to this many pairs met, blocked pairs join them in one set for validity checks (a second
+# sort of the history is cheap there; above it, a second set costs less than the re-sort).
+UNION_LIMIT = 1_000_000
 
 
 @dataclass
@@ -38,6 +41,8 @@ class Problem:
     blocked_count: np.ndarray
     # Every blocked pair of candidates from different organisations, met or not (positions).
     blocked_pairs: tuple[np.ndarray, np.ndarray] = (np.zeros(0, np.int64), np.zeros(0, np.int64))
+    # History alone (compat may hold history and blocked pairs in one set).
+    met: PairSet | None = None
 
     @property
     def n(self) -> int:
@@ -147,23 +152,34 @@ def _problem(ids, org, priority, history: np.ndarray, blocked: np.ndarray) -> Pr
     a, b, clean = _cross_positions(ids, small, history)
     met = PairSet(a, b, n, counted=_end_counts(ids, history) if clean else None)
     met_count = met.degrees()
-    blocked_set, blocked_count = None, np.zeros(n, dtype=np.int64)
+    compat = Compatibility(org, met)
+    blocked_count = np.zeros(n, dtype=np.int64)
     blocked_pairs = (np.zeros(0, np.int64), np.zeros(0, np.int64))
     if blocked.size:
-        a, b, _ = _cross_positions(ids, small, blocked)
-        blocked_pairs = (a, b)
+        c, d, _ = _cross_positions(ids, small, blocked)
+        blocked_pairs = (c, d)
         # Blocked people already met are counted once, as met: blocking changes nothing there.
-        fresh = ~met.contains(a, b)
-        blocked_set = PairSet(a[fresh], b[fresh], n)
-        blocked_count = blocked_set.degrees()
+        fresh = ~met.contains(c, d)
+        c, d = c[fresh], d[fresh]
+        if len(met) <= UNION_LIMIT:
+            # One set to ask halves the lookups' fixed costs, which dominate at these sizes.
+            ruled_out = PairSet(np.concatenate([a, c]), np.concatenate([b, d]), n)
+            compat = Compatibility(org, ruled_out)
+            keys = np.unique(np.minimum(c, d).astype(np.int64) * n + np.maximum(c, d))
+            blocked_count = np.bincount(np.concatenate(np.divmod(keys, n)), minlength=n)
+        else:
+            blocked_set = PairSet(c, d, n)
+            blocked_count = blocked_set.degrees()
+            compat = Compatibility(org, met, blocked_set)
     return Problem(
         ids=ids,
         org=org,
         priority=priority,
-        compat=Compatibility(org, met, blocked_set),
+        compat=compat,
         met_count=met_count,
         blocked_count=blocked_count,
         blocked_pairs=blocked_pairs,
+        met=met,
     )
 
 

@@ -112,8 +112,8 @@ def _edges(problem: Problem, pairs, rounds, out):
     ok[ok] = lookup[a[ok]] | lookup[b[ok]]
     a, b, when = a[ok], b[ok], rounds[ok]
     ok = problem.org[a] != problem.org[b]
-    if ok.any() and len(problem.compat.met):
-        ok[ok] = problem.compat.met.contains(a[ok], b[ok])  # not met: fresh, nothing to repeat
+    if ok.any() and len(problem.met):
+        ok[ok] = problem.met.contains(a[ok], b[ok])  # not met: fresh, nothing to repeat
     blocked_a, blocked_b = problem.blocked_pairs
     if ok.any() and blocked_a.size:
         ok[ok] = ~PairSet(blocked_a, blocked_b, n).contains(a[ok], b[ok])
