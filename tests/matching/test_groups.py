@@ -107,3 +107,10 @@ def test_group_size_two_is_unchanged():
         assert match_round(candidates, [], seed=seed) == match_round(
             candidates, [], seed=seed, group_size=2
         )
+
+
+def test_too_few_for_a_group_are_told_why():
+    result = match_round([Candidate(1, "a"), Candidate(2, "b")], [], seed=1, group_size=4)
+    assert result.placed == 0 and result.upper_bound == 0 and result.is_proven_maximum
+    assert "too few were left for a group of 3 or more" in result.reasons[1]
+    assert result.reasons[1].kind is SitOut.PARTNERS_NEEDED_ELSEWHERE

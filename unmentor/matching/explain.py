@@ -98,8 +98,9 @@ def sentence(kind: SitOut, *, org_size: int, n: int, pairs: int, group_size: int
         return "an odd number of people, and no group of three was possible"
     if group_size > 2:
         return (
-            f"no group of {pairs} formed had room for them among people they have not met "
-            "(people who had sat out more often went first)"
+            f"none of the {pairs} groups formed had room for them among people they have not "
+            f"met, and too few were left for a group of {group_size - 1} or more (people who "
+            "had sat out more often went first)"
         )
     return (
         f"everyone they have not met yet was needed to place someone else (at most {pairs} "
