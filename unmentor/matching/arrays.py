@@ -152,7 +152,7 @@ def _problem(ids, org, priority, history: np.ndarray, blocked: np.ndarray) -> Pr
     a, b, clean = _cross_positions(ids, small, history)
     met = PairSet(a, b, n, counted=_end_counts(ids, history) if clean else None)
     met_count = met.degrees()
-    compat = Compatibility(org, met)
+    ruled_out, blocked_set = met, None
     blocked_count = np.zeros(n, dtype=np.int64)
     blocked_pairs = (np.zeros(0, np.int64), np.zeros(0, np.int64))
     if blocked.size:
@@ -164,18 +164,16 @@ def _problem(ids, org, priority, history: np.ndarray, blocked: np.ndarray) -> Pr
         if len(met) <= UNION_LIMIT:
             # One set to ask halves the lookups' fixed costs, which dominate at these sizes.
             ruled_out = PairSet(np.concatenate([a, c]), np.concatenate([b, d]), n)
-            compat = Compatibility(org, ruled_out)
             keys = np.unique(np.minimum(c, d).astype(np.int64) * n + np.maximum(c, d))
             blocked_count = np.bincount(np.concatenate(np.divmod(keys, n)), minlength=n)
         else:
             blocked_set = PairSet(c, d, n)
             blocked_count = blocked_set.degrees()
-            compat = Compatibility(org, met, blocked_set)
     return Problem(
         ids=ids,
         org=org,
         priority=priority,
-        compat=compat,
+        compat=Compatibility(org, ruled_out, blocked_set),
         met_count=met_count,
         blocked_count=blocked_count,
         blocked_pairs=blocked_pairs,
