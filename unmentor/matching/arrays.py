@@ -25,7 +25,7 @@ from unmentor.matching.types import Candidate
 _INT64_MAX = np.iinfo(np.int64).max
 # Up to this many pairs met, blocked pairs join them in one set for validity checks (a second
 # sort of the history is cheap there; above it, a second set costs less than the re-sort).
-UNION_LIMIT = 1_000_000
+UNION_LIMIT = 200_000
 
 
 @dataclass
