@@ -6,6 +6,14 @@
 Each population: `--orgs` organisations of Zipf-skewed sizes, and `--rounds` earlier rounds of
 random cross-organisation pairs as history (about 5.7 million pairs at a million people).
 
+"cpu s" is the same call in CPU seconds of the process (on a shared machine the wall clock
+also counts waiting for a core). "objects s" is match_round on Candidate objects with the same
+numpy history; "x arrays" its CPU time over match_arrays'; "+blocked" the extra CPU time with
+n // 10 random blocked pairs, "+repeat" with every history pair repeatable (the round it was
+met, as id and round arrays). The variants run interleaved, fastest of five each.
+A second table times group_size 3 and 4 and shows people placed against the engine's upper
+bound (the exact maximum is not known above pairs; the issue asks for at least 99% of it).
+
 Every size runs in fresh child processes, so one size's memory cannot hide in another's:
 - "engine MiB" is tracemalloc's peak during one match_arrays call (numpy reports its buffers
   to tracemalloc): what the engine itself allocates, not counting its inputs;
@@ -51,13 +59,14 @@ def community(n: int, *, orgs: int, rounds: int, seed: int = 0):
     return ids, org, np.concatenate(history) if history else np.zeros((0, 2), np.int64)
 
 
-def _best(fn, runs: int) -> float:
+def _best(fn, runs: int, clock=time.perf_counter) -> float:
+    """The fastest of `runs` (the machine is shared: slower runs measure the neighbours)."""
     times = []
     for i in range(runs):
-        start = time.perf_counter()
+        start = clock()
         fn(i)
-        times.append(time.perf_counter() - start)
-    return float(np.median(times))
+        times.append(clock() - start)
+    return float(np.min(times))
 
 
 def child_engine(n: int, orgs: int, rounds: int) -> dict:
@@ -66,21 +75,46 @@ def child_engine(n: int, orgs: int, rounds: int) -> dict:
     permutation = min(
         _best(lambda _: rng.permutation(n), 5), _best(lambda _: rng.permutation(n), 5)
     )
-    runs = 5 if n <= 100_000 else 3
+    runs = 5
     result = match_arrays(ids, org, history, seed=0)
-    engine = _best(lambda i: match_arrays(ids, org, history, seed=i + 1), runs)
-    objects = None
-    if n <= 100_000:
-        candidates = [Candidate(int(i), str(o)) for i, o in zip(ids, org, strict=True)]
-        pairs = history.tolist()
-        objects = _best(lambda i: match_round(candidates, pairs, seed=i + 1), runs)
+    blocked = ids[rng.integers(0, n, size=(n // 10, 2))]
+    met_in = np.repeat(np.arange(1, rounds + 1), len(history) // max(rounds, 1) + 1)
+    met_in = met_in[: len(history)]
+    candidates = [Candidate(int(i), str(o)) for i, o in zip(ids, org, strict=True)]
+    variants = {
+        "engine": lambda i: match_arrays(ids, org, history, seed=i),
+        "objects": lambda i: match_round(candidates, history, seed=i),
+        "blocked": lambda i: match_arrays(ids, org, history, blocked=blocked, seed=i),
+        "repeat": lambda i: match_arrays(ids, org, history, seed=i, repeatable=(history, met_in)),
+    }
+    # Interleaved, so that a busy neighbour slows every variant alike; fastest of each kept.
+    wall = {name: [] for name in variants}
+    cpu = {name: [] for name in variants}
+    for i in range(runs):
+        for name, run in variants.items():
+            start, used = time.perf_counter(), time.process_time()
+            run(i + 1)
+            wall[name].append(time.perf_counter() - start)
+            cpu[name].append(time.process_time() - used)
+    engine, objects = min(wall["engine"]), min(wall["objects"])
+    ratio = {name: min(cpu[name]) / min(cpu["engine"]) for name in variants}
+    variants.clear()  # lets the million Candidate objects go before the group-size runs
+    groups = {}
+    for size in (3, 4):
+        start = time.perf_counter()
+        grouped = match_arrays(ids, org, history, seed=0, group_size=size)
+        seconds = time.perf_counter() - start
+        groups[size] = (seconds, grouped.placed, grouped.upper_bound)
     tracemalloc.start()
     match_arrays(ids, org, history, seed=99)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     return {
         "engine": engine,
+        "cpu": min(cpu["engine"]),
         "objects": objects,
+        "ratio": ratio,
+        "groups": groups,
         "permutation": permutation,
         "traced": peak / 2**20,
         "rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
@@ -148,11 +182,13 @@ def main() -> None:
         f"networkx up to {args.networkx_max:,} people"
     )
     header = (
-        f"{'people':>9} {'history':>9} {'engine s':>9} {'objects s':>9} {'engine MiB':>10} "
-        f"{'RSS MiB':>8} {'x perm':>7} {'networkx s':>10} {'nx RSS MiB':>10} {'x faster':>9} "
+        f"{'people':>9} {'history':>9} {'engine s':>9} {'cpu s':>7} {'objects s':>9} "
+        f"{'x arrays':>8} {'+blocked':>8} {'+repeat':>8} {'engine MiB':>10} {'RSS MiB':>8} "
+        f"{'x perm':>7} {'networkx s':>10} {'nx RSS MiB':>10} {'x faster':>9} "
         f"{'placed/max':>18} {'proven':>6}"
     )
     print(header)
+    grouped = []
     for n in (int(s) for s in args.sizes.split(",")):
         e = _run_child("engine", n, args)
         x = _run_child("networkx", n, args) if n <= args.networkx_max else None
@@ -162,19 +198,26 @@ def main() -> None:
             reference, label = exact, "nx"
         else:
             reference, label = e["bound"], "bound"
-        objects = f"{e['objects']:9.4f}" if e["objects"] is not None else f"{'-':>9}"
         nx_cells = (
             f"{x['networkx']:10.2f} {x['rss']:10.0f} {x['networkx'] / e['engine']:9.0f}"
             if x
             else f"{'-':>10} {'-':>10} {'-':>9}"
         )
+        extra = {k: f"{100 * (e['ratio'][k] - 1):+7.0f}%" for k in ("blocked", "repeat")}
         print(
-            f"{n:9,} {e['history']:9,} {e['engine']:9.4f} {objects} {e['traced']:10.0f} "
-            f"{e['rss']:8.0f} {e['engine'] / e['permutation']:7.0f} {nx_cells} "
-            f"{e['placed']:>8,}/{reference:,} {label:<5} {e['proven']!s:>6}",
+            f"{n:9,} {e['history']:9,} {e['engine']:9.4f} {e['cpu']:7.4f} {e['objects']:9.4f} "
+            f"{e['ratio']['objects']:8.2f} {extra['blocked']} {extra['repeat']} "
+            f"{e['traced']:10.0f} {e['rss']:8.0f} {e['engine'] / e['permutation']:7.0f} "
+            f"{nx_cells} {e['placed']:>8,}/{reference:,} {label:<5} {e['proven']!s:>6}",
             flush=True,
         )
         assert e["placed"] <= reference <= e["bound"]
+        grouped.append((n, e["groups"]))
+    print(f"\n{'people':>9} {'size':>4} {'seconds':>8} {'placed/upper bound':>22} {'ratio':>7}")
+    for n, groups in grouped:
+        for size, (seconds, placed, bound) in sorted(groups.items(), key=lambda kv: int(kv[0])):
+            ratio = placed / bound if bound else 1.0
+            print(f"{n:9,} {size:>4} {seconds:8.3f} {placed:>10,}/{bound:<11,} {ratio:7.2%}")
 
 
 if __name__ == "__main__":

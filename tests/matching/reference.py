@@ -14,15 +14,51 @@ import numpy as np
 from unmentor.matching import Candidate
 
 
-def compat_graph(candidates: list[Candidate], history: Iterable) -> nx.Graph:
-    """Everyone, linked when from different organisations and never met."""
-    met = {frozenset(p) for p in history}
+def same_org(a: Candidate, b: Candidate) -> bool:
+    """Nobody shares an organisation with someone who has none (None or "")."""
+    return a.org not in (None, "") and a.org == b.org
+
+
+def compat_graph(
+    candidates: list[Candidate], history: Iterable, blocked: Iterable = ()
+) -> nx.Graph:
+    """Everyone, linked when from different organisations, never met and not blocked."""
+    met = {frozenset(p) for p in history} | {frozenset(p) for p in blocked}
     graph = nx.Graph()
     graph.add_nodes_from(c.id for c in candidates)
     for a, b in itertools.combinations(candidates, 2):
-        if a.org != b.org and frozenset((a.id, b.id)) not in met:
+        if not same_org(a, b) and frozenset((a.id, b.id)) not in met:
             graph.add_edge(a.id, b.id)
     return graph
+
+
+def most_in_groups(graph: nx.Graph, low: int, high: int) -> int:
+    """Exhaustively: the most people groups of low..high mutual neighbours can hold."""
+    best = 0
+
+    def visit(rest: list[int], placed: int) -> None:
+        nonlocal best
+        best = max(best, placed)
+        if placed + len(rest) <= best or not rest:
+            return
+        first, others = rest[0], rest[1:]
+        visit(others, placed)  # `first` sits out
+        friends = [p for p in others if graph.has_edge(first, p)]
+
+        def grow(group: list[int], start: int) -> None:
+            if len(group) >= low:
+                visit([p for p in others if p not in group], placed + len(group))
+            if len(group) == high:
+                return
+            for i in range(start, len(friends)):
+                p = friends[i]
+                if all(graph.has_edge(p, q) for q in group[1:]):
+                    grow([*group, p], i + 1)
+
+        grow([first], 0)
+
+    visit(sorted(graph.nodes), 0)
+    return best
 
 
 def max_pairs(graph: nx.Graph) -> int:
@@ -136,17 +172,37 @@ def _gamma_upper(a: float, x: float) -> float:
     return exp(-x + a * log(x) - lgamma(a)) * h
 
 
-def check_groups(result, candidates: list[Candidate], history: Iterable, *, triads: bool):
-    """Promises 1 and 2: a partition into valid pairs and at most one valid triad."""
+def check_groups(
+    result,
+    candidates: list[Candidate],
+    history: Iterable,
+    *,
+    triads: bool,
+    blocked: Iterable = (),
+    group_size: int = 2,
+    repeatable: Iterable = (),
+):
+    """Promises 1 and 2: a partition into valid pairs and at most one valid triad (or groups
+    of group_size +- 1); met pairs only where `repeatable` allows, and reported."""
     ids = [c.id for c in candidates]
-    org = {c.id: c.org for c in candidates}
+    by_id = {c.id: c for c in candidates}
     met = {frozenset(p) for p in history}
+    never = {frozenset(p) for p in blocked}
+    may_repeat = {frozenset(p) for p in repeatable}
     placed = [p for group in result.groups for p in group]
     assert sorted(placed + list(result.unmatched)) == sorted(ids), "not a partition"
     sizes = [len(group) for group in result.groups]
-    assert all(size in (2, 3) for size in sizes), sizes
-    assert sizes.count(3) <= (1 if triads else 0), sizes
+    if group_size == 2:
+        assert all(size in (2, 3) for size in sizes), sizes
+        assert sizes.count(3) <= (1 if triads else 0), sizes
+    else:
+        assert all(group_size - 1 <= size <= group_size + 1 for size in sizes), sizes
+    repeated = set()
     for group in result.groups:
         for a, b in itertools.combinations(group, 2):
-            assert org[a] != org[b], f"{a} and {b} share {org[a]!r}"
-            assert frozenset((a, b)) not in met, f"{a} and {b} met before"
+            assert not same_org(by_id[a], by_id[b]), f"{a} and {b} share {by_id[a].org!r}"
+            assert frozenset((a, b)) not in never, f"{a} and {b} are blocked"
+            if frozenset((a, b)) in met:
+                assert frozenset((a, b)) in may_repeat, f"{a} and {b} met before"
+                repeated.add((min(a, b), max(a, b)))
+    assert set(getattr(result, "repeated", {})) == repeated

@@ -60,3 +60,24 @@ def any_graph(draw, *, max_n: int = 12, max_priority: int = 3):
         for i, p in zip(ids, priority, strict=True)
     ]
     return candidates, history
+
+
+@st.composite
+def with_rules(draw, *, max_n: int = 40, max_rounds: int = 12):
+    """(candidates, history, blocked): `populations` where some people have no organisation
+    (None or "") and some pairs are blocked, some of them also met."""
+    candidates, history = draw(populations(max_n=max_n, max_rounds=max_rounds))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    share = draw(st.sampled_from([0.0, 0.2, 0.6]))
+    candidates = [
+        Candidate(c.id, (None, "")[i % 2], c.priority) if rng.random() < share else c
+        for i, c in enumerate(candidates)
+    ]
+    ids = [c.id for c in candidates]
+    blocked: list[tuple[int, int]] = []
+    if len(ids) >= 2:
+        for _ in range(draw(st.integers(0, 2 * len(ids)))):
+            a, b = rng.choice(len(ids), size=2, replace=False)
+            blocked.append((ids[a], ids[b]))
+        blocked += [tuple(p) for p in history[: draw(st.integers(0, 3))]]  # blocked and met
+    return candidates, history, blocked

@@ -114,6 +114,8 @@ def test_no_organisation_may_meet_anyone():
         ([Candidate(id="7", org="a")], TypeError),
         ([Candidate(id=1.0, org="a")], TypeError),
         ([Candidate(id=True, org="a")], TypeError),
+        ([Candidate(id=1, org=1.5)], TypeError),
+        ([Candidate(id=1, org=b"a")], TypeError),
         ([Candidate(id=1, org="a", priority="high")], TypeError),
         ([(1, "a")], TypeError),
         ("ab", TypeError),

@@ -50,6 +50,7 @@ def sit_out_reasons(
     *,
     pairs: int,
     n: int,
+    blocked: np.ndarray | None = None,
 ) -> np.ndarray:
     """One SitOut value per unmatched position (the most specific reason wins)."""
     codes = np.full(unmatched.size, SitOut.PARTNERS_NEEDED_ELSEWHERE, dtype=np.int8)
@@ -62,18 +63,32 @@ def sit_out_reasons(
     if bound.dominated(pairs):
         codes[org[unmatched] == bound.majority_org] = SitOut.ORGANISATION_MAJORITY
     codes[fresh[unmatched] == 0] = SitOut.NO_FRESH_PARTNER
+    if blocked is not None:
+        # Blocked people (not also met) among those ruled out: blocking is part of the cause.
+        codes[(fresh[unmatched] == 0) & (blocked[unmatched] > 0)] = SitOut.NO_PARTNER_MET_OR_BLOCKED
     # Nobody outside their organisation is here at all: that is the organisation's size.
     outsiders = n - np.bincount(org)[org[unmatched]]
     codes[outsiders == 0] = SitOut.ORGANISATION_MAJORITY
     return codes
 
 
-def sentence(kind: SitOut, *, org_size: int, n: int, pairs: int) -> str:
-    """The words organisers read for `kind`, with the numbers that explain it."""
+def sentence(kind: SitOut, *, org_size: int, n: int, pairs: int, group_size: int = 2) -> str:
+    """The words organisers read for `kind`, with the numbers that explain it.
+
+    `pairs` is the number of groups formed when `group_size` is above 2.
+    """
     if kind is SitOut.ALONE:
         return "the only person available: nobody else is taking part this round"
     if kind is SitOut.NO_FRESH_PARTNER:
         return "has already met everyone available from other organisations"
+    if kind is SitOut.NO_PARTNER_MET_OR_BLOCKED:
+        # Either side may have asked; the sentence never says which.
+        return "everyone left is someone they have met or asked not to meet"
+    if kind is SitOut.ORGANISATION_MAJORITY and group_size > 2:
+        return (
+            f"their organisation has {org_size} of the {n} people taking part: more than the "
+            f"{pairs} groups possible, and no group holds two people from one organisation"
+        )
     if kind is SitOut.ORGANISATION_MAJORITY:
         return (
             f"their organisation has {org_size} of the {n} people taking part: more than half, "
@@ -81,6 +96,12 @@ def sentence(kind: SitOut, *, org_size: int, n: int, pairs: int) -> str:
         )
     if kind is SitOut.ODD_ONE_OUT:
         return "an odd number of people, and no group of three was possible"
+    if group_size > 2:
+        return (
+            f"none of the {pairs} groups formed had room for them among people they have not "
+            f"met, and too few were left for a group of {group_size - 1} or more (people who "
+            "had sat out more often went first)"
+        )
     return (
         f"everyone they have not met yet was needed to place someone else (at most {pairs} "
         "pairs were possible; people who had sat out more often went first)"

@@ -168,6 +168,7 @@ def _as_if_whole(problem: Problem, restricted, whole):
         # As the engine counts them: before a triad takes one pair's two people.
         pairs=len(restricted.pairs) + (restricted.triad is not None),
         n=problem.n,
+        blocked=problem.blocked_count,
     )
     return restricted
 
@@ -189,17 +190,29 @@ def _restricted(problem: Problem, support: np.ndarray) -> Problem:
     """The same people, as if every fresh pair outside `support` had already met."""
     matrix = problem.compat.matrix()
     outside = np.triu(matrix & ~support, 1)
-    lo, hi = problem.compat.met.pairs()
+    lo, hi = problem.compat.ruled_out()
     extra_lo, extra_hi = np.nonzero(outside)
-    met = PairSet(np.concatenate([lo, extra_lo]), np.concatenate([hi, extra_hi]), problem.n)
+    return _ruling_out(problem, np.concatenate([lo, extra_lo]), np.concatenate([hi, extra_hi]))
+
+
+def _ruling_out(
+    problem: Problem, lo: np.ndarray, hi: np.ndarray, priority: np.ndarray | None = None
+) -> Problem:
+    """The same people with only these pairs ruled out, all counted as met.
+
+    Blocked pairs join history here: a look ahead needs only who may still meet, and the
+    chosen draw's reasons are told about the real problem again (`_as_if_whole`).
+    """
+    met = PairSet(lo, hi, problem.n)
     lo, hi = met.pairs()
     met_count = np.bincount(lo, minlength=problem.n) + np.bincount(hi, minlength=problem.n)
     return Problem(
         ids=problem.ids,
         org=problem.org,
-        priority=problem.priority,
+        priority=problem.priority if priority is None else priority,
         compat=Compatibility(problem.org, met),
         met_count=met_count.astype(np.int64),
+        blocked_count=np.zeros(problem.n, dtype=np.int64),
     )
 
 
@@ -268,25 +281,15 @@ def _roll_out(
 
 def _after(problem: Problem, solution: Solution) -> Problem:
     """The next round's problem: this round's groups have met, its sit-outs gain priority."""
-    met_lo, met_hi = problem.compat.met.pairs()
+    met_lo, met_hi = problem.compat.ruled_out()
     new_a, new_b = [met_lo, solution.pairs[:, 0]], [met_hi, solution.pairs[:, 1]]
     if solution.triad is not None:
         x, y, z = solution.triad
         new_a.append(np.array([x, x, y]))
         new_b.append(np.array([y, z, z]))
-    a, b = np.concatenate(new_a), np.concatenate(new_b)
-    met = PairSet(a, b, problem.n)
-    lo, hi = met.pairs()
-    met_count = np.bincount(lo, minlength=problem.n) + np.bincount(hi, minlength=problem.n)
     priority = problem.priority.copy()
     priority[solution.unmatched] += 1
-    return Problem(
-        ids=problem.ids,
-        org=problem.org,
-        priority=priority,
-        compat=Compatibility(problem.org, met),
-        met_count=met_count.astype(np.int64),
-    )
+    return _ruling_out(problem, np.concatenate(new_a), np.concatenate(new_b), priority)
 
 
 def _placed_positions(solution: Solution) -> np.ndarray:

@@ -14,10 +14,13 @@ import numpy as np
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
-    """Someone to place this round; two people with equal `org` labels never meet."""
+    """Someone to place this round; two people with equal `org` labels never meet.
+
+    `org` None or "" means no organisation (a freelancer): such a person may meet anyone.
+    """
 
     id: int
-    org: str | None  # None: no organisation, may meet anyone (SHIM until engine branch merges)
+    org: str | None
     priority: int = 0
 
 
@@ -29,6 +32,8 @@ class SitOut(IntEnum):
     ORGANISATION_MAJORITY = 3
     ODD_ONE_OUT = 4
     PARTNERS_NEEDED_ELSEWHERE = 5
+    # Like NO_FRESH_PARTNER, but someone they are not to meet (`blocked`) is part of the cause.
+    NO_PARTNER_MET_OR_BLOCKED = 6
 
 
 class Reason(str):
@@ -47,7 +52,11 @@ class Reason(str):
 
 @dataclass
 class MatchResult:
-    """One round: groups of ids (pairs, at most one triad) and who sits out, and why."""
+    """One round: groups of ids and who sits out, and why.
+
+    With group_size=2: pairs and at most one triad; with group_size g in 3..4: groups of g, and
+    of g - 1 or g + 1 for the leftovers.
+    """
 
     groups: list[tuple[int, ...]]
     unmatched: list[int]
@@ -56,13 +65,15 @@ class MatchResult:
     # Per id: how many people here, from another organisation, they have never met.
     # Organisers can warn people (or recruit) before someone's count reaches 0.
     fresh_partners: dict[int, int] = field(default_factory=dict, repr=False)
-    # No valid grouping of these candidates can place more than this many people.
+    # No valid grouping of these candidates can place more than this many people (with
+    # `repeatable`: no fresh grouping, plus the people placed by a repeat).
     upper_bound: int = 0
     # True when `placed` is proven to be the most any valid grouping could place.
     is_proven_maximum: bool = True
     seed: int | None = None
-    # Pairs (low, high) from `repeatable` placed together, with the round they last met.
-    repeated: dict[tuple[int, int], int] = field(default_factory=dict)  # SHIM until engine merges
+    # Pairs met before and placed together again (only with `repeatable`): (low id, high id) ->
+    # the round they last met, as given in `repeatable`.
+    repeated: dict[tuple[int, int], int] = field(default_factory=dict)
 
     @property
     def placed(self) -> int:
@@ -72,7 +83,11 @@ class MatchResult:
 
 @dataclass
 class ArrayMatch:
-    """The array form of `MatchResult` (ids, never positions), from `match_arrays`."""
+    """The array form of `MatchResult` (ids, never positions), from `match_arrays`.
+
+    `groups` holds every group, one (k, size) id array per size present, by ascending size;
+    `pairs` and `triad` are the same groups of two and the group_size=2 triad, as before.
+    """
 
     pairs: np.ndarray  # (k, 2) int64 ids
     triad: tuple[int, int, int] | None
@@ -82,8 +97,12 @@ class ArrayMatch:
     upper_bound: int
     is_proven_maximum: bool
     seed: int | None = None
+    groups: list[np.ndarray] = field(default_factory=list)
+    # Repeated pairs (only with `repeatable`): (k, 2) ids, low first, and the round last met.
+    repeated: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), dtype=np.int64))
+    repeated_rounds: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
     @property
     def placed(self) -> int:
         """How many people are in a group."""
-        return 2 * len(self.pairs) + (3 if self.triad is not None else 0)
+        return sum(int(block.size) for block in self.groups)
