@@ -193,12 +193,12 @@ def _run(problem: Problem, seed, triads, group_size, repeatable) -> _Solution:
         raise TypeError(f"group_size must be an integer, got {group_size!r}")
     if group_size not in GROUP_SIZES:
         raise ValueError(f"group_size must be 2, 3 or 4, got {group_size}")
+    seed = _checked_seed(seed)
+    if not isinstance(triads, bool):
+        raise TypeError(f"triads must be a bool, got {triads!r}")
     if group_size == 2:
         solution = _solve(problem, seed=seed, triads=triads)
     else:
-        seed = _checked_seed(seed)
-        if not isinstance(triads, bool):
-            raise TypeError(f"triads must be a bool, got {triads!r}")
         grouped = solve_groups(problem, size=int(group_size), rng=np.random.default_rng(seed))
         solution = _Solution(
             pairs=np.zeros((0, 2), dtype=np.int64),
@@ -217,10 +217,7 @@ def _run(problem: Problem, seed, triads, group_size, repeatable) -> _Solution:
     return solution
 
 
-def _solve(problem: Problem, *, seed, triads: bool) -> _Solution:
-    seed = _checked_seed(seed)
-    if not isinstance(triads, bool):
-        raise TypeError(f"triads must be a bool, got {triads!r}")
+def _solve(problem: Problem, *, seed: int, triads: bool) -> _Solution:
     # --- fair turns and rounds that last (lasting.py) ---------------------------------------
     # When fresh partners get scarce in a small pool, draw this round with the next ones in mind;
     # otherwise (almost always) this is one plain draw.
