@@ -25,6 +25,7 @@ from unmentor.mail.transports import Transport
 from unmentor.network import routes as network_routes
 from unmentor.network.images import NetworkImages
 from unmentor.network.workers import Workers
+from unmentor.people import organisation_routes
 from unmentor.people import routes as people_routes
 from unmentor.rounds import routes as rounds_routes
 from unmentor.settings import Settings, load_settings
@@ -130,6 +131,8 @@ def create_app(
         return RedirectResponse(organiser.HOME, status_code=303)
 
     for router in (
+        organisation_routes.public,
+        organisation_routes.organiser,
         people_routes.public,
         people_routes.organiser,
         rounds_routes.public,
