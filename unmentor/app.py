@@ -30,6 +30,7 @@ from unmentor.people import routes as people_routes
 from unmentor.rounds import routes as rounds_routes
 from unmentor.settings import Settings, load_settings
 from unmentor.web import answers, blocked, never, organiser, pages, public
+from unmentor.web import organisations as organisation_pages
 from unmentor.web import transfer as transfer_pages
 from unmentor.web.forms import CsrfFailed
 from unmentor.web.rendering import message_page
@@ -150,6 +151,8 @@ def create_app(
         transfer_pages.pages,
         blocked.pages,
         blocked.actions,
+        organisation_pages.pages,
+        organisation_pages.actions,
         transfer_pages.actions,
     ):
         app.include_router(router)

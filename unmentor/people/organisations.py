@@ -205,6 +205,17 @@ def separation_keys(*, session: Session, separate_by: str) -> dict[int, int]:
     return keys
 
 
+def parents(*, session: Session) -> dict[int, int]:
+    """Each organisation that has a parent, with its parent's id."""
+    return dict(
+        session.exec(
+            select(Organisation.id, Organisation.parent_id).where(
+                Organisation.parent_id.is_not(None)
+            )
+        ).all()
+    )
+
+
 def set_parent(*, session: Session, organisation_id: int, parent_id: int | None) -> None:
     """Place an organisation under a parent (None: under none); refused if it makes a loop."""
     organisation = _live(session, organisation_id)
