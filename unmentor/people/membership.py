@@ -237,6 +237,18 @@ def pause(
     return _set_status(session, participant, ParticipantStatus.paused, until=until, now=now)
 
 
+def change_organisation(
+    *, session: Session, participant_id: int, organisation: str | None, now: datetime
+) -> Participant:
+    """Move to another organisation (an already tidied name; None: no organisation)."""
+    participant = get_participant(session=session, participant_id=participant_id)
+    participant.organisation_id = organisation_id_for(session=session, name=organisation, now=now)
+    participant.updated_at = now
+    session.add(participant)
+    session.flush()
+    return participant
+
+
 def resume(*, session: Session, participant_id: int, now: datetime) -> Participant:
     """Take part again from the next round (after a pause, or after leaving)."""
     participant = get_participant(session=session, participant_id=participant_id)

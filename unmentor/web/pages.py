@@ -22,7 +22,8 @@ from unmentor.links import service as links
 from unmentor.links.models import LinkPurpose
 from unmentor.links.urls import LOGIN_PATH, MANAGE_PATH, VERIFY_PATH
 from unmentor.people import membership
-from unmentor.people.normalise import normalise_email
+from unmentor.people.models import NAME_MAX
+from unmentor.people.normalise import normalise_email, optional_text
 from unmentor.people.schemas import SignupRequest
 from unmentor.people.service import get_participant, organisation_of
 from unmentor.privacy import download, erasure
@@ -241,6 +242,30 @@ def pause(
             until=until,
             settings=settings,
             now=utcnow(),
+        )
+    return see_other(MANAGE_PATH)
+
+
+@posts.post("/me/organisation", response_class=HTMLResponse)
+def change_organisation(
+    request: Request,
+    participant_id: ParticipantIdDep,
+    database: DatabaseDep,
+    organisation: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    try:
+        name = optional_text(organisation, max_length=NAME_MAX)
+    except ValueError as error:
+        return message_page(
+            request,
+            "Your organisation was not changed",
+            f"The organisation {error}.",
+            status_code=422,
+            link=(MANAGE_PATH, "Back"),
+        )
+    with database.session() as session:
+        membership.change_organisation(
+            session=session, participant_id=participant_id, organisation=name, now=utcnow()
         )
     return see_other(MANAGE_PATH)
 
