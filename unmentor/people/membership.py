@@ -134,6 +134,7 @@ def sign_up(*, session: Session, request: SignupRequest, settings: Settings, now
                 session=session, name=request.organisation, now=now
             ),
             "sector": request.sector,
+            "privacy_notice_version": request.privacy_notice_version,
             "status": ParticipantStatus.pending,
             "created_at": now,
             "updated_at": now,

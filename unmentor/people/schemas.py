@@ -70,6 +70,11 @@ class SignupRequest(StrictModel):
         "(an independent may meet anyone).",
     )
     sector: Sector | None = Field(None, description="e.g. 'Local government', 'Health'.")
+    privacy_notice_version: str | None = Field(
+        None,
+        pattern=r"^[0-9a-f]{12}$",
+        description="Which privacy notice the person was shown (the sign-up page sends it).",
+    )
 
 
 class Accepted(BaseModel):

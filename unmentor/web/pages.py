@@ -29,6 +29,7 @@ from unmentor.people.service import get_participant, organisation_of
 from unmentor.privacy import download, erasure
 from unmentor.sessions import service as sessions
 from unmentor.web.forms import require_csrf
+from unmentor.web.notice import privacy_notice, shown_version
 from unmentor.web.rendering import message_page, render, see_other
 from unmentor.web.signin import (
     forget_session_cookie,
@@ -59,8 +60,8 @@ posts = APIRouter(include_in_schema=False, dependencies=[Depends(require_csrf)])
 
 
 @router.get("/", response_class=HTMLResponse)
-def signup_form(request: Request) -> HTMLResponse:
-    return render(request, "signup.html", values={}, errors={})
+def signup_form(request: Request, settings: SettingsDep) -> HTMLResponse:
+    return render(request, "signup.html", values={}, errors={}, notice=privacy_notice(settings))
 
 
 @posts.post("/signup", response_class=HTMLResponse)
@@ -73,13 +74,23 @@ def signup_submit(
     email: Annotated[str, Form(max_length=2000)] = "",
     organisation: Annotated[str, Form(max_length=2000)] = "",
     sector: Annotated[str, Form(max_length=2000)] = "",
+    privacy_notice_version: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
     values = {"name": name, "email": email, "organisation": organisation, "sector": sector}
     try:
-        signup = SignupRequest(**values)
+        signup = SignupRequest(
+            **values, privacy_notice_version=shown_version(privacy_notice_version)
+        )
     except ValidationError as error:
         errors = {str(e["loc"][0]): readable_message(e) for e in error.errors()}
-        return render(request, "signup.html", status_code=422, values=values, errors=errors)
+        return render(
+            request,
+            "signup.html",
+            status_code=422,
+            values=values,
+            errors=errors,
+            notice=privacy_notice(settings),
+        )
     now = utcnow()
     with membership.counted_request(
         database=database, email=signup.email, client=client, settings=settings, now=now
@@ -205,6 +216,7 @@ def manage_page(
         partners=partners,
         pause_from=today + timedelta(days=1),
         pause_to=today + timedelta(days=settings.max_pause_days),
+        notice=privacy_notice(settings),
     )
 
 
