@@ -189,3 +189,37 @@ def test_no_group_shares_an_organisation_or_parent(
         assert len(labels) == len(set(labels)), (group, label)
     placed = sum(len(g) for g in plan.groups)
     assert placed + len(plan.sat_out) == len(people)
+
+
+def test_domains_parents_and_aliases_over_the_api_and_in_the_export(
+    server: LiveServer, tmp_path
+) -> None:
+    import json
+
+    from unmentor.transfer.exporting import export_all
+
+    with server.database.session() as session:
+        council = make_participant(session, organisation="Council").organisation_id
+        housing = make_participant(session, organisation="Council Housing").organisation_id
+        typo = make_participant(session, organisation="Counsil").organisation_id
+    with server.organiser() as http:
+        webmail = http.put(f"/api/v1/organisations/{council}/domains/gmail.com")
+        owned = http.put(f"/api/v1/organisations/{council}/domains/Council.gov.uk")
+        taken = http.put(f"/api/v1/organisations/{housing}/domains/council.gov.uk")
+        parent = http.put(f"/api/v1/organisations/{housing}/parent", json={"parent_id": council})
+        loop = http.put(f"/api/v1/organisations/{council}/parent", json={"parent_id": housing})
+        http.post("/api/v1/organisation-merges", json={"source_id": typo, "target_id": council})
+        removed = http.delete(f"/api/v1/organisations/{council}/domains/other.org")
+    assert webmail.status_code == 422 and "webmail" in webmail.json()["detail"]
+    assert owned.status_code == 200 and owned.json()["domains"] == ["council.gov.uk"]
+    assert taken.status_code == 409
+    assert parent.json()["parent_id"] == council and loop.status_code == 422
+    assert removed.status_code == 404
+    export_all(database=server.database, directory=tmp_path)
+    exported = {
+        o["name"]: o for o in json.loads((tmp_path / "unmentor.json").read_text())["organisations"]
+    }
+    assert exported["Council"]["domains"] == ["council.gov.uk"]
+    assert exported["Council Housing"]["parent"] == "Council"
+    assert exported["Counsil"]["merged_into"] == "Council"
+    assert "Parent,Domains,Merged into" in (tmp_path / "organisations.csv").read_text()

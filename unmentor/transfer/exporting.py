@@ -18,6 +18,7 @@ from pathlib import Path
 from sqlmodel import Session, select
 
 from unmentor.db import Database
+from unmentor.people import domains
 from unmentor.people.models import Organisation, Participant
 from unmentor.rounds.models import Outcome, Round, RoundMember
 from unmentor.rounds.outcomes import group_outcome
@@ -83,7 +84,18 @@ def _people(session: Session) -> tuple[list[dict], list[dict]]:
     for person in people:
         if person["organisation"] is not None:
             counts[person["organisation"]] += 1
-    orgs = [{"name": o.name, "participants": counts[o.name]} for o in organisations]
+    owned = domains.all_domains(session=session)
+    orgs = [
+        {
+            "name": o.name,
+            "participants": counts[o.name],
+            "parent": names.get(o.parent_id),
+            "domains": owned.get(o.id, []),
+            # An alias left by a merge: the name leads to this organisation.
+            "merged_into": names.get(o.merged_into_id),
+        }
+        for o in organisations
+    ]
     return orgs, people
 
 
@@ -142,8 +154,11 @@ def export_all(
         blocked_rows = blocked.export_rows(session)
     _write_csv(
         directory / "organisations.csv",
-        ["Name", "Participants"],
-        [[o["name"], o["participants"]] for o in organisations],
+        ["Name", "Participants", "Parent", "Domains", "Merged into"],
+        [
+            [o["name"], o["participants"], o["parent"], " ".join(o["domains"]), o["merged_into"]]
+            for o in organisations
+        ],
     )
     _write_csv(
         directory / "participants.csv",
