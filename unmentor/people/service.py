@@ -62,6 +62,22 @@ def _merged_target(session: Session, organisation: Organisation) -> Organisation
     return organisation
 
 
+def organisation_ids_by_key(*, session: Session) -> dict[str, int]:
+    """Every organisation's id by its name key; an alias's key gives the id it was merged into."""
+    rows = session.exec(
+        select(Organisation.name_key, Organisation.id, Organisation.merged_into_id)
+    ).all()
+    merged_into = {organisation_id: into for _, organisation_id, into in rows}
+    ids = {}
+    for key, organisation_id, _ in rows:
+        for _ in range(100):  # merges form no loops; a bound costs nothing
+            if merged_into.get(organisation_id) is None:
+                break
+            organisation_id = merged_into[organisation_id]
+        ids[key] = organisation_id
+    return ids
+
+
 def get_organisation(*, session: Session, organisation_id: int) -> Organisation:
     """The organisation with this id, or NotFound."""
     organisation = session.get(Organisation, organisation_id)
