@@ -34,7 +34,8 @@ def test_merge_from_the_dashboard_shows_what_it_cost_and_splits(server: LiveServ
     with server.client() as http:
         csrf = _signed_in(http)
         page = http.get("/organiser/organisations").text
-        assert 'href="/organiser/organisations"' in http.get("/organiser/dashboard").text
+        dashboard = http.get("/organiser/dashboard").text
+        assert 'id="likely-duplicates"' in dashboard and "Review and merge them" in dashboard
         assert "abbreviation" in page and "Devon CC" in page and "(1 people)" in page
         assert "+ devon.gov.uk" in page  # suggested from the members' addresses
         webmail = http.post(
@@ -48,6 +49,13 @@ def test_merge_from_the_dashboard_shows_what_it_cost_and_splits(server: LiveServ
         )
         assert owned.status_code == 303
         page = http.get("/organiser/organisations").text
+        listed = http.get(
+            "/api/v1/organisation-mismatches",
+            headers={"Authorization": f"Bearer {ORGANISER_TOKEN}"},
+        ).json()
+        assert [(m["name"], m["organisation"], m["owner"]) for m in listed] == [
+            (cy.name, "Elsewhere", "Devon County Council")
+        ]
         mismatches = page.split('id="mismatches"')[1].split("</section>")[0]
         assert "Elsewhere" in mismatches and "Devon County Council" in mismatches
         merged = http.post(

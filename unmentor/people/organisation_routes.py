@@ -16,6 +16,7 @@ from unmentor.people import domains, organisations, service, suggestions
 from unmentor.people.models import OrganisationMerge
 from unmentor.people.schemas import (
     CrossPairPublic,
+    DomainMismatch,
     LikelyDuplicatePublic,
     MergePublic,
     MergeRequest,
@@ -83,6 +84,13 @@ def likely_duplicates(database: DatabaseDep, settings: SettingsDep) -> list[Like
         )
         for d in found
     ]
+
+
+@organiser.get("/organisation-mismatches", response_model=list[DomainMismatch])
+def mismatches(database: DatabaseDep) -> list[DomainMismatch]:
+    """People whose email domain is owned by another organisation than the one they gave."""
+    with database.read_session() as session:
+        return [DomainMismatch(**vars(m)) for m in domains.mismatches(session=session)]
 
 
 @organiser.post(

@@ -201,3 +201,12 @@ class MergePublic(BaseModel):
 
 class ParentUpdate(StrictModel):
     parent_id: int | None = Field(ge=1, le=MAX_INT, description="null: no parent.")
+
+
+class DomainMismatch(BaseModel):
+    participant_id: int
+    name: str
+    organisation: str | None = Field(description="What they gave; null: none.")
+    domain: str
+    owner_id: int = Field(description="The organisation that owns their email domain.")
+    owner: str
