@@ -38,10 +38,10 @@ from unmentor.people.models import (
 )
 from unmentor.rounds.models import Round, RoundMember
 
-# token_set_ratio at or above this (0 to 100) marks two names as likely one: it scores 100 when
-# one name's words are all in the other's ("… (Children's Services)"), and stays below it for
-# names sharing only a common word ("Devon County Council" / "Cornwall County Council" ≈ 80).
-SIMILAR_NAMES = 88
+# fuzz.ratio (0 to 100, letter by letter) at or above this marks two names as likely one:
+# "devon county council" / "devon conty council" score 97, while "north devon council" /
+# "south devon council" score 89 and "devon county council" / "cornwall county council" 79.
+SIMILAR_NAMES = 90
 # Words that say nothing about which organisation it is.
 _FILLER = {"the", "of", "and", "for", "&", "ltd", "limited", "plc", "inc"}
 _WORD = re.compile(r"[\w']+")
@@ -75,33 +75,39 @@ def words(name: str) -> list[str]:
     return [w for w in _WORD.findall(name.casefold()) if w not in _FILLER]
 
 
+# A name longer than this is not abbreviated: its variants grow as 2 ** words.
+ABBREVIATED_WORDS_MAX = 10
+
+
+def abbreviations(long: list[str]) -> set[tuple[str, ...]]:
+    """Every way of writing `long` with some runs of two or more words as their initials.
+
+    ["devon", "county", "council"] gives ("devon", "cc"), ("dcc",), ("dc", "council") …
+    """
+    if len(long) > ABBREVIATED_WORDS_MAX:
+        return set()
+    found: set[tuple[str, ...]] = set()
+
+    def walk(start: int, written: tuple[str, ...]) -> None:
+        if start == len(long):
+            if len(written) < len(long):
+                found.add(written)
+            return
+        walk(start + 1, (*written, long[start]))
+        for end in range(start + 2, len(long) + 1):
+            walk(end, (*written, "".join(w[0] for w in long[start:end])))
+
+    walk(0, ())
+    return found
+
+
 def abbreviates(short: list[str], long: list[str]) -> bool:
     """Whether `short` is `long` with some runs of words written as their initials.
 
     "devon cc" abbreviates "devon county council", and so does "dcc"; "devon" alone does not
     (a prefix is not an abbreviation: it is left to the similarity measure).
     """
-    if len(short) >= len(long):
-        return False
-
-    def fits(i: int, j: int) -> bool:
-        if i == len(short):
-            return j == len(long)
-        if j == len(long):
-            return False
-        word = short[i]
-        if word == long[j] and fits(i + 1, j + 1):
-            return True
-        # `word` as the initials of long[j : j + len(word)]
-        end = j + len(word)
-        return (
-            len(word) >= 2
-            and end <= len(long)
-            and "".join(w[0] for w in long[j:end]) == word
-            and fits(i + 1, end)
-        )
-
-    return fits(0, 0)
+    return tuple(short) in abbreviations(long)
 
 
 def organisation_counts(*, session: Session) -> list[OrganisationCount]:
@@ -123,9 +129,9 @@ def organisation_counts(*, session: Session) -> list[OrganisationCount]:
 def likely_duplicates(*, session: Session, webmail: frozenset[str]) -> list[LikelyDuplicate]:
     """Pairs of organisations that are probably one, most likely first.
 
-    Same owned domain, one name an abbreviation of the other, or names close by rapidfuzz's
-    token_set_ratio. Names are compared all against all in rapidfuzz's C code (`cdist`): a few
-    thousand organisations take well under a second.
+    Members or owned domains in common, one name an abbreviation of the other, one name's
+    words all inside the other's, or names close letter by letter (rapidfuzz). Names are
+    compared all against all in rapidfuzz's C code (`cdist`); bench/duplicates.py measures it.
     """
     organisations = organisation_counts(session=session)
     by_id = {o.id: o for o in organisations}
@@ -135,19 +141,34 @@ def likely_duplicates(*, session: Session, webmail: frozenset[str]) -> list[Like
         found.setdefault((first, second), f"members share the email domain {domain}")
 
     tokens = [words(o.name) for o in organisations]
-    for i, j in combinations(range(len(organisations)), 2):
-        if abbreviates(tokens[i], tokens[j]) or abbreviates(tokens[j], tokens[i]):
-            found.setdefault(_key(organisations[i].id, organisations[j].id), "abbreviation")
+    # Each name's abbreviations looked up among the names as written: linear, not pairwise.
+    written: dict[tuple[str, ...], list[int]] = {}
+    for organisation, name_words in zip(organisations, tokens, strict=True):
+        written.setdefault(tuple(name_words), []).append(organisation.id)
+    for organisation, name_words in zip(organisations, tokens, strict=True):
+        for variant in abbreviations(name_words):
+            for other in written.get(variant, ()):
+                found.setdefault(_key(organisation.id, other), "abbreviation")
 
     names = [" ".join(t) for t in tokens]
     if len(names) > 1:
-        scores = process.cdist(
-            names, names, scorer=fuzz.token_set_ratio, score_cutoff=SIMILAR_NAMES, workers=1
+        # One name's words all inside the other's ("… (Children's Services)", "… Trust").
+        inside = process.cdist(
+            names, names, scorer=fuzz.token_set_ratio, score_cutoff=100, workers=1
         )
-        for i, j in zip(*scores.nonzero(), strict=True):
+        for i, j in zip(*inside.nonzero(), strict=True):
             if i < j and names[i] and names[j]:
                 key = _key(organisations[i].id, organisations[j].id)
-                found.setdefault(key, f"similar names ({scores[i, j]:.0f}%)")
+                found.setdefault(key, "one name contains the other")
+        # A typo or a spelling: close letter by letter. Not word sets, which would pair
+        # "North Devon Council" with "South Devon Council".
+        close = process.cdist(
+            names, names, scorer=fuzz.ratio, score_cutoff=SIMILAR_NAMES, workers=1
+        )
+        for i, j in zip(*close.nonzero(), strict=True):
+            if i < j and names[i] and names[j]:
+                key = _key(organisations[i].id, organisations[j].id)
+                found.setdefault(key, f"similar names ({close[i, j]:.0f}%)")
 
     ranked = sorted(found.items(), key=lambda item: (not item[1].startswith("members"), item[0]))
     return [LikelyDuplicate(by_id[a], by_id[b], reason) for (a, b), reason in ranked]
