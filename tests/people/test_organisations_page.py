@@ -36,7 +36,7 @@ def test_merge_from_the_dashboard_shows_what_it_cost_and_splits(server: LiveServ
         page = http.get("/organiser/organisations").text
         dashboard = http.get("/organiser/dashboard").text
         assert 'id="likely-duplicates"' in dashboard and "Review and merge them" in dashboard
-        assert "abbreviation" in page and "Devon CC" in page and "(1 people)" in page
+        assert "abbreviation" in page and "Devon CC" in page and "(1 person)" in page
         assert "+ devon.gov.uk" in page  # suggested from the members' addresses
         webmail = http.post(
             "/organiser/organisations/domains",
@@ -67,6 +67,20 @@ def test_merge_from_the_dashboard_shows_what_it_cost_and_splits(server: LiveServ
         assert "Merged." in page and "<strong>1</strong> groups had been formed" in page
         assert "(rounds 1)" in page
         merge_id = hidden_field(page, "merge_id")
+        parent = http.post(
+            "/organiser/organisations/parent",
+            data={
+                "csrf_token": csrf,
+                "organisation_id": cy.organisation_id,
+                "parent": "devon county council",
+            },
+        )
+        unknown = http.post(
+            "/organiser/organisations/parent",
+            data={"csrf_token": csrf, "organisation_id": cy.organisation_id, "parent": "Nowhere"},
+        )
+        assert parent.status_code == 303 and unknown.status_code == 404
+        assert 'value="Devon County Council"' in http.get("/organiser/organisations").text
         split = http.post(
             "/organiser/organisations/split", data={"csrf_token": csrf, "merge_id": merge_id}
         )

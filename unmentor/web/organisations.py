@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 from unmentor.api.deps import DatabaseDep, SettingsDep
 from unmentor.clock import utcnow
 from unmentor.errors import Conflict, DomainError, NotFound
-from unmentor.people import domains, organisations
+from unmentor.people import domains, organisations, service
 from unmentor.sqltypes import MAX_INT
 from unmentor.web.forms import require_csrf
 from unmentor.web.organiser import HOME, require_organiser_page
@@ -151,14 +151,17 @@ def set_parent(
     database: DatabaseDep,
     settings: SettingsDep,
     organisation_id: Id,
-    parent_id: Annotated[int, Form(ge=0, le=MAX_INT)] = 0,
+    parent: Annotated[str, Form(max_length=300)] = "",
 ) -> Response:
-    return _act(
-        request,
-        database,
-        settings,
-        lambda session: organisations.set_parent(
-            session=session, organisation_id=organisation_id, parent_id=parent_id or None
-        ),
-        "parent",
-    )
+    def work(session) -> None:
+        parent_id = None
+        if parent.strip():
+            found = service.find_organisation(session=session, name=parent)
+            if found is None:
+                raise NotFound(f"No organisation called {parent.strip()!r}.")
+            parent_id = found.id
+        organisations.set_parent(
+            session=session, organisation_id=organisation_id, parent_id=parent_id
+        )
+
+    return _act(request, database, settings, work, "parent")
