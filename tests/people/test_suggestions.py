@@ -63,3 +63,35 @@ def test_a_member_changes_organisation_on_me(server: LiveServer, mailbox) -> Non
         blank = post_form(http, "/me/organisation", organisation="  ")
         assert blank.status_code == 303
         assert "None (you may meet anyone)" in http.get("/me").text
+
+
+def test_a_blank_organisation_from_an_owned_domain_is_offered_once(server: LiveServer) -> None:
+    from support import hidden_field
+
+    from unmentor.people import domains
+
+    with server.database.session() as session:
+        owner = make_participant(session, organisation="Devon County Council").organisation_id
+        domains.add_domain(
+            session=session,
+            organisation_id=owner,
+            domain="devon.gov.uk",
+            webmail=server.settings.webmail,
+            now=utcnow(),
+        )
+    with server.client() as http:
+        form = http.get("/").text
+        data = {
+            "csrf_token": hidden_field(form, "csrf_token"),
+            "name": "Di",
+            "email": "di@devon.gov.uk",
+            "organisation": "",
+        }
+        offer = http.post("/signup", data=data)
+        assert offer.status_code == 200 and 'id="organisation-offered"' in offer.text
+        assert 'value="Devon County Council"' in offer.text
+        declined = http.post("/signup", data={**data, "offered": "1"})
+        assert declined.status_code == 303
+    with server.database.read_session() as session:
+        di = session.exec(select(Participant).where(Participant.email == "di@devon.gov.uk")).one()
+    assert di.organisation_id is None, "a second blank answer is the person's choice"

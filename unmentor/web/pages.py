@@ -21,7 +21,7 @@ from unmentor.errors import LinkInvalid, NotFound, readable_message
 from unmentor.links import service as links
 from unmentor.links.models import LinkPurpose
 from unmentor.links.urls import LOGIN_PATH, MANAGE_PATH, VERIFY_PATH
-from unmentor.people import membership
+from unmentor.people import membership, suggestions
 from unmentor.people.models import NAME_MAX
 from unmentor.people.normalise import normalise_email, optional_text
 from unmentor.people.schemas import SignupRequest
@@ -75,6 +75,7 @@ def signup_submit(
     organisation: Annotated[str, Form(max_length=2000)] = "",
     sector: Annotated[str, Form(max_length=2000)] = "",
     privacy_notice_version: Annotated[str, Form(max_length=100)] = "",
+    offered: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:
     values = {"name": name, "email": email, "organisation": organisation, "sector": sector}
     try:
@@ -91,6 +92,20 @@ def signup_submit(
             errors=errors,
             notice=privacy_notice(settings),
         )
+    if signup.organisation is None and not offered:
+        # A blank organisation from an address whose domain an organisation owns: offer it
+        # once, filled in (this works without JavaScript); a second blank submit is final.
+        with database.read_session() as session:
+            owners = suggestions.suggest(session=session, typed="", email=signup.email, limit=1)
+        if owners:
+            return render(
+                request,
+                "signup.html",
+                values={**values, "organisation": owners[0].name},
+                errors={},
+                offered=owners[0].name,
+                notice=privacy_notice(settings),
+            )
     now = utcnow()
     with membership.counted_request(
         database=database, email=signup.email, client=client, settings=settings, now=now
