@@ -223,3 +223,5 @@ def test_domains_parents_and_aliases_over_the_api_and_in_the_export(
     assert exported["Council Housing"]["parent"] == "Council"
     assert exported["Counsil"]["merged_into"] == "Council"
     assert "Parent,Domains,Merged into" in (tmp_path / "organisations.csv").read_text()
+    people = json.loads((tmp_path / "unmentor.json").read_text())["participants"]
+    assert all("privacy_notice_version" in person for person in people)

@@ -77,6 +77,7 @@ def _people(session: Session) -> tuple[list[dict], list[dict]]:
             "sector": p.sector,
             "joined_on": p.joined_on.isoformat() if p.joined_on else None,
             "status": p.status.value,
+            "privacy_notice_version": p.privacy_notice_version,
         }
         for p in rows
     ]
