@@ -10,7 +10,7 @@ from factories import make_participant, make_round
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from unmentor.clock import utcnow
 from unmentor.errors import Conflict, InvalidInput
@@ -225,3 +225,32 @@ def test_domains_parents_and_aliases_over_the_api_and_in_the_export(
     assert "Parent,Domains,Merged into" in (tmp_path / "organisations.csv").read_text()
     people = json.loads((tmp_path / "unmentor.json").read_text())["participants"]
     assert all("privacy_notice_version" in person for person in people)
+
+
+def test_erasing_everyone_of_a_merged_organisation_leaves_nothing_behind(
+    database, make_settings
+) -> None:
+    from unmentor.people.models import OrganisationMerge, OrganisationMergeMember
+    from unmentor.privacy.erasure import erase_person
+
+    settings = make_settings()
+    with database.session() as session:
+        ann = make_participant(session, organisation="Devon County Council")
+        bob = make_participant(session, organisation="Devon CC")
+        child = make_participant(session, organisation="Devon Libraries").organisation_id
+        organisations.set_parent(
+            session=session, organisation_id=child, parent_id=ann.organisation_id
+        )
+        organisations.merge(
+            session=session,
+            source_id=bob.organisation_id,
+            target_id=ann.organisation_id,
+            now=utcnow(),
+        )
+    for person in (bob, ann):
+        erase_person(database=database, participant_id=person.id, settings=settings, now=utcnow())
+    with database.read_session() as session:
+        left = session.exec(select(Organisation)).all()
+        assert [(o.name, o.parent_id) for o in left] == [("Devon Libraries", None)]
+        assert session.exec(select(OrganisationMerge)).all() == []
+        assert session.exec(select(OrganisationMergeMember)).all() == []
