@@ -19,7 +19,7 @@ from unmentor.blocking import service as blocking
 from unmentor.clock import utcnow
 from unmentor.db import Database
 from unmentor.demo import build_demo
-from unmentor.people import membership
+from unmentor.people import domains, membership, organisations
 from unmentor.people.models import Organisation, Participant, ParticipantStatus
 from unmentor.people.normalise import organisation_key
 from unmentor.privacy.erasure import erase_person
@@ -80,6 +80,25 @@ def live_community(database: Database) -> None:
         blocking.create_pair(
             session=session, participant_id=people[8].id, other_id=independent.id, now=NOW
         )
+        # Organisations as an organiser shapes them: a parent, an owned domain, and a merge
+        # (an alias left behind, a record of whom it moved); a privacy notice version shown.
+        parent = Organisation(name="Parent Council", name_key=organisation_key("Parent Council"))
+        child = Organisation(name="Child Team", name_key=organisation_key("Child Team"))
+        session.add_all([parent, child])
+        session.flush()
+        organisations.set_parent(session=session, organisation_id=child.id, parent_id=parent.id)
+        domains.add_domain(
+            session=session,
+            organisation_id=parent.id,
+            domain="parent.example.gov.uk",
+            webmail=settings.webmail,
+            now=NOW,
+        )
+        source, target = people[9].organisation_id, people[10].organisation_id
+        assert source != target
+        organisations.merge(session=session, source_id=source, target_id=target, now=NOW)
+        people[11].privacy_notice_version = "0123456789ab"
+        session.add(people[11])
         newest = Participant(name="Gone Soon", email="gone@example.org")
         session.add(newest)
         session.flush()

@@ -207,3 +207,18 @@ def test_mail_send_says_when_the_smtp_server_is_down(run, tmp_path, monkeypatch)
     result = run("mail", "send")
     assert result.exit_code == 1
     assert "Sent 0" in result.output and "mail transport is unavailable" in result.output
+
+
+def test_organisations_duplicates_merge_and_split(run) -> None:
+    run("db", "upgrade")
+    run("participants", "add", "Ann", "ann@gmail.com", "Devon County Council")
+    run("participants", "add", "Bob", "bob@gmail.com", "Devon CC")
+    duplicates = run("organisations", "duplicates")
+    merged = run("organisations", "merge", "Devon CC", "devon county council")
+    again = run("organisations", "merge", "Devon CC", "Devon County Council")
+    split = run("organisations", "split", "1")
+    assert "Devon CC (1)" in duplicates.output and "abbreviation" in duplicates.output
+    assert merged.exit_code == 0 and "1 people moved" in merged.output
+    assert "0 pairs had been formed across the two" in merged.output
+    assert again.exit_code == 1 and "was merged into" in again.output
+    assert split.exit_code == 0 and "1 people moved back" in split.output

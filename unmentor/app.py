@@ -25,10 +25,12 @@ from unmentor.mail.transports import Transport
 from unmentor.network import routes as network_routes
 from unmentor.network.images import NetworkImages
 from unmentor.network.workers import Workers
+from unmentor.people import organisation_routes
 from unmentor.people import routes as people_routes
 from unmentor.rounds import routes as rounds_routes
 from unmentor.settings import Settings, load_settings
 from unmentor.web import answers, blocked, never, organiser, pages, public
+from unmentor.web import organisations as organisation_pages
 from unmentor.web import transfer as transfer_pages
 from unmentor.web.forms import CsrfFailed
 from unmentor.web.rendering import message_page
@@ -130,6 +132,8 @@ def create_app(
         return RedirectResponse(organiser.HOME, status_code=303)
 
     for router in (
+        organisation_routes.public,
+        organisation_routes.organiser,
         people_routes.public,
         people_routes.organiser,
         rounds_routes.public,
@@ -147,6 +151,8 @@ def create_app(
         transfer_pages.pages,
         blocked.pages,
         blocked.actions,
+        organisation_pages.pages,
+        organisation_pages.actions,
         transfer_pages.actions,
     ):
         app.include_router(router)

@@ -178,6 +178,44 @@ class Settings(BaseSettings):
         description="Someone with nobody new left sits out, or meets again the person met "
         "longest ago.",
     )
+    separate_by: Literal["organisation", "parent"] = Field(
+        "organisation",
+        description="Who is never grouped together: people of one organisation, or of one "
+        "parent organisation (its departments included).",
+    )
+    webmail_domains: tuple[str, ...] = Field(
+        (
+            "gmail.com",
+            "googlemail.com",
+            "outlook.com",
+            "hotmail.com",
+            "hotmail.co.uk",
+            "live.com",
+            "msn.com",
+            "icloud.com",
+            "me.com",
+            "yahoo.com",
+            "yahoo.co.uk",
+            "aol.com",
+            "proton.me",
+            "protonmail.com",
+            "gmx.com",
+            "btinternet.com",
+        ),
+        description="Public webmail domains: never owned by an organisation nor suggested.",
+    )
+    organisation_suggestions: int = Field(
+        8, ge=1, le=20, description="At most this many organisations suggested as people type."
+    )
+    privacy_notice_file: str = Field(
+        "",
+        description="An HTML file replacing the built-in privacy notice; empty: the built-in one.",
+    )
+
+    @property
+    def webmail(self) -> frozenset[str]:
+        """`webmail_domains` as a set, lower-case."""
+        return frozenset(domain.strip().lower() for domain in self.webmail_domains)
 
     @field_validator("forwarded_allow_ips")
     @classmethod

@@ -125,3 +125,22 @@ def test_skip_bad_rows_imports_the_good_ones_and_saves_a_report(
     assert len(_people(database)) == 5
     report = (tmp_path / "people.csv.import-report.txt").read_text()
     assert "row 7, column B" in report and "1 rows skipped" in report
+
+
+def test_a_name_merged_away_imports_into_the_organisation_it_was_merged_into(
+    run, database, tmp_path: Path
+) -> None:
+    from factories import make_participant
+
+    from unmentor.clock import utcnow
+    from unmentor.people import organisations
+
+    with database.session() as session:
+        kept = make_participant(session, organisation="Devon County Council").organisation_id
+        gone = make_participant(session, organisation="Devon CC").organisation_id
+        organisations.merge(session=session, source_id=gone, target_id=kept, now=utcnow())
+    path = tmp_path / "people.csv"
+    path.write_text("Name,Email,Organisation\nNew Person,new@example.org,devon cc\n")
+    result = run("import", str(path))
+    assert result.exit_code == 0, result.output
+    assert _people(database)["new@example.org"].organisation_id == kept

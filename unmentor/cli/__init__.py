@@ -2,7 +2,7 @@
 
 import typer
 
-from unmentor.cli import backup, database, people, rounds, serving, transfer
+from unmentor.cli import backup, database, organisations, people, rounds, serving, transfer
 
 app = typer.Typer(
     help="UnMentor: random one-to-one conversations across organisations, round by round.",
@@ -15,12 +15,16 @@ db_app = typer.Typer(
 participants_app = typer.Typer(help="Look up and add participants.", no_args_is_help=True)
 mail_app = typer.Typer(help="The outbox of emails waiting to be sent.", no_args_is_help=True)
 jobs_app = typer.Typer(help="The scheduler's recurring jobs.", no_args_is_help=True)
+organisations_app = typer.Typer(
+    help="Organisations that are really one: duplicates, merge, split.", no_args_is_help=True
+)
 round_app = typer.Typer(help="Form, close and list rounds by hand.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(participants_app, name="participants")
 app.add_typer(mail_app, name="mail")
 app.add_typer(jobs_app, name="jobs")
 app.add_typer(round_app, name="round")
+app.add_typer(organisations_app, name="organisations")
 
 app.command()(serving.serve)
 app.command("scheduler")(serving.scheduler_alone)
@@ -32,6 +36,9 @@ db_app.command("revision")(database.db_revision)
 db_app.command("copy")(backup.db_copy)
 participants_app.command("list")(people.participants_list)
 participants_app.command("add")(people.participants_add)
+organisations_app.command("duplicates")(organisations.organisations_duplicates)
+organisations_app.command("merge")(organisations.organisations_merge)
+organisations_app.command("split")(organisations.organisations_split)
 round_app.command("form")(rounds.round_form)
 round_app.command("close")(rounds.round_close)
 round_app.command("list")(rounds.round_list)

@@ -134,6 +134,7 @@ def sign_up(*, session: Session, request: SignupRequest, settings: Settings, now
                 session=session, name=request.organisation, now=now
             ),
             "sector": request.sector,
+            "privacy_notice_version": request.privacy_notice_version,
             "status": ParticipantStatus.pending,
             "created_at": now,
             "updated_at": now,
@@ -235,6 +236,18 @@ def pause(
             f"You can pause for at most {settings.max_pause_days} days.", field="until"
         )
     return _set_status(session, participant, ParticipantStatus.paused, until=until, now=now)
+
+
+def change_organisation(
+    *, session: Session, participant_id: int, organisation: str | None, now: datetime
+) -> Participant:
+    """Move to another organisation (an already tidied name; None: no organisation)."""
+    participant = get_participant(session=session, participant_id=participant_id)
+    participant.organisation_id = organisation_id_for(session=session, name=organisation, now=now)
+    participant.updated_at = now
+    session.add(participant)
+    session.flush()
+    return participant
 
 
 def resume(*, session: Session, participant_id: int, now: datetime) -> Participant:

@@ -13,6 +13,8 @@ from unmentor.sqltypes import string_enum
 NAME_MAX = 200
 EMAIL_MAX = 320
 SECTOR_MAX = 100
+DOMAIN_MAX = 255
+NOTICE_VERSION_MAX = 64
 # How someone without an organisation is shown wherever an organisation's name would be.
 NO_ORGANISATION = "Independent"
 
@@ -37,6 +39,17 @@ class Organisation(SQLModel, table=True):
     # Case- and space-folded name: "Devon County Council " and "devon county council" are one.
     name_key: str = Field(max_length=NAME_MAX, unique=True, index=True)
     created_at: datetime = Field(default_factory=utcnow)
+    # A department inside a council, a trust inside an NHS system: `separate_by = "parent"`
+    # keeps everyone under one parent apart.
+    parent_id: int | None = Field(
+        default=None, foreign_key="organisation.id", index=True, ondelete="SET NULL"
+    )
+    # Set when this organisation was merged into another: the row stays as an alias, so that
+    # someone who types the old spelling joins the organisation it was merged into, and so that
+    # a split can restore it. Deleting the organisation merged into deletes its aliases.
+    merged_into_id: int | None = Field(
+        default=None, foreign_key="organisation.id", index=True, ondelete="CASCADE"
+    )
 
 
 class Participant(SQLModel, table=True):
@@ -59,3 +72,43 @@ class Participant(SQLModel, table=True):
     joined_on: date | None = None
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+    # Which privacy notice the sign-up page showed (a hash of its text); None before notices.
+    privacy_notice_version: str | None = Field(default=None, max_length=NOTICE_VERSION_MAX)
+
+
+class OrganisationDomain(SQLModel, table=True):
+    """An email domain owned by an organisation: newcomers with that domain are offered it."""
+
+    __tablename__ = "organisation_domain"
+
+    id: int | None = Field(default=None, primary_key=True)
+    domain: str = Field(max_length=DOMAIN_MAX, unique=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class OrganisationMerge(SQLModel, table=True):
+    """One merge of `source` into `target`, kept so the organiser can see it and undo it."""
+
+    __tablename__ = "organisation_merge"
+
+    id: int | None = Field(default=None, primary_key=True)
+    source_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    target_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    # Names as they were at the merge, for the record even if either is renamed later.
+    source_name: str = Field(max_length=NAME_MAX)
+    target_name: str = Field(max_length=NAME_MAX)
+    moved: int = 0
+    merged_at: datetime = Field(default_factory=utcnow)
+    split_at: datetime | None = None
+
+
+class OrganisationMergeMember(SQLModel, table=True):
+    """Who a merge moved: a split moves exactly these people back (those still there)."""
+
+    __tablename__ = "organisation_merge_member"
+
+    merge_id: int = Field(foreign_key="organisation_merge.id", primary_key=True, ondelete="CASCADE")
+    participant_id: int = Field(
+        foreign_key="participant.id", primary_key=True, index=True, ondelete="CASCADE"
+    )

@@ -17,6 +17,7 @@ from pydantic import (
 
 from unmentor.people.models import EMAIL_MAX, NAME_MAX, SECTOR_MAX, ParticipantStatus
 from unmentor.people.normalise import normalise_email, optional_text, required_text
+from unmentor.sqltypes import MAX_INT
 
 # minLength is stated for the schema only, so that "" gets required_text's plainer message.
 Name = Annotated[
@@ -69,6 +70,11 @@ class SignupRequest(StrictModel):
         "(an independent may meet anyone).",
     )
     sector: Sector | None = Field(None, description="e.g. 'Local government', 'Health'.")
+    privacy_notice_version: str | None = Field(
+        None,
+        pattern=r"^[0-9a-f]{12}$",
+        description="Which privacy notice the person was shown (the sign-up page sends it).",
+    )
 
 
 class Accepted(BaseModel):
@@ -144,3 +150,63 @@ class Page(BaseModel, Generic[T]):
     total: int = Field(description="How many match, over all pages.")
     page: int
     per_page: int
+
+
+class OrganisationDetail(OrganisationPublic):
+    parent_id: int | None = Field(description="The parent organisation; null: none.")
+    domains: list[str] = Field(description="Email domains this organisation owns.")
+
+
+class OrganisationSuggestion(BaseModel):
+    """An existing organisation offered as someone types: its name only, never who is in it."""
+
+    name: str
+    owns_your_domain: bool = Field(
+        False, description="The email domain typed belongs to this organisation."
+    )
+
+
+class LikelyDuplicatePublic(BaseModel):
+    first: OrganisationPublic
+    second: OrganisationPublic
+    reason: str
+
+
+class MergeRequest(StrictModel):
+    source_id: int = Field(
+        ge=1, le=MAX_INT, description="The organisation merged away (it becomes an alias)."
+    )
+    target_id: int = Field(ge=1, le=MAX_INT, description="The organisation that stays.")
+
+
+class CrossPairPublic(BaseModel):
+    round_number: int
+    source_member: int = Field(description="Participant id, moved by the merge.")
+    target_member: int = Field(description="Participant id, already in the target.")
+
+
+class MergePublic(BaseModel):
+    id: int
+    source_id: int
+    target_id: int
+    source_name: str
+    target_name: str
+    moved: int
+    merged_at: datetime
+    split_at: datetime | None
+    pairs_across: list[CrossPairPublic] = Field(
+        description="Groups formed before the merge across the two: what the duplicate cost."
+    )
+
+
+class ParentUpdate(StrictModel):
+    parent_id: int | None = Field(ge=1, le=MAX_INT, description="null: no parent.")
+
+
+class DomainMismatch(BaseModel):
+    participant_id: int
+    name: str
+    organisation: str | None = Field(description="What they gave; null: none.")
+    domain: str
+    owner_id: int = Field(description="The organisation that owns their email domain.")
+    owner: str

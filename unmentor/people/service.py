@@ -31,10 +31,13 @@ def find_organisation(*, session: Session, name: str) -> Organisation | None:
 
 
 def get_or_create_organisation(*, session: Session, name: str, now: datetime) -> Organisation:
-    """The organisation called `name` (however it is spaced or capitalised), created if new."""
+    """The organisation called `name` (however it is spaced or capitalised), created if new.
+
+    A name merged into another organisation gives that one.
+    """
     existing = find_organisation(session=session, name=name)
     if existing is not None:
-        return existing
+        return _merged_target(session, existing)
     organisation = Organisation(
         name=tidy_text(name), name_key=organisation_key(name), created_at=now
     )
@@ -46,8 +49,33 @@ def get_or_create_organisation(*, session: Session, name: str, now: datetime) ->
         found = find_organisation(session=session, name=name)
         if found is None:
             raise
-        return found
+        return _merged_target(session, found)
     return organisation
+
+
+def _merged_target(session: Session, organisation: Organisation) -> Organisation:
+    # Merges never form a loop (only live organisations are merged), but a bound costs nothing.
+    for _ in range(100):
+        if organisation.merged_into_id is None:
+            break
+        organisation = session.get(Organisation, organisation.merged_into_id)
+    return organisation
+
+
+def organisation_ids_by_key(*, session: Session) -> dict[str, int]:
+    """Every organisation's id by its name key; an alias's key gives the id it was merged into."""
+    rows = session.exec(
+        select(Organisation.name_key, Organisation.id, Organisation.merged_into_id)
+    ).all()
+    merged_into = {organisation_id: into for _, organisation_id, into in rows}
+    ids = {}
+    for key, organisation_id, _ in rows:
+        for _ in range(100):  # merges form no loops; a bound costs nothing
+            if merged_into.get(organisation_id) is None:
+                break
+            organisation_id = merged_into[organisation_id]
+        ids[key] = organisation_id
+    return ids
 
 
 def get_organisation(*, session: Session, organisation_id: int) -> Organisation:
@@ -75,10 +103,14 @@ def list_organisations(
         .group_by(Participant.organisation_id)
         .subquery()
     )
-    query = select(Organisation, func.coalesce(members.c.n, 0)).outerjoin(
-        members, members.c.organisation_id == Organisation.id
+    # Organisations merged into others are aliases, not organisations of their own.
+    live = Organisation.merged_into_id.is_(None)
+    query = (
+        select(Organisation, func.coalesce(members.c.n, 0))
+        .outerjoin(members, members.c.organisation_id == Organisation.id)
+        .where(live)
     )
-    count_query = select(func.count()).select_from(Organisation)
+    count_query = select(func.count()).select_from(Organisation).where(live)
     if search:
         pattern = f"%{organisation_key(search)}%"
         query = query.where(Organisation.name_key.like(pattern))

@@ -20,7 +20,12 @@ from unmentor.links.models import LinkToken
 from unmentor.mail.models import OutboxMention, OutboxMessage
 from unmentor.mail.transports import eml_filename
 from unmentor.people.membership import email_rate_key
-from unmentor.people.models import Organisation, Participant
+from unmentor.people.models import (
+    Organisation,
+    OrganisationMerge,
+    OrganisationMergeMember,
+    Participant,
+)
 from unmentor.rounds.departures import rewrite_for_group_as_it_is, tell_groupmates
 from unmentor.rounds.models import Round, RoundMember, RoundSitOut
 from unmentor.sessions.models import SignInSession
@@ -310,7 +315,34 @@ def export_participant(session: Session, participant: Participant) -> dict[str, 
         "paused_until": iso(participant.paused_until),
         "joined_on": iso(participant.joined_on),
         "signed_up_at": iso(participant.created_at),
+        "privacy_notice_version_shown": participant.privacy_notice_version,
     }
+
+
+def erase_merge_moves(erasure: Erasure) -> None:
+    erasure.session.exec(
+        delete(OrganisationMergeMember).where(
+            OrganisationMergeMember.participant_id == erasure.participant.id
+        )
+    )
+
+
+def export_merge_moves(session: Session, participant: Participant) -> list[dict[str, Any]]:
+    rows = session.exec(
+        select(OrganisationMerge)
+        .join(OrganisationMergeMember, OrganisationMergeMember.merge_id == OrganisationMerge.id)
+        .where(OrganisationMergeMember.participant_id == participant.id)
+        .order_by(OrganisationMerge.merged_at)
+    ).all()
+    return [
+        {
+            "from": merge.source_name,
+            "to": merge.target_name,
+            "merged_at": iso(merge.merged_at),
+            "split_at": iso(merge.split_at),
+        }
+        for merge in rows
+    ]
 
 
 def erase_empty_organisation(erasure: Erasure) -> None:

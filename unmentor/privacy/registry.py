@@ -111,8 +111,17 @@ REGISTRY: tuple[Holding, ...] = (
         h.erase_rate_counters,
     ),
     Holding(
+        "organisation_merge_member",
+        "that an organiser's merge of two organisations moved the person from one to the other",
+        "deleted (the merge itself, which names organisations only, stays)",
+        "each merge that moved them, with both organisations' names and the dates",
+        h.erase_merge_moves,
+        "organisation_merges",
+        h.export_merge_moves,
+    ),
+    Holding(
         "participant",
-        "name, email, organisation, sector, status, dates",
+        "name, email, organisation, sector, status, dates, which privacy notice was shown",
         "deleted",
         "everything in the row",
         h.erase_participant,

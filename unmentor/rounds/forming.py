@@ -19,6 +19,7 @@ from unmentor.blocking import service as blocking
 from unmentor.db import Database
 from unmentor.errors import Conflict
 from unmentor.matching import Candidate, match_round
+from unmentor.people import organisations
 from unmentor.people.membership import resume_due_pauses
 from unmentor.people.models import NO_ORGANISATION, Organisation, Participant, ParticipantStatus
 from unmentor.rounds.calendar import Period, period_of
@@ -98,9 +99,14 @@ def plan_round(*, session: Session, settings: Settings, today: date, seed: int) 
     """The grouping the next round would get with this seed; writes nothing."""
     available = _available_people(session, today)
     priority = sit_out_counts(session=session)
+    # The label the engine keeps apart: the organisation, or with `separate_by = "parent"` the
+    # top of its parents. People without an organisation keep None: they may meet anyone.
+    keys = organisations.separation_keys(session=session, separate_by=settings.separate_by)
     candidates = [
         Candidate(
-            id=pid, org=None if org_id is None else str(org_id), priority=priority.get(pid, 0)
+            id=pid,
+            org=None if org_id is None else str(keys.get(org_id, org_id)),
+            priority=priority.get(pid, 0),
         )
         for pid, (_, org_id) in available.items()
     ]

@@ -75,8 +75,17 @@ def export_all(
     blocked_rows = sorted([pair[key] for key in blocked.KEYS] for pair in document["blocked_pairs"])
     _write_csv(
         directory / "organisations.csv",
-        ["Name", "Participants"],
-        [[o["name"], o["participants"]] for o in organisations],
+        ["Name", "Participants", "Parent", "Domains", "Merged into"],
+        [
+            [
+                o["name"],
+                o["participants"],
+                o["parent"],
+                " ".join(d["domain"] for d in o["domains"]),
+                o["merged_into"],
+            ]
+            for o in organisations
+        ],
     )
     _write_csv(
         directory / "participants.csv",

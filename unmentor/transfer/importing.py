@@ -19,6 +19,7 @@ from datetime import UTC, date, datetime, time
 from sqlalchemy import insert
 from sqlmodel import Session, select
 
+from unmentor.people import service as people_service
 from unmentor.people.models import Organisation, Participant
 from unmentor.people.normalise import organisation_key
 from unmentor.rounds.calendar import period_of
@@ -89,7 +90,8 @@ def write_participants(
                 for key, name in plan.new_organisations.items()
             ],
         )
-    org_ids = dict(session.exec(select(Organisation.name_key, Organisation.id)).all())
+    # A name merged into another organisation imports into that one.
+    org_ids = people_service.organisation_ids_by_key(session=session)
     for start in range(0, len(plan.new), CHUNK):
         chunk = plan.new[start : start + CHUNK]
         session.exec(

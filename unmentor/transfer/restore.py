@@ -123,6 +123,15 @@ def _rows(document: dict[str, Any]) -> dict[str, list[dict]]:
             }
             for o in document["organisations"]
         ],
+        "organisation_domain": [
+            {
+                "domain": d["domain"],
+                "organisation_id": o["id"],
+                "created_at": _moment(d["added_at"]),
+            }
+            for o in document["organisations"]
+            for d in o.get("domains", [])
+        ],
         "participant": [
             {
                 "id": p["id"],
@@ -137,8 +146,27 @@ def _rows(document: dict[str, Any]) -> dict[str, list[dict]]:
                 "joined_on": _day(p["joined_on"]),
                 "created_at": _moment(p["created_at"]),
                 "updated_at": _moment(p["updated_at"]),
+                "privacy_notice_version": p.get("privacy_notice_version"),
             }
             for p in document["participants"]
+        ],
+        "organisation_merge": [
+            {
+                "id": m["id"],
+                "source_id": m["source_id"],
+                "target_id": m["target_id"],
+                "source_name": m["source_name"],
+                "target_name": m["target_name"],
+                "moved": m["moved"],
+                "merged_at": _moment(m["merged_at"]),
+                "split_at": _moment(m["split_at"]),
+            }
+            for m in document.get("organisation_merges", [])
+        ],
+        "organisation_merge_member": [
+            {"merge_id": m["id"], "participant_id": people[email]}
+            for m in document.get("organisation_merges", [])
+            for email in m["members"]
         ],
         "round": [],
         "round_member": [],
@@ -189,6 +217,19 @@ def _rows(document: dict[str, Any]) -> dict[str, list[dict]]:
     return rows
 
 
+def _link_organisations(connection, table, document: dict[str, Any]) -> None:
+    """Parents and merge aliases point at other organisations: set once all of them exist."""
+    organisation_ids = {o["name"]: o["id"] for o in document["organisations"]}
+    for o in document["organisations"]:
+        links = {
+            column: organisation_ids[o[key]]
+            for key, column in (("parent", "parent_id"), ("merged_into", "merged_into_id"))
+            if o.get(key) is not None
+        }
+        if links:
+            connection.execute(table.update().where(table.c.id == o["id"]).values(**links))
+
+
 def restore(
     *,
     database: Database,
@@ -223,6 +264,7 @@ def restore(
                         chunk = table_rows[start : start + CHUNK]
                         insert_rows(connection, tables[name], chunk)
                         advance(len(chunk))
+            _link_organisations(connection, tables["organisation"], document)
             for name, value in document["next_ids"].items():
                 if name in ids.CARRIED:
                     ids.set_next_id(connection, tables[name], int(value))

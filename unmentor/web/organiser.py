@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 from unmentor.api.deps import DatabaseDep, PathId, SettingsDep
 from unmentor.clock import utcnow
 from unmentor.errors import NotFound
+from unmentor.people import organisations
 from unmentor.rounds import forming, outcomes, reminders, service
 from unmentor.rounds.calendar import period_of
 from unmentor.rounds.preview import preview_round
@@ -84,12 +85,20 @@ def sign_out(request: Request, database: DatabaseDep) -> Response:
 
 
 @pages.get(f"{HOME}/dashboard", response_class=HTMLResponse)
-def dashboard(request: Request, database: DatabaseDep) -> HTMLResponse:
+def dashboard(request: Request, database: DatabaseDep, settings: SettingsDep) -> HTMLResponse:
     stats = request.app.state.images.stats()
     with database.read_session() as session:
         rounds = service.list_rounds(session=session)
+        duplicates = organisations.likely_duplicates(session=session, webmail=settings.webmail)
     latest = rounds[0].number if rounds else None
-    return render(request, "organiser_dashboard.html", stats=stats, rounds=rounds, latest=latest)
+    return render(
+        request,
+        "organiser_dashboard.html",
+        stats=stats,
+        rounds=rounds,
+        latest=latest,
+        duplicates=duplicates,
+    )
 
 
 @pages.get(f"{HOME}/images/rounds/{{number}}/network.{{fmt}}")

@@ -21,13 +21,15 @@ from unmentor.errors import LinkInvalid, NotFound, readable_message
 from unmentor.links import service as links
 from unmentor.links.models import LinkPurpose
 from unmentor.links.urls import LOGIN_PATH, MANAGE_PATH, VERIFY_PATH
-from unmentor.people import membership
-from unmentor.people.normalise import normalise_email
+from unmentor.people import membership, suggestions
+from unmentor.people.models import NAME_MAX
+from unmentor.people.normalise import normalise_email, optional_text
 from unmentor.people.schemas import SignupRequest
 from unmentor.people.service import get_participant, organisation_of
 from unmentor.privacy import download, erasure
 from unmentor.sessions import service as sessions
 from unmentor.web.forms import require_csrf
+from unmentor.web.notice import privacy_notice, shown_version
 from unmentor.web.rendering import message_page, render, see_other
 from unmentor.web.signin import (
     forget_session_cookie,
@@ -58,8 +60,8 @@ posts = APIRouter(include_in_schema=False, dependencies=[Depends(require_csrf)])
 
 
 @router.get("/", response_class=HTMLResponse)
-def signup_form(request: Request) -> HTMLResponse:
-    return render(request, "signup.html", values={}, errors={})
+def signup_form(request: Request, settings: SettingsDep) -> HTMLResponse:
+    return render(request, "signup.html", values={}, errors={}, notice=privacy_notice(settings))
 
 
 @posts.post("/signup", response_class=HTMLResponse)
@@ -72,13 +74,38 @@ def signup_submit(
     email: Annotated[str, Form(max_length=2000)] = "",
     organisation: Annotated[str, Form(max_length=2000)] = "",
     sector: Annotated[str, Form(max_length=2000)] = "",
+    privacy_notice_version: Annotated[str, Form(max_length=100)] = "",
+    offered: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:
     values = {"name": name, "email": email, "organisation": organisation, "sector": sector}
     try:
-        signup = SignupRequest(**values)
+        signup = SignupRequest(
+            **values, privacy_notice_version=shown_version(privacy_notice_version)
+        )
     except ValidationError as error:
         errors = {str(e["loc"][0]): readable_message(e) for e in error.errors()}
-        return render(request, "signup.html", status_code=422, values=values, errors=errors)
+        return render(
+            request,
+            "signup.html",
+            status_code=422,
+            values=values,
+            errors=errors,
+            notice=privacy_notice(settings),
+        )
+    if signup.organisation is None and not offered:
+        # A blank organisation from an address whose domain an organisation owns: offer it
+        # once, filled in (this works without JavaScript); a second blank submit is final.
+        with database.read_session() as session:
+            owners = suggestions.suggest(session=session, typed="", email=signup.email, limit=1)
+        if owners:
+            return render(
+                request,
+                "signup.html",
+                values={**values, "organisation": owners[0].name},
+                errors={},
+                offered=owners[0].name,
+                notice=privacy_notice(settings),
+            )
     now = utcnow()
     with membership.counted_request(
         database=database, email=signup.email, client=client, settings=settings, now=now
@@ -204,6 +231,7 @@ def manage_page(
         partners=partners,
         pause_from=today + timedelta(days=1),
         pause_to=today + timedelta(days=settings.max_pause_days),
+        notice=privacy_notice(settings),
     )
 
 
@@ -241,6 +269,30 @@ def pause(
             until=until,
             settings=settings,
             now=utcnow(),
+        )
+    return see_other(MANAGE_PATH)
+
+
+@posts.post("/me/organisation", response_class=HTMLResponse)
+def change_organisation(
+    request: Request,
+    participant_id: ParticipantIdDep,
+    database: DatabaseDep,
+    organisation: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    try:
+        name = optional_text(organisation, max_length=NAME_MAX)
+    except ValueError as error:
+        return message_page(
+            request,
+            "Your organisation was not changed",
+            f"The organisation {error}.",
+            status_code=422,
+            link=(MANAGE_PATH, "Back"),
+        )
+    with database.session() as session:
+        membership.change_organisation(
+            session=session, participant_id=participant_id, organisation=name, now=utcnow()
         )
     return see_other(MANAGE_PATH)
 
