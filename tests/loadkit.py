@@ -314,6 +314,15 @@ def picture_calls(count: int) -> list[Call]:
     return [Call("GET", "/public/network.svg") for _ in range(count)]
 
 
+def suggestion_calls(count: int) -> list[Call]:
+    """The organisation field's suggestions, as everyone signing up types "or", "org" ..."""
+    typed = ("or", "org", "org%201", "orgg", "xy")
+    return [
+        Call("GET", f"/api/v1/organisation-suggestions?q={typed[i % len(typed)]}")
+        for i in range(count)
+    ]
+
+
 # --- data ------------------------------------------------------------------------------------
 
 

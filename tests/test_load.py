@@ -17,6 +17,7 @@ from loadkit import (
     picture_calls,
     serve,
     signup_calls,
+    suggestion_calls,
 )
 from sqlalchemy import create_engine, text
 
@@ -69,6 +70,7 @@ def test_a_crowd_gets_answers_and_loses_none(target: tuple[str, int], tmp_path) 
     one_link = one_link_calls(tokens[0], ANSWERS)
     signups = signup_calls(ANSWERS)
     pictures = picture_calls(ANSWERS)
+    suggestions = suggestion_calls(ANSWERS)
 
     with serve(url, workers=workers, log_path=tmp_path / "server.log", **NO_SIGNUP_LIMITS) as up:
         assert_all(crowd("answers, 50 in flight", up.url, met, in_flight=50), 200)
@@ -92,6 +94,7 @@ def test_a_crowd_gets_answers_and_loses_none(target: tuple[str, int], tmp_path) 
         ]
 
         assert_all(crowd("public picture, 200 in flight", up.url, pictures, in_flight=200), 200)
+        assert_all(crowd("suggestions, 200 in flight", up.url, suggestions, in_flight=200), 200)
     log = (tmp_path / "server.log").read_text(errors="replace")
     assert "Traceback" not in log, log[-3000:]
 

@@ -3,6 +3,9 @@
 Only organisations with at least one confirmed member (active or paused) are offered, so a
 name typed at sign-up by someone who never confirmed cannot be planted in everyone's list; and
 the answer is names only, a few at a time, so it never tells who belongs where.
+
+Every keystroke of everyone signing up asks, so the names on offer are read once per data
+version (one primary-key read a request, see dataversion.py) and searched in memory.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 from rapidfuzz import fuzz, process
 from sqlmodel import Session, select
 
+from unmentor.dataversion import current_version
 from unmentor.people.domains import domain_of
 from unmentor.people.models import Organisation, OrganisationDomain, Participant, ParticipantStatus
 from unmentor.people.normalise import organisation_key
@@ -35,6 +39,22 @@ def _with_members():
     )
 
 
+# Per database: (data version, [(name_key, name)] of organisations on offer, by name_key).
+_offered_cache: dict[str, tuple[int, list[tuple[str, str]]]] = {}
+
+
+def _offered(session: Session) -> list[tuple[str, str]]:
+    """The organisations on offer, read again only when the data has changed since."""
+    database = str(session.get_bind().url)
+    version = current_version(session=session)
+    cached = _offered_cache.get(database)
+    if cached is None or cached[0] != version:
+        rows = [(name_key, name) for _, name, name_key in session.exec(_with_members())]
+        # One assignment: a concurrent request sees the old pair or the new one, never half.
+        _offered_cache[database] = cached = (version, rows)
+    return cached[1]
+
+
 def suggest(
     *, session: Session, typed: str, email: str, limit: int
 ) -> list[OrganisationSuggestion]:
@@ -54,15 +74,15 @@ def suggest(
             found.append(OrganisationSuggestion(name=owner.name, owns_your_domain=True))
     if len(key) < MIN_TYPED:
         return found
-    pattern = "%" + key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    for _, name, _ in session.exec(
-        _with_members().where(Organisation.name_key.like(pattern, escape="\\")).limit(limit * 2)
-    ):
-        if len(found) < limit and all(s.name != name for s in found):
+    offered = _offered(session)
+    for _, name in (entry for entry in offered if key in entry[0]):
+        if len(found) >= limit:
+            break
+        if all(s.name != name for s in found):
             found.append(OrganisationSuggestion(name=name))
     found.sort(key=lambda s: (not s.owns_your_domain, not organisation_key(s.name).startswith(key)))
     if len(found) < limit:
-        names = {name_key: name for _, name, name_key in session.exec(_with_members())}
+        names = dict(offered)
         for name_key, _, _ in process.extract(
             key, list(names), scorer=fuzz.WRatio, score_cutoff=CLOSE_ENOUGH, limit=limit
         ):
