@@ -29,7 +29,7 @@ from unmentor.people import organisation_routes
 from unmentor.people import routes as people_routes
 from unmentor.rounds import routes as rounds_routes
 from unmentor.settings import Settings, load_settings
-from unmentor.web import answers, blocked, never, organiser, pages, public
+from unmentor.web import answers, apidocs, blocked, never, organiser, pages, public
 from unmentor.web import organisations as organisation_pages
 from unmentor.web import transfer as transfer_pages
 from unmentor.web.forms import CsrfFailed
@@ -100,6 +100,9 @@ def create_app(
         version=__version__,
         summary="Random conversations across organisations, round by round.",
         lifespan=lifespan,
+        # Served by web/apidocs.py from local files, not from a CDN.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.database = database
@@ -154,11 +157,13 @@ def create_app(
         organisation_pages.pages,
         organisation_pages.actions,
         transfer_pages.actions,
+        apidocs.router,
     ):
         app.include_router(router)
     app.mount(
         "/static", StaticFiles(directory=Path(__file__).parent / "web" / "static"), name="static"
     )
+    app.mount(apidocs.ASSETS, StaticFiles(directory=apidocs.assets_directory()), name="docs-assets")
 
     # Async and touching nothing: it answers even while every worker thread is busy.
     @app.get("/healthz", include_in_schema=False)

@@ -14,14 +14,15 @@ PAGE_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
-# Swagger UI (/docs) loads from a CDN and starts with an inline script; it holds no data.
+# Swagger UI and ReDoc (/docs, /redoc; web/apidocs.py) come from our own files, but style
+# their elements inline and ReDoc starts a web worker from a blob; the pages hold no data.
 DOCS_POLICY = (
-    "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-    "style-src 'self' https://cdn.jsdelivr.net; img-src 'self' data: https://fastapi.tiangolo.com; "
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; worker-src 'self' blob:; font-src 'self' data:; "
     "object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
 )
 IMAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
-DOCS_PATHS = ("/docs", "/docs/oauth2-redirect", "/redoc")
+DOCS_PATHS = ("/docs", "/redoc")
 PUBLIC_PREFIX = "/public/"
 HSTS = "max-age=31536000; includeSubDomains"
 
