@@ -18,6 +18,7 @@ from unmentor.blocking import routes as blocking_routes
 from unmentor.db import Database, database_for
 from unmentor.http import access_log
 from unmentor.http.body_limit import BodyLimit
+from unmentor.http.head import HeadAsGet
 from unmentor.http.headers import SecurityHeaders
 from unmentor.mail.loop import RelayLoop
 from unmentor.mail.mailer import Mailer
@@ -114,6 +115,7 @@ def create_app(
     app.add_middleware(BodyLimit, limit_for=_body_limits(settings))
     app.add_middleware(AdmissionLimit, limit=settings.max_requests_in_flight)
     app.add_middleware(SecurityHeaders, https=settings.base_url.startswith("https://"))
+    app.add_middleware(HeadAsGet)
     access_log.install()
 
     @app.exception_handler(CsrfFailed)
@@ -164,6 +166,11 @@ def create_app(
         "/static", StaticFiles(directory=Path(__file__).parent / "web" / "static"), name="static"
     )
     app.mount(apidocs.ASSETS, StaticFiles(directory=apidocs.assets_directory()), name="docs-assets")
+
+    # Browsers ask for /favicon.ico on any address they show, pictures included.
+    @app.get("/favicon.ico", include_in_schema=False)
+    async def favicon() -> RedirectResponse:
+        return RedirectResponse("/static/favicon.svg", status_code=301)
 
     # Async and touching nothing: it answers even while every worker thread is busy.
     @app.get("/healthz", include_in_schema=False)

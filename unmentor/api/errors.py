@@ -158,13 +158,25 @@ def install_api_error_handlers(app: FastAPI, *, is_api) -> None:
 
 
 def _allowed_methods(app: FastAPI, request: Request) -> str:
-    """Every method any route accepts at this path (Starlette lists only the first route's)."""
-    methods: set[str] = set()
-    for route in app.router.routes:
-        match, _ = route.matches({**request.scope, "method": "GET"})
-        if match != Match.NONE and getattr(route, "methods", None):
-            methods |= route.methods
-    return ", ".join(sorted(methods))
+    """Every method some route accepts at this path (Starlette lists only the first route's).
+
+    Each method is tried against the router's own matching, so routes inside included
+    routers count too (FastAPI keeps those behind one entry per router).
+    """
+    allowed = [
+        method
+        for method in _METHODS
+        if any(
+            route.matches({**request.scope, "method": method})[0] == Match.FULL
+            for route in app.router.routes
+        )
+    ]
+    if "GET" in allowed:
+        allowed.append("HEAD")  # answered for every GET route (http/head.py)
+    return ", ".join(sorted(allowed))
+
+
+_METHODS = ("DELETE", "GET", "PATCH", "POST", "PUT")
 
 
 def _summary(problems: list[FieldProblem]) -> str:

@@ -175,7 +175,7 @@ def login_page(request: Request, database: DatabaseDep, token: Token = "") -> HT
         database,
         token,
         LinkPurpose.login,
-        title="Sign in to UnMentor",
+        title="Sign in",
         text="Press the button to manage your membership.",
         action=LOGIN_PATH,
         button="Sign in",

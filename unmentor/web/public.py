@@ -13,13 +13,13 @@ every thread the rest of the site needs.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Literal, TypeVar
+from typing import Annotated, Literal, TypeVar
 
 import anyio
 from fastapi import APIRouter, Request
+from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, Response
 
-from unmentor.api.deps import PathId
 from unmentor.errors import NotFound
 from unmentor.network.images import NetworkImages
 from unmentor.network.jobs import Picture
@@ -27,7 +27,6 @@ from unmentor.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
 MEDIA = {"svg": "image/svg+xml", "png": "image/png"}
-RoundNumber = PathId
 PUBLIC_THREADS = 8
 T = TypeVar("T")
 
@@ -80,14 +79,16 @@ async def gallery(request: Request) -> HTMLResponse:
 
 @router.get("/public/rounds/{number}/network.{fmt}")
 async def round_image(
-    request: Request, number: RoundNumber, fmt: Literal["svg", "png"]
+    request: Request, number: Annotated[str, PathParam(max_length=20)], fmt: Literal["svg", "png"]
 ) -> Response:
+    # Any number that is not a published round (0, 99, "abc") is simply not there: a reader
+    # who mistypes the address gets "not found", not a validation message about a path.
     def work() -> Picture:
         store = images(request)
         view = store.snapshot().public
-        if number not in view.rounds:
+        if not number.isdecimal() or int(number) not in view.rounds:
             raise NotFound("There is no published picture for that round.")
-        return store.network(view, number, fmt=fmt)
+        return store.network(view, int(number), fmt=fmt)
 
     return _image(request, await _off_the_loop(request, work), fmt)
 
