@@ -28,7 +28,7 @@ from unmentor.network.workers import Workers
 from unmentor.people import routes as people_routes
 from unmentor.rounds import routes as rounds_routes
 from unmentor.settings import Settings, load_settings
-from unmentor.web import answers, blocked, never, organiser, pages, public
+from unmentor.web import answers, blocked, never, organiser, pages, public, unsubscribe
 from unmentor.web import transfer as transfer_pages
 from unmentor.web.forms import CsrfFailed
 from unmentor.web.rendering import message_page
@@ -141,6 +141,7 @@ def create_app(
         pages.posts,
         never.posts,
         answers.router,
+        unsubscribe.router,
         organiser.router,
         organiser.pages,
         organiser.actions,

@@ -137,6 +137,16 @@ class Settings(BaseSettings):
     max_pause_days: int = Field(
         366, ge=1, description="The furthest ahead a participant may pause until."
     )
+    conversation_starters: list[str] = Field(
+        [
+            "What are you trying to improve at work this year?",
+            "What is something you learned the hard way?",
+            "Who outside your organisation do you learn the most from?",
+            "What would you change first if you had a free hand?",
+            "What does a good week at work look like for you?",
+        ],
+        description="Questions an introduction may suggest; a few go in each, turning by round.",
+    )
     round_every_months: int = Field(
         1, ge=1, le=12, description="A new round every this many months (1 = monthly)."
     )

@@ -68,7 +68,7 @@ def test_introduction_names_the_partner_and_has_answer_links(database, make_sett
             select(OutboxMessage).where(OutboxMessage.to_address == ann.email)
         ).one()
     assert "Bob Jones" in email.subject
-    assert f"Bob Jones, NHS Devon\n  {bob.email}" in email.body
+    assert f"Bob Jones, NHS Devon ({bob.sector})\n  {bob.email}" in email.body
     assert "https://unmentor.example/outcome?token=" in email.body
     assert email.body.count("/outcome?token=") == 2
     assert "&answer=met" in email.body and "&answer=not_met" in email.body

@@ -4,6 +4,8 @@ VERIFY_PATH = "/verify"
 LOGIN_PATH = "/me/login"
 MANAGE_PATH = "/me"
 OUTCOME_PATH = "/outcome"
+# List-Unsubscribe: GET shows a button, POST (one click, RFC 8058) pauses.
+PAUSE_PATH = "/pause"
 
 
 def absolute(base_url: str, path: str, token: str | None = None) -> str:

@@ -237,6 +237,29 @@ def pause(
     return _set_status(session, participant, ParticipantStatus.paused, until=until, now=now)
 
 
+def pause_by_unsubscribe(
+    *, session: Session, participant_id: int, settings: Settings, now: datetime
+) -> Participant | None:
+    """A mail client's "unsubscribe": pause as long as allowed, never delete.
+
+    Returns the participant when they are (now) paused, None when they no longer take part
+    (pending, left or erased), so there is nothing to pause. A longer pause already chosen
+    is kept. Repeating it changes nothing, as RFC 8058 one-click POSTs may be repeated.
+    """
+    participant = session.get(Participant, participant_id)
+    if participant is None or participant.status not in (
+        ParticipantStatus.active,
+        ParticipantStatus.paused,
+    ):
+        return None
+    until = now.date() + timedelta(days=settings.max_pause_days)
+    if participant.status == ParticipantStatus.paused and participant.paused_until:
+        until = max(until, participant.paused_until)
+    if participant.status == ParticipantStatus.paused and participant.paused_until == until:
+        return participant
+    return _set_status(session, participant, ParticipantStatus.paused, until=until, now=now)
+
+
 def resume(*, session: Session, participant_id: int, now: datetime) -> Participant:
     """Take part again from the next round (after a pause, or after leaving)."""
     participant = get_participant(session=session, participant_id=participant_id)

@@ -98,6 +98,7 @@ def rewrite_for_group_as_it_is(
     )
     message.subject = row["subject"]
     message.body = row["body"]
+    message.parts = row["parts"]
     session.add(message)
     session.exec(delete(OutboxMention).where(OutboxMention.message_id == message.id))
     session.flush()

@@ -13,11 +13,11 @@ from datetime import date, datetime
 from sqlalchemy import insert
 from sqlmodel import Session
 
-from unmentor.links.urls import MANAGE_PATH, OUTCOME_PATH, absolute
+from unmentor.links.urls import MANAGE_PATH, OUTCOME_PATH, PAUSE_PATH, absolute
 from unmentor.mail.compose import compose
 from unmentor.mail.models import OutboxMessage
 from unmentor.mail.outbox import record_mentions
-from unmentor.rounds.tokens import outcome_token
+from unmentor.rounds.tokens import outcome_token, pause_token
 from unmentor.settings import Settings
 
 
@@ -27,6 +27,7 @@ class Person:
     name: str
     email: str
     organisation: str
+    sector: str | None = None
 
 
 def period_name(period_key: str) -> str:
@@ -43,6 +44,35 @@ def answer_links(settings: Settings, round_id: int, participant_id: int) -> tupl
 
 def footer(settings: Settings) -> str:
     return f"Pause, leave or erase your data: {absolute(settings.base_url, MANAGE_PATH)}"
+
+
+def pause_link(settings: Settings, participant_id: int) -> str:
+    """Where the List-Unsubscribe header leads: a pause, not the loss of the account."""
+    token = pause_token(settings.secret_key.get_secret_value(), participant_id)
+    return absolute(settings.base_url, PAUSE_PATH, token)
+
+
+def unsubscribe_headers(settings: Settings, participant_id: int) -> tuple[tuple[str, str], ...]:
+    """RFC 2369 and RFC 8058 headers: a mail client's "unsubscribe" pauses in one click."""
+    return (
+        ("List-Unsubscribe", f"<{pause_link(settings, participant_id)}>"),
+        ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
+    )
+
+
+STARTERS_PER_EMAIL = 3
+
+
+def conversation_starters(settings: Settings, round_id: int, group_index: int) -> list[str]:
+    """A few starters from the configured list, turning with the round and the group.
+
+    Everyone in a group gets the same ones, so they can start from the same question.
+    """
+    starters = list(settings.conversation_starters)
+    if len(starters) <= STARTERS_PER_EMAIL:
+        return starters
+    start = (round_id * 7 + group_index) % len(starters)
+    return [starters[(start + i) % len(starters)] for i in range(STARTERS_PER_EMAIL)]
 
 
 def group_email_rows(
@@ -69,14 +99,19 @@ def group_email_rows(
         "closes_on": closes_on.strftime("%-d %B %Y"),
         "footer": footer(settings),
     }
-    for group in groups:
+    for group_index, group in enumerate(groups):
+        starters = conversation_starters(settings, round_id, group_index)
         for person in group:
             if recipients is not None and person.id not in recipients:
                 continue
             met, not_met = answer_links(settings, round_id, person.id)
             email = compose(
                 template,
+                headers=unsubscribe_headers(settings, person.id),
                 name=person.name,
+                starters=starters,
+                pause_link=pause_link(settings, person.id),
+                manage_link=absolute(settings.base_url, MANAGE_PATH),
                 partners=[other for other in group if other.id != person.id],
                 first_met={
                     other.id: first_met[key]
@@ -137,6 +172,7 @@ def _row(key: str, person: Person, email, *, now: datetime) -> dict:
         "to_address": person.email,
         "subject": email.subject[:300],
         "body": email.body,
+        "parts": email.parts(),
         "created_at": now,
         "send_after": now,
         "attempts": 0,

@@ -73,6 +73,7 @@ def _available_people(session: Session, today: date) -> dict[int, tuple[Person, 
             Participant.email,
             Participant.organisation_id,
             Organisation.name,
+            Participant.sector,
         )
         .outerjoin(Organisation, Organisation.id == Participant.organisation_id)
         .where(
@@ -87,10 +88,16 @@ def _available_people(session: Session, today: date) -> dict[int, tuple[Person, 
     ).all()
     return {
         pid: (
-            Person(id=pid, name=name, email=email, organisation=org_name or NO_ORGANISATION),
+            Person(
+                id=pid,
+                name=name,
+                email=email,
+                organisation=org_name or NO_ORGANISATION,
+                sector=sector,
+            ),
             org_id,
         )
-        for pid, name, email, org_id, org_name in rows
+        for pid, name, email, org_id, org_name, sector in rows
     }
 
 

@@ -16,7 +16,13 @@ def groups_with_people(
 ) -> dict[int, list[tuple[RoundMember, Person]]]:
     """Each group of the round (or just `group_nos`) with its members' details."""
     query = (
-        select(RoundMember, Participant.name, Participant.email, Organisation.name)
+        select(
+            RoundMember,
+            Participant.name,
+            Participant.email,
+            Organisation.name,
+            Participant.sector,
+        )
         .join(Participant, Participant.id == RoundMember.participant_id)
         .outerjoin(Organisation, Organisation.id == Participant.organisation_id)
         .where(RoundMember.round_id == round_id)
@@ -25,12 +31,13 @@ def groups_with_people(
     if group_nos is not None:
         query = query.where(RoundMember.group_no.in_(group_nos))
     groups: dict[int, list[tuple[RoundMember, Person]]] = defaultdict(list)
-    for member, name, email, organisation in session.exec(query).all():
+    for member, name, email, organisation, sector in session.exec(query).all():
         person = Person(
             id=member.participant_id,
             name=name,
             email=email,
             organisation=organisation or NO_ORGANISATION,
+            sector=sector,
         )
         groups[member.group_no].append((member, person))
     return dict(groups)
