@@ -71,8 +71,7 @@ REGISTRY: tuple[Holding, ...] = (
     ),
     Holding(
         "outbox_message",
-        "emails to the person: address; subject, body, HTML and attached calendar files until "
-        "sent",
+        "emails to the person: address; subject, body, HTML and attached calendar files until sent",
         "deleted, sent or not",
         "kind, subject (until sent) and dates of each email",
         h.erase_own_mail,
