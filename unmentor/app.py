@@ -28,7 +28,16 @@ from unmentor.network.workers import Workers
 from unmentor.people import routes as people_routes
 from unmentor.rounds import routes as rounds_routes
 from unmentor.settings import Settings, load_settings
-from unmentor.web import answers, blocked, never, organiser, pages, public, unsubscribe
+from unmentor.web import (
+    answers,
+    blocked,
+    never,
+    organiser,
+    pages,
+    picking,
+    public,
+    unsubscribe,
+)
 from unmentor.web import transfer as transfer_pages
 from unmentor.web.forms import CsrfFailed
 from unmentor.web.rendering import message_page
@@ -142,6 +151,7 @@ def create_app(
         never.posts,
         answers.router,
         unsubscribe.router,
+        picking.router,
         organiser.router,
         organiser.pages,
         organiser.actions,

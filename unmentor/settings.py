@@ -137,6 +137,10 @@ class Settings(BaseSettings):
     max_pause_days: int = Field(
         366, ge=1, description="The furthest ahead a participant may pause until."
     )
+    time_zone: str = Field(
+        "Europe/London",
+        description="Time zone of a participant who has not chosen one (an IANA name).",
+    )
     conversation_starters: list[str] = Field(
         [
             "What are you trying to improve at work this year?",
@@ -188,6 +192,14 @@ class Settings(BaseSettings):
         description="Someone with nobody new left sits out, or meets again the person met "
         "longest ago.",
     )
+
+    @field_validator("time_zone")
+    @classmethod
+    def _a_known_zone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo
+
+        ZoneInfo(value)  # raises for a name the machine's zone database does not know
+        return value
 
     @field_validator("forwarded_allow_ips")
     @classmethod

@@ -13,6 +13,8 @@ from unmentor.sqltypes import string_enum
 NAME_MAX = 200
 EMAIL_MAX = 320
 SECTOR_MAX = 100
+FREE_TIMES_MAX = 100
+TIME_ZONE_MAX = 64
 # How someone without an organisation is shown wherever an organisation's name would be.
 NO_ORGANISATION = "Independent"
 
@@ -57,5 +59,9 @@ class Participant(SQLModel, table=True):
     )
     paused_until: date | None = None
     joined_on: date | None = None
+    # Usual free half-days, 'mon-am,thu-pm' (unmentor.rounds.times); None: not given.
+    free_times: str | None = Field(default=None, max_length=FREE_TIMES_MAX)
+    # An IANA zone name; None: the time_zone setting.
+    time_zone: str | None = Field(default=None, max_length=TIME_ZONE_MAX)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)

@@ -31,9 +31,9 @@ class Holding:
 REGISTRY: tuple[Holding, ...] = (
     Holding(
         "round_member",
-        "which rounds and groups the person was in, their answers",
+        "which rounds and groups the person was in, their answers, the time their group picked",
         "groupmates in open rounds are told (without naming them), then the rows are deleted",
-        "each round with the partners' names and the answer given",
+        "each round with the partners' names, the answer given and the time picked",
         h.erase_memberships,
         "rounds",
         h.export_memberships,
@@ -112,7 +112,7 @@ REGISTRY: tuple[Holding, ...] = (
     ),
     Holding(
         "participant",
-        "name, email, organisation, sector, status, dates",
+        "name, email, organisation, sector, status, dates, usual free times, time zone",
         "deleted",
         "everything in the row",
         h.erase_participant,

@@ -62,3 +62,22 @@ def read_pause_token(secret_key: str, token: str) -> int:
     ):
         raise LinkInvalid("This link is not valid. Please use the link from your email.")
     return int(match[1])
+
+
+def pick_token(secret_key: str, round_id: int, participant_id: int) -> str:
+    """The token of a member's "pick a time" link: like the answer links, for another page."""
+    return (
+        f"{round_id}-{participant_id}-{_purpose_mac(secret_key, 'pick', round_id, participant_id)}"
+    )
+
+
+def read_pick_token(secret_key: str, token: str) -> tuple[int, int]:
+    """(round id, participant id) of a genuine pick token; LinkInvalid otherwise."""
+    match = _SHAPE.match(token)
+    if match is None:
+        raise LinkInvalid("This link is not valid. Please use the link from your email.")
+    round_id, participant_id = int(match[1]), int(match[2])
+    expected = _purpose_mac(secret_key, "pick", round_id, participant_id)
+    if not hmac.compare_digest(match[3], expected):
+        raise LinkInvalid("This link is not valid. Please use the link from your email.")
+    return round_id, participant_id

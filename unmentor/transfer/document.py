@@ -73,6 +73,8 @@ def _people(session: Session) -> tuple[list[dict], list[dict], dict[int, str]]:
         Participant.paused_until,
         type_coerce(Participant.created_at, moment),
         type_coerce(Participant.updated_at, moment),
+        Participant.free_times,
+        Participant.time_zone,
     ).execution_options(yield_per=20_000)
     # Plain rows, not model objects: a tenth of the time at 100,000 people.
     for (
@@ -86,6 +88,8 @@ def _people(session: Session) -> tuple[list[dict], list[dict], dict[int, str]]:
         paused,
         created,
         updated,
+        free_times,
+        time_zone,
     ) in session.connection().execute(query):
         emails[pid] = email
         people.append(
@@ -100,6 +104,8 @@ def _people(session: Session) -> tuple[list[dict], list[dict], dict[int, str]]:
                 "paused_until": _iso(paused),
                 "created_at": _moment(created),
                 "updated_at": _moment(updated),
+                "free_times": free_times,
+                "time_zone": time_zone,
             }
         )
     people.sort(key=lambda person: person["email"])
@@ -133,6 +139,7 @@ def _rounds(session: Session, emails: dict[int, str]) -> list[dict]:
         type_coerce(RoundMember.reason, String),
         type_coerce(RoundMember.answered_at, moment),
         type_coerce(RoundMember.reminded_at, moment),
+        type_coerce(RoundMember.meeting_at, moment),
     ).execution_options(yield_per=20_000)
     for (
         round_id,
@@ -142,6 +149,7 @@ def _rounds(session: Session, emails: dict[int, str]) -> list[dict]:
         reason,
         answered,
         reminded,
+        meeting,
     ) in session.connection().execute(query):
         members[round_id][group_no].append(
             {
@@ -150,6 +158,7 @@ def _rounds(session: Session, emails: dict[int, str]) -> list[dict]:
                 "reason": reason,
                 "answered_at": _moment(answered),
                 "reminded_at": _moment(reminded),
+                "meeting_at": _moment(meeting),
             }
         )
     sat_out: dict[int, list[dict]] = defaultdict(list)
