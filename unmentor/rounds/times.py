@@ -26,7 +26,7 @@ WEEKDAY_NAMES = dict(
 )
 # Half-days in local time: a slot must start and end inside one of them.
 PARTS = {"am": (time(9, 0), time(12, 0)), "pm": (time(13, 0), time(17, 0))}
-PART_NAMES = {"am": "morning (9-12)", "pm": "afternoon (1-5)"}
+PART_NAMES = {"am": "Morning (9-12)", "pm": "Afternoon (1-5)"}
 HALF_DAYS = tuple(f"{day}-{part}" for day in WEEKDAYS for part in PARTS)
 SLOT = timedelta(minutes=30)
 HORIZON_DAYS = 14
