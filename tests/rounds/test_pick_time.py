@@ -7,16 +7,18 @@ from conftest import LiveServer
 from factories import make_participant
 from icalendar import Calendar
 from sqlmodel import select
-from support import body_of, hidden_field, post_form, sign_in_by_link
+from support import body_of, hidden_field, post_form, sign_in_by_link, token_of
 
 from unmentor.clock import utcnow
 from unmentor.mail.models import OutboxMessage
 from unmentor.people import membership
 from unmentor.people.models import Participant
-from unmentor.rounds.emails import pick_link
+from unmentor.rounds import picking, reminders
+from unmentor.rounds.emails import group_email_rows, pick_link
 from unmentor.rounds.forming import form_round
+from unmentor.rounds.members import groups_with_people
 from unmentor.rounds.models import RoundMember
-from unmentor.rounds.times import read_slot_key
+from unmentor.rounds.times import in_words, read_slot_key, slot_key, zone
 
 AFTERNOONS = ["mon-pm", "tue-pm", "wed-pm", "thu-pm", "fri-pm"]
 
@@ -142,3 +144,53 @@ def _meetings(session, round_id: int) -> set:
     return set(
         session.exec(select(RoundMember.meeting_at).where(RoundMember.round_id == round_id)).all()
     )
+
+
+def test_the_reminder_links_the_pick_a_time_page(server: LiveServer, introduced) -> None:
+    round_, ann, bob, *_ = introduced
+    with server.database.session() as session:
+        reminders.send_due_reminders(
+            session=session, settings=server.settings, today=round_.reminder_on, now=utcnow()
+        )
+    reminder = _reminder_body(server, ann.email)
+    assert pick_link(server.settings, round_.id, ann.id) in reminder
+    assert "These times suit you all" in reminder and "(Europe/London)" in reminder
+    # Once the group has picked, a reminder (re-sent or rewritten) names the time instead.
+    with server.database.session() as session:
+        slot = picking.choice_for_token(
+            session=session,
+            settings=server.settings,
+            token=token_of(pick_link(server.settings, round_.id, bob.id)),
+        ).slots[0]
+        picking.pick_time(
+            session=session,
+            settings=server.settings,
+            token=token_of(pick_link(server.settings, round_.id, bob.id)),
+            slot=slot_key(slot),
+            now=utcnow(),
+        )
+        [row] = group_email_rows(
+            template="reminder",
+            key_prefix="reminder-again",
+            round_id=round_.id,
+            period_key=round_.period,
+            closes_on=round_.closes_on,
+            groups=[[p for _, p in groups_with_people(session=session, round_id=round_.id)[1]]],
+            settings=server.settings,
+            now=utcnow(),
+            recipients={ann.id},
+            formed_at=round_.formed_at,
+            meetings={1: slot},
+        )
+    assert f"Your group picked {in_words(slot, zone(None, 'Europe/London'))}" in row["body"]
+    assert pick_link(server.settings, round_.id, ann.id) in row["body"]
+
+
+def _reminder_body(server: LiveServer, address: str) -> str:
+    with server.database.read_session() as session:
+        return session.exec(
+            select(OutboxMessage.body).where(
+                OutboxMessage.to_address == address,
+                OutboxMessage.idempotency_key.like("reminder:%"),
+            )
+        ).one()
