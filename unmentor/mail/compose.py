@@ -18,10 +18,11 @@ _templates = Environment(
     undefined=StrictUndefined,  # a missing value is a bug, not an email with a blank in it
     keep_trailing_newline=True,
     autoescape=False,  # plain-text mail
+    auto_reload=False,  # templates ship with the code: no stat() per email of a big round
 )
 # Names and organisations are typed by people: in HTML they must never become markup.
 _html_templates = Environment(
-    loader=FileSystemLoader(_FOLDER), undefined=StrictUndefined, autoescape=True
+    loader=FileSystemLoader(_FOLDER), undefined=StrictUndefined, autoescape=True, auto_reload=False
 )
 
 

@@ -171,28 +171,28 @@ def group_email_rows(
         picked = meetings.get(group_no)
         slots = [] if picked else group_slots(group, settings, after=formed_at or now)
         anyone_gave_times = any(person.free_times for person in group)
+        # One file per slot for the whole group (the same UID and text for everyone).
+        calendars = tuple(
+            Attachment(
+                filename=f"unmentor-{slot_key(slot)}.ics",
+                content_type="text/calendar; method=PUBLISH",
+                content=slot_calendar(
+                    settings=settings,
+                    round_id=round_id,
+                    group_no=group_no,
+                    slot=slot,
+                    names=[person.name for person in group],
+                    stamp=formed_at or now,
+                    chosen=False,
+                ),
+            )
+            for slot in (slots if template == "introduction" else [])
+        )
         for person in group:
             if recipients is not None and person.id not in recipients:
                 continue
             met, not_met = answer_links(settings, round_id, person.id)
             where = zone(person.time_zone, settings.time_zone)
-            names = [other.name for other in group if other.id != person.id]
-            calendars = tuple(
-                Attachment(
-                    filename=f"unmentor-{slot_key(slot)}.ics",
-                    content_type="text/calendar; method=PUBLISH",
-                    content=slot_calendar(
-                        settings=settings,
-                        round_id=round_id,
-                        group_no=group_no,
-                        slot=slot,
-                        names=[person.name, *names],
-                        stamp=formed_at or now,
-                        chosen=False,
-                    ),
-                )
-                for slot in (slots if template == "introduction" else [])
-            )
             email = compose(
                 template,
                 headers=unsubscribe_headers(settings, person.id),

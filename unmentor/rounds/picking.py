@@ -116,7 +116,7 @@ def pick_time(
             round_id=choice.round.id,
             group_no=choice.group_no,
             slot=chosen,
-            names=[person.name, *(other.name for other in others)],
+            names=[member.name for member in group],
             stamp=now,
             chosen=True,
         )
