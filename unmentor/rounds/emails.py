@@ -247,6 +247,7 @@ def sit_out_rows(
             person,
             compose(
                 "sat_out",
+                headers=unsubscribe_headers(settings, person.id),
                 name=person.name,
                 period_name=period_name(period_key),
                 reason=reason,
