@@ -49,8 +49,12 @@ def live_community(database: Database) -> None:
         second.outcome, second.reason = Outcome.not_met, NotMetReason.no_time
         second.answered_at = NOW + timedelta(microseconds=123)
         members[2].reminded_at = NOW
+        # The first group picked a time; one person gave free times and a zone of their own.
+        first.meeting_at = second.meeting_at = NOW + timedelta(days=2, hours=3)
         session.add_all([first, second, members[2]])
         people = session.exec(select(Participant).order_by(Participant.id)).all()
+        people[4].free_times, people[4].time_zone = "mon-am,thu-pm", "America/New_York"
+        session.add(people[4])
         session.add(
             RoundSitOut(round_id=open_round.id, participant_id=people[3].id, reason="nobody new")
         )

@@ -8,8 +8,24 @@ from urllib.parse import parse_qs, urlsplit
 ORGANISER_TOKEN = "organiser-token-for-tests-0123456789"
 
 
+def text_part(message: Message) -> Message:
+    """The text/plain part of an email (the email itself when it is not multipart)."""
+    for part in message.walk():
+        if part.get_content_type() == "text/plain" and not part.get_filename():
+            return part
+    raise AssertionError(f"no text/plain part in {message['Subject']!r}")
+
+
+def html_part(message: Message) -> str:
+    """The decoded text/html alternative of an email."""
+    for part in message.walk():
+        if part.get_content_type() == "text/html":
+            return part.get_payload(decode=True).decode()
+    raise AssertionError(f"no text/html part in {message['Subject']!r}")
+
+
 def body_of(message: Message) -> str:
-    return message.get_payload(decode=True).decode()
+    return text_part(message).get_payload(decode=True).decode()
 
 
 def link_in(message: Message, path: str) -> str:

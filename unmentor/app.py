@@ -30,7 +30,17 @@ from unmentor.people import organisation_routes
 from unmentor.people import routes as people_routes
 from unmentor.rounds import routes as rounds_routes
 from unmentor.settings import Settings, load_settings
-from unmentor.web import answers, apidocs, blocked, never, organiser, pages, public
+from unmentor.web import (
+    answers,
+    apidocs,
+    blocked,
+    never,
+    organiser,
+    pages,
+    picking,
+    public,
+    unsubscribe,
+)
 from unmentor.web import organisations as organisation_pages
 from unmentor.web import transfer as transfer_pages
 from unmentor.web.forms import CsrfFailed
@@ -150,6 +160,8 @@ def create_app(
         pages.posts,
         never.posts,
         answers.router,
+        unsubscribe.router,
+        picking.router,
         organiser.router,
         organiser.pages,
         organiser.actions,

@@ -137,6 +137,20 @@ class Settings(BaseSettings):
     max_pause_days: int = Field(
         366, ge=1, description="The furthest ahead a participant may pause until."
     )
+    time_zone: str = Field(
+        "Europe/London",
+        description="Time zone of a participant who has not chosen one (an IANA name).",
+    )
+    conversation_starters: list[str] = Field(
+        [
+            "What are you trying to improve at work this year?",
+            "What is something you learned the hard way?",
+            "Who outside your organisation do you learn the most from?",
+            "What would you change first if you had a free hand?",
+            "What does a good week at work look like for you?",
+        ],
+        description="Questions an introduction may suggest; a few go in each, turning by round.",
+    )
     round_every_months: int = Field(
         1, ge=1, le=12, description="A new round every this many months (1 = monthly)."
     )
@@ -216,6 +230,14 @@ class Settings(BaseSettings):
     def webmail(self) -> frozenset[str]:
         """`webmail_domains` as a set, lower-case."""
         return frozenset(domain.strip().lower() for domain in self.webmail_domains)
+
+    @field_validator("time_zone")
+    @classmethod
+    def _a_known_zone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo
+
+        ZoneInfo(value)  # raises for a name the machine's zone database does not know
+        return value
 
     @field_validator("forwarded_allow_ips")
     @classmethod

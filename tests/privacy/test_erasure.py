@@ -11,7 +11,7 @@ from conftest import LiveServer
 from factories import make_participant
 from sqlalchemy import text
 from sqlmodel import select
-from support import post_form, press_button
+from support import body_of, post_form, press_button
 
 from unmentor.clock import utcnow
 from unmentor.mail.models import OutboxMention, OutboxMessage
@@ -78,7 +78,7 @@ def _latest_mail_to(server: LiveServer, address: str, prefix: str):
 
 
 def _link(message, path: str) -> str:
-    body = message.get_payload(decode=True).decode()
+    body = body_of(message)
     return next(word for word in body.split() if word.startswith("http") and path in word)
 
 

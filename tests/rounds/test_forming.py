@@ -68,7 +68,7 @@ def test_introduction_names_the_partner_and_has_answer_links(database, make_sett
             select(OutboxMessage).where(OutboxMessage.to_address == ann.email)
         ).one()
     assert "Bob Jones" in email.subject
-    assert f"Bob Jones, NHS Devon\n  {bob.email}" in email.body
+    assert f"Bob Jones, NHS Devon ({bob.sector})\n  {bob.email}" in email.body
     assert "https://unmentor.example/outcome?token=" in email.body
     assert email.body.count("/outcome?token=") == 2
     assert "&answer=met" in email.body and "&answer=not_met" in email.body
@@ -229,6 +229,13 @@ def test_my_data_lists_my_rounds_and_partners(database, make_settings) -> None:
     with database.read_session() as session:
         data = export_data(session=session, participant_id=ann.id)
     assert data["rounds"] == [
-        {"round": 1, "period": "2026-11", "met_with": ["Bob"], "your_answer": None, "reason": None}
+        {
+            "round": 1,
+            "period": "2026-11",
+            "met_with": ["Bob"],
+            "your_answer": None,
+            "reason": None,
+            "time_picked": None,
+        }
     ]
     assert [email["subject"] for email in data["emails"]] == ["UnMentor November 2026: meet Bob"]

@@ -14,7 +14,7 @@ from datetime import date
 import httpx
 from conftest import LiveServer
 from factories import make_community, make_participant, make_round
-from support import ORGANISER_TOKEN, hidden_field
+from support import ORGANISER_TOKEN, body_of, hidden_field
 
 from unmentor.clock import utcnow
 from unmentor.rounds.calendar import period_of
@@ -88,10 +88,10 @@ def test_a_group_of_four_from_answer_to_picture(server: LiveServer, mailbox) -> 
     assert running_dry == {ann.id, bob.id, cy.id, dee.id}
     server.deliver_mail()
     [again] = mailbox.wait_for(dee.email)
-    body = again.get_payload(decode=True).decode().replace("\r\n", "\n")
+    body = body_of(again).replace("\r\n", "\n")
     assert again["Subject"].endswith("meet Ann Ash, Bob Birch and Cy Cedar")
     for name, organisation in (("Ann Ash", "A"), ("Bob Birch", "B"), ("Cy Cedar", "C")):
-        assert f"{name}, {organisation}\n" in body
+        assert f"  {name}, {organisation} (" in body
     assert "You are a group of 4" in body
     with _organiser_pages(server) as pages:
         round_page = pages.get("/organiser/rounds/1")

@@ -59,7 +59,9 @@ def test_people_without_an_organisation_meet_anyone(database, make_settings) -> 
             session.get(type(person), person.id).status = "left"
     formed = _form(database, settings)
     assert _groups(database, formed.round.id) == {frozenset({fay.id, gil.id})}
-    assert f"Gil Solo, Independent\n  {gil.email}" in _introduction(database, fay.email)
+    assert f"Gil Solo, Independent ({gil.sector})\n  {gil.email}" in _introduction(
+        database, fay.email
+    )
     # With the crowd back, each independent is placed with someone from Acme.
     with database.session() as session:
         for person in crowd:
@@ -84,7 +86,7 @@ def test_partners_meet_again_after_n_rounds(database, make_settings) -> None:
     assert _plan(database, never).groups == []
     november = _form(database, after_one)
     assert _groups(database, november.round.id) == {frozenset({ann.id, bob.id})}
-    assert "Bob, B\n" in _introduction(database, ann.email)
+    assert "Bob, B (" in _introduction(database, ann.email)
     assert "You first met in round 1" in _introduction(database, ann.email)
 
 

@@ -4,6 +4,10 @@ VERIFY_PATH = "/verify"
 LOGIN_PATH = "/me/login"
 MANAGE_PATH = "/me"
 OUTCOME_PATH = "/outcome"
+# List-Unsubscribe: GET shows a button, POST (one click, RFC 8058) pauses.
+PAUSE_PATH = "/pause"
+# A member picks one of the suggested times: GET shows, POST acts.
+PICK_TIME_PATH = "/pick-time"
 
 
 def absolute(base_url: str, path: str, token: str | None = None) -> str:

@@ -23,6 +23,9 @@ class OutboxMessage(SQLModel, table=True):
     to_address: str = Field(max_length=320)
     subject: str = Field(max_length=300)
     body: str = Field(sa_type=Text)
+    # JSON of the HTML alternative, extra headers and attached files (mail.compose.Email.parts);
+    # None for a plain-text email. Cleared with subject and body once sent.
+    parts: str | None = Field(default=None, sa_type=Text)
     created_at: datetime = Field(default_factory=utcnow)
     send_after: datetime = Field(default_factory=utcnow, index=True)
     # A relay claims a message until this time; another relay skips it meanwhile.

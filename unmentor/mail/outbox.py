@@ -26,6 +26,7 @@ def _adding(insert):
             to_address=bindparam("message_to"),
             subject=bindparam("message_subject"),
             body=bindparam("message_body"),
+            parts=bindparam("message_parts"),
             created_at=bindparam("message_now"),
             send_after=bindparam("message_now"),
             attempts=0,
@@ -65,6 +66,7 @@ def enqueue(
             "message_to": to_address,
             "message_subject": email.subject,
             "message_body": email.body,
+            "message_parts": email.parts(),
             "message_now": now,
         },
     ).scalar_one_or_none()

@@ -34,6 +34,7 @@ from sqlalchemy import Connection, Row, bindparam, or_, select, update
 
 from unmentor.clock import utcnow
 from unmentor.db import Database
+from unmentor.mail.compose import read_parts
 from unmentor.mail.models import OutboxMessage
 from unmentor.mail.transports import Transport, TransportUnavailable
 
@@ -50,7 +51,15 @@ LOOKAHEAD = 500
 GATE_WAIT = 60.0
 
 _m = OutboxMessage
-_CLAIMED = (_m.id, _m.idempotency_key, _m.to_address, _m.subject, _m.body, _m.attempts)
+_CLAIMED = (
+    _m.id,
+    _m.idempotency_key,
+    _m.to_address,
+    _m.subject,
+    _m.body,
+    _m.parts,
+    _m.attempts,
+)
 
 
 @dataclass
@@ -87,7 +96,23 @@ def build_message(row: Any, *, sender: str) -> EmailMessage:
     domain = sender.rsplit("@", 1)[-1].strip("> ") or "unmentor.local"
     key_hash = hashlib.sha256(row.idempotency_key.encode()).hexdigest()[:32]
     message["Message-ID"] = f"<{key_hash}@{domain}>"
+    html, headers, attachments = read_parts(getattr(row, "parts", None))
+    for name, value in headers:
+        message[name] = value
     message.set_content(row.body)
+    if html is not None:
+        message.add_alternative(html, subtype="html")
+    for item in attachments:
+        maintype, _, rest = item.content_type.partition("/")
+        subtype, *params = (piece.strip() for piece in rest.split(";"))
+        # A calendar file rides along as an attachment: clients offer "add to calendar".
+        message.add_attachment(
+            item.content.encode(),
+            maintype=maintype,
+            subtype=subtype,
+            filename=item.filename,
+            params=dict(param.split("=", 1) for param in params if "=" in param),
+        )
     return message
 
 
@@ -120,7 +145,14 @@ _CLAIM = (
 _RECORD_SENT = (
     update(_m)
     .where(_m.id == bindparam("done_id"))
-    .values(sent_at=bindparam("sent"), claimed_until=None, last_error=None, subject="", body="")
+    .values(
+        sent_at=bindparam("sent"),
+        claimed_until=None,
+        last_error=None,
+        subject="",
+        body="",
+        parts=None,
+    )
 )
 _RECORD_FAILURE = (
     update(_m)

@@ -45,7 +45,7 @@ class ConsoleTransport:
     def send(self, message: EmailMessage) -> None:
         # Decoded text, not the wire form: quoted-printable would break the links in two.
         headers = "\n".join(f"{name}: {message[name]}" for name in ("From", "To", "Subject"))
-        body = message.get_content().rstrip("\n")
+        body = message.get_body(("plain",)).get_content().rstrip("\n")
         log.info("email (mail_backend=console, not sent)\n%s\n\n%s\n", headers, body)
 
     def close(self) -> None:

@@ -250,6 +250,59 @@ def change_organisation(
     return participant
 
 
+def pause_by_unsubscribe(
+    *, session: Session, participant_id: int, settings: Settings, now: datetime
+) -> Participant | None:
+    """A mail client's "unsubscribe": pause as long as allowed, never delete.
+
+    Returns the participant when they are (now) paused, None when they no longer take part
+    (pending, left or erased), so there is nothing to pause. A longer pause already chosen
+    is kept. Repeating it changes nothing, as RFC 8058 one-click POSTs may be repeated.
+    """
+    participant = session.get(Participant, participant_id)
+    if participant is None or participant.status not in (
+        ParticipantStatus.active,
+        ParticipantStatus.paused,
+    ):
+        return None
+    until = now.date() + timedelta(days=settings.max_pause_days)
+    if participant.status == ParticipantStatus.paused and participant.paused_until:
+        until = max(until, participant.paused_until)
+    if participant.status == ParticipantStatus.paused and participant.paused_until == until:
+        return participant
+    return _set_status(session, participant, ParticipantStatus.paused, until=until, now=now)
+
+
+def set_free_times(
+    *,
+    session: Session,
+    participant_id: int,
+    free: list[str],
+    time_zone: str | None,
+    settings: Settings,
+    now: datetime,
+) -> Participant:
+    """Keep the participant's usual free half-days and time zone, for suggesting times.
+
+    The default zone is stored as None, so a deployment that changes its default moves
+    everyone who never chose one.
+    """
+    from unmentor.rounds import times  # rounds build on people
+
+    participant = get_participant(session=session, participant_id=participant_id)
+    try:
+        participant.free_times = times.store_free_times(free)
+    except ValueError:
+        raise InvalidInput("Choose from the times shown.", field="free") from None
+    if time_zone is not None and not times.is_time_zone(time_zone):
+        raise InvalidInput("Choose a time zone from the list.", field="time_zone")
+    participant.time_zone = None if time_zone in (None, settings.time_zone) else time_zone
+    participant.updated_at = now
+    session.add(participant)
+    session.flush()
+    return participant
+
+
 def resume(*, session: Session, participant_id: int, now: datetime) -> Participant:
     """Take part again from the next round (after a pause, or after leaving)."""
     participant = get_participant(session=session, participant_id=participant_id)

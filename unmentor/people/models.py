@@ -15,6 +15,8 @@ EMAIL_MAX = 320
 SECTOR_MAX = 100
 DOMAIN_MAX = 255
 NOTICE_VERSION_MAX = 64
+FREE_TIMES_MAX = 100
+TIME_ZONE_MAX = 64
 # How someone without an organisation is shown wherever an organisation's name would be.
 NO_ORGANISATION = "Independent"
 
@@ -70,6 +72,10 @@ class Participant(SQLModel, table=True):
     )
     paused_until: date | None = None
     joined_on: date | None = None
+    # Usual free half-days, 'mon-am,thu-pm' (unmentor.rounds.times); None: not given.
+    free_times: str | None = Field(default=None, max_length=FREE_TIMES_MAX)
+    # An IANA zone name; None: the time_zone setting.
+    time_zone: str | None = Field(default=None, max_length=TIME_ZONE_MAX)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
     # Which privacy notice the sign-up page showed (a hash of its text); None before notices.

@@ -91,6 +91,7 @@ def export_memberships(session: Session, participant: Participant) -> list[dict[
                 "met_with": sorted(partners),
                 "your_answer": member.outcome.value if member.outcome else None,
                 "reason": member.reason.value if member.reason else None,
+                "time_picked": iso(member.meeting_at),
             }
         )
     return rounds
@@ -314,6 +315,8 @@ def export_participant(session: Session, participant: Participant) -> dict[str, 
         "status": participant.status.value,
         "paused_until": iso(participant.paused_until),
         "joined_on": iso(participant.joined_on),
+        "usually_free": participant.free_times.split(",") if participant.free_times else [],
+        "time_zone": participant.time_zone,
         "signed_up_at": iso(participant.created_at),
         "privacy_notice_version_shown": participant.privacy_notice_version,
     }

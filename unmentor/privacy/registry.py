@@ -31,9 +31,9 @@ class Holding:
 REGISTRY: tuple[Holding, ...] = (
     Holding(
         "round_member",
-        "which rounds and groups the person was in, their answers",
+        "which rounds and groups the person was in, their answers, the time their group picked",
         "groupmates in open rounds are told (without naming them), then the rows are deleted",
-        "each round with the partners' names and the answer given",
+        "each round with the partners' names, the answer given and the time picked",
         h.erase_memberships,
         "rounds",
         h.export_memberships,
@@ -71,7 +71,7 @@ REGISTRY: tuple[Holding, ...] = (
     ),
     Holding(
         "outbox_message",
-        "emails to the person: address; subject and body until sent",
+        "emails to the person: address; subject, body, HTML and attached calendar files until sent",
         "deleted, sent or not",
         "kind, subject (until sent) and dates of each email",
         h.erase_own_mail,
@@ -121,7 +121,8 @@ REGISTRY: tuple[Holding, ...] = (
     ),
     Holding(
         "participant",
-        "name, email, organisation, sector, status, dates, which privacy notice was shown",
+        "name, email, organisation, sector, status, dates, which privacy notice was shown, "
+        "usual free times, time zone",
         "deleted",
         "everything in the row",
         h.erase_participant,

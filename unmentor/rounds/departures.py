@@ -17,7 +17,7 @@ from unmentor.mail.outbox import enqueue, record_mentions
 from unmentor.people.models import Participant
 from unmentor.rounds.emails import footer, group_email_kind, group_email_rows
 from unmentor.rounds.history import first_meetings
-from unmentor.rounds.members import groups_with_people
+from unmentor.rounds.members import groups_with_people, meetings_of
 from unmentor.rounds.models import Round, RoundMember
 from unmentor.settings import Settings
 
@@ -92,12 +92,16 @@ def rewrite_for_group_as_it_is(
         settings=settings,
         now=now,
         recipients={message.participant_id},
+        group_nos=[group_no],
+        formed_at=round_.formed_at,
+        meetings=meetings_of(group),
         first_met=first_meetings(
             session=session, groups=[[p.id for p in people]], round_number=round_.number
         ),
     )
     message.subject = row["subject"]
     message.body = row["body"]
+    message.parts = row["parts"]
     session.add(message)
     session.exec(delete(OutboxMention).where(OutboxMention.message_id == message.id))
     session.flush()

@@ -13,11 +13,21 @@ from datetime import date, datetime
 from sqlalchemy import insert
 from sqlmodel import Session
 
-from unmentor.links.urls import MANAGE_PATH, OUTCOME_PATH, absolute
-from unmentor.mail.compose import compose
+from unmentor.links.urls import MANAGE_PATH, OUTCOME_PATH, PAUSE_PATH, PICK_TIME_PATH, absolute
+from unmentor.mail.compose import Attachment, compose, in_prose
 from unmentor.mail.models import OutboxMessage
 from unmentor.mail.outbox import record_mentions
-from unmentor.rounds.tokens import outcome_token
+from unmentor.rounds.times import (
+    Availability,
+    calendar_file,
+    event_uid,
+    in_words,
+    parse_free_times,
+    slot_key,
+    suggest_slots,
+    zone,
+)
+from unmentor.rounds.tokens import outcome_token, pause_token, pick_token
 from unmentor.settings import Settings
 
 
@@ -27,6 +37,9 @@ class Person:
     name: str
     email: str
     organisation: str
+    sector: str | None = None
+    free_times: str | None = None  # see unmentor.rounds.times
+    time_zone: str | None = None
 
 
 def period_name(period_key: str) -> str:
@@ -45,6 +58,82 @@ def footer(settings: Settings) -> str:
     return f"Pause, leave or erase your data: {absolute(settings.base_url, MANAGE_PATH)}"
 
 
+def pause_link(settings: Settings, participant_id: int) -> str:
+    """Where the List-Unsubscribe header leads: a pause, not the loss of the account."""
+    token = pause_token(settings.secret_key.get_secret_value(), participant_id)
+    return absolute(settings.base_url, PAUSE_PATH, token)
+
+
+def unsubscribe_headers(settings: Settings, participant_id: int) -> tuple[tuple[str, str], ...]:
+    """RFC 2369 and RFC 8058 headers: a mail client's "unsubscribe" pauses in one click."""
+    return (
+        ("List-Unsubscribe", f"<{pause_link(settings, participant_id)}>"),
+        ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
+    )
+
+
+STARTERS_PER_EMAIL = 3
+
+
+def conversation_starters(settings: Settings, round_id: int, group_index: int) -> list[str]:
+    """A few starters from the configured list, turning with the round and the group.
+
+    Everyone in a group gets the same ones, so they can start from the same question.
+    """
+    starters = list(settings.conversation_starters)
+    if len(starters) <= STARTERS_PER_EMAIL:
+        return starters
+    start = (round_id * 7 + group_index) % len(starters)
+    return [starters[(start + i) % len(starters)] for i in range(STARTERS_PER_EMAIL)]
+
+
+def pick_link(settings: Settings, round_id: int, participant_id: int) -> str:
+    """A member's "pick a time" page."""
+    token = pick_token(settings.secret_key.get_secret_value(), round_id, participant_id)
+    return absolute(settings.base_url, PICK_TIME_PATH, token)
+
+
+def mail_domain(settings: Settings) -> str:
+    """The domain of the sender's address: calendar UIDs are made unique with it."""
+    return settings.mail_from.rsplit("@", 1)[-1].strip("> ") or "unmentor.local"
+
+
+def availability(person: Person, settings: Settings) -> Availability:
+    return Availability(
+        free=parse_free_times(person.free_times), zone=zone(person.time_zone, settings.time_zone)
+    )
+
+
+def group_slots(group: list[Person], settings: Settings, *, after: datetime) -> list[datetime]:
+    """The slots suggested to a group whose round was formed at `after`."""
+    return suggest_slots([availability(person, settings) for person in group], after=after)
+
+
+def slot_calendar(
+    *,
+    settings: Settings,
+    round_id: int,
+    group_no: int,
+    slot: datetime,
+    names: list[str],
+    stamp: datetime,
+    chosen: bool,
+) -> str:
+    """The calendar file of one slot: the same UID in every email about it."""
+    return calendar_file(
+        uid=event_uid(round_id, group_no, slot, mail_domain(settings)),
+        slot=slot,
+        summary=f"UnMentor: {in_prose(names)}",
+        description=(
+            "Your UnMentor conversation."
+            if chosen
+            else "A time that suits you all, suggested by UnMentor. Pick it at "
+            + "the link in your email so the others know."
+        ),
+        stamp=stamp,
+    )
+
+
 def group_email_rows(
     *,
     template: str,
@@ -57,26 +146,65 @@ def group_email_rows(
     now: datetime,
     recipients: set[int] | None = None,
     first_met: Mapping[tuple[int, int], int] | None = None,
+    group_nos: list[int] | None = None,
+    formed_at: datetime | None = None,
+    meetings: Mapping[int, datetime] | None = None,
 ) -> list[dict]:
     """One outbox row per member of each group (or per one of `recipients`), naming the others.
 
     `first_met` gives, for pairs (low id, high id) meeting again, the round they first met.
+    `group_nos` numbers the groups (1, 2 ... by default), `formed_at` is when the round was
+    formed (`now` by default: times are suggested from the day after) and `meetings` the
+    slot each group (by number) has picked already.
     """
     first_met = first_met or {}
+    meetings = meetings or {}
+    group_nos = group_nos or list(range(1, len(groups) + 1))
     rows = []
     shared = {
         "period_name": period_name(period_key),
         "closes_on": closes_on.strftime("%-d %B %Y"),
         "footer": footer(settings),
     }
-    for group in groups:
+    for group_no, group in zip(group_nos, groups, strict=True):
+        starters = conversation_starters(settings, round_id, group_no)
+        picked = meetings.get(group_no)
+        slots = [] if picked else group_slots(group, settings, after=formed_at or now)
+        anyone_gave_times = any(person.free_times for person in group)
+        # One file per slot for the whole group (the same UID and text for everyone).
+        calendars = tuple(
+            Attachment(
+                filename=f"unmentor-{slot_key(slot)}.ics",
+                content_type="text/calendar; method=PUBLISH",
+                content=slot_calendar(
+                    settings=settings,
+                    round_id=round_id,
+                    group_no=group_no,
+                    slot=slot,
+                    names=[person.name for person in group],
+                    stamp=formed_at or now,
+                    chosen=False,
+                ),
+            )
+            for slot in (slots if template == "introduction" else [])
+        )
         for person in group:
             if recipients is not None and person.id not in recipients:
                 continue
             met, not_met = answer_links(settings, round_id, person.id)
+            where = zone(person.time_zone, settings.time_zone)
             email = compose(
                 template,
+                headers=unsubscribe_headers(settings, person.id),
+                attachments=calendars,
                 name=person.name,
+                starters=starters,
+                pause_link=pause_link(settings, person.id),
+                manage_link=absolute(settings.base_url, MANAGE_PATH),
+                pick_link=pick_link(settings, round_id, person.id),
+                slots=[in_words(slot, where) for slot in slots],
+                picked=in_words(picked, where) if picked else None,
+                times_asked=anyone_gave_times,
                 partners=[other for other in group if other.id != person.id],
                 first_met={
                     other.id: first_met[key]
@@ -119,6 +247,7 @@ def sit_out_rows(
             person,
             compose(
                 "sat_out",
+                headers=unsubscribe_headers(settings, person.id),
                 name=person.name,
                 period_name=period_name(period_key),
                 reason=reason,
@@ -137,6 +266,7 @@ def _row(key: str, person: Person, email, *, now: datetime) -> dict:
         "to_address": person.email,
         "subject": email.subject[:300],
         "body": email.body,
+        "parts": email.parts(),
         "created_at": now,
         "send_after": now,
         "attempts": 0,

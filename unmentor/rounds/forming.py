@@ -74,6 +74,9 @@ def _available_people(session: Session, today: date) -> dict[int, tuple[Person, 
             Participant.email,
             Participant.organisation_id,
             Organisation.name,
+            Participant.sector,
+            Participant.free_times,
+            Participant.time_zone,
         )
         .outerjoin(Organisation, Organisation.id == Participant.organisation_id)
         .where(
@@ -88,10 +91,18 @@ def _available_people(session: Session, today: date) -> dict[int, tuple[Person, 
     ).all()
     return {
         pid: (
-            Person(id=pid, name=name, email=email, organisation=org_name or NO_ORGANISATION),
+            Person(
+                id=pid,
+                name=name,
+                email=email,
+                organisation=org_name or NO_ORGANISATION,
+                sector=sector,
+                free_times=free_times,
+                time_zone=time_zone,
+            ),
             org_id,
         )
-        for pid, name, email, org_id, org_name in rows
+        for pid, name, email, org_id, org_name, sector, free_times, time_zone in rows
     }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import datetime
 
 from sqlmodel import Session, select
 
@@ -16,7 +17,15 @@ def groups_with_people(
 ) -> dict[int, list[tuple[RoundMember, Person]]]:
     """Each group of the round (or just `group_nos`) with its members' details."""
     query = (
-        select(RoundMember, Participant.name, Participant.email, Organisation.name)
+        select(
+            RoundMember,
+            Participant.name,
+            Participant.email,
+            Organisation.name,
+            Participant.sector,
+            Participant.free_times,
+            Participant.time_zone,
+        )
         .join(Participant, Participant.id == RoundMember.participant_id)
         .outerjoin(Organisation, Organisation.id == Participant.organisation_id)
         .where(RoundMember.round_id == round_id)
@@ -25,12 +34,26 @@ def groups_with_people(
     if group_nos is not None:
         query = query.where(RoundMember.group_no.in_(group_nos))
     groups: dict[int, list[tuple[RoundMember, Person]]] = defaultdict(list)
-    for member, name, email, organisation in session.exec(query).all():
+    rows = session.exec(query).all()
+    for member, name, email, organisation, sector, free_times, time_zone in rows:
         person = Person(
             id=member.participant_id,
             name=name,
             email=email,
             organisation=organisation or NO_ORGANISATION,
+            sector=sector,
+            free_times=free_times,
+            time_zone=time_zone,
         )
         groups[member.group_no].append((member, person))
     return dict(groups)
+
+
+def meetings_of(groups: dict[int, list[tuple[RoundMember, Person]]]) -> dict[int, datetime]:
+    """The slot each group (by number) has picked, for those that have picked one."""
+    return {
+        group_no: member.meeting_at
+        for group_no, members in groups.items()
+        for member, _ in members
+        if member.meeting_at is not None
+    }

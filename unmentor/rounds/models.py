@@ -62,6 +62,8 @@ class RoundMember(SQLModel, table=True):
     )
     answered_at: datetime | None = None
     reminded_at: datetime | None = None
+    # The 30-minute slot (UTC) the group picked; the same on every member of the group.
+    meeting_at: datetime | None = None
 
 
 class RoundSitOut(SQLModel, table=True):

@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 from unmentor.errors import Conflict, NotFound
 from unmentor.rounds.emails import group_email_rows, write_outbox_rows
 from unmentor.rounds.history import first_meetings
-from unmentor.rounds.members import groups_with_people
+from unmentor.rounds.members import groups_with_people, meetings_of
 from unmentor.rounds.models import Round, RoundMember
 from unmentor.settings import Settings
 
@@ -45,6 +45,9 @@ def send_due_reminders(*, session: Session, settings: Settings, today: date, now
             settings=settings,
             now=now,
             recipients=to_remind,
+            group_nos=list(groups),
+            formed_at=round_.formed_at,
+            meetings=meetings_of(groups),
         )
         write_outbox_rows(session, rows)
         session.exec(
@@ -85,6 +88,9 @@ def resend_introduction(
         settings=settings,
         now=now,
         recipients={participant_id},
+        group_nos=[member.group_no],
+        formed_at=round_.formed_at,
+        meetings=meetings_of(group),
         first_met=first_meetings(
             session=session, groups=[[p.id for p in people]], round_number=round_.number
         ),

@@ -35,3 +35,49 @@ def read_outcome_token(secret_key: str, token: str) -> tuple[int, int]:
     if not hmac.compare_digest(match[3], _mac(secret_key, round_id, participant_id)):
         raise LinkInvalid("This link is not valid. Please use the link from your email.")
     return round_id, participant_id
+
+
+def _purpose_mac(secret_key: str, purpose: str, *ids: int) -> str:
+    message = ":".join([purpose, *map(str, ids)]).encode()
+    return hmac.new(secret_key.encode(), message, hashlib.sha256).hexdigest()[:32]
+
+
+_PAUSE_SHAPE = re.compile(r"^(\d{1,10})-([0-9a-f]{32})$")
+
+
+def pause_token(secret_key: str, participant_id: int) -> str:
+    """The token of a person's List-Unsubscribe link, which pauses them (never deletes).
+
+    It never expires, like the header that carries it: a mail client may offer "unsubscribe"
+    on an email months old, and pausing is harmless and undone from /me.
+    """
+    return f"{participant_id}-{_purpose_mac(secret_key, 'pause', participant_id)}"
+
+
+def read_pause_token(secret_key: str, token: str) -> int:
+    """The participant id of a genuine pause token; LinkInvalid otherwise."""
+    match = _PAUSE_SHAPE.match(token)
+    if match is None or not hmac.compare_digest(
+        match[2], _purpose_mac(secret_key, "pause", int(match[1]))
+    ):
+        raise LinkInvalid("This link is not valid. Please use the link from your email.")
+    return int(match[1])
+
+
+def pick_token(secret_key: str, round_id: int, participant_id: int) -> str:
+    """The token of a member's "pick a time" link: like the answer links, for another page."""
+    return (
+        f"{round_id}-{participant_id}-{_purpose_mac(secret_key, 'pick', round_id, participant_id)}"
+    )
+
+
+def read_pick_token(secret_key: str, token: str) -> tuple[int, int]:
+    """(round id, participant id) of a genuine pick token; LinkInvalid otherwise."""
+    match = _SHAPE.match(token)
+    if match is None:
+        raise LinkInvalid("This link is not valid. Please use the link from your email.")
+    round_id, participant_id = int(match[1]), int(match[2])
+    expected = _purpose_mac(secret_key, "pick", round_id, participant_id)
+    if not hmac.compare_digest(match[3], expected):
+        raise LinkInvalid("This link is not valid. Please use the link from your email.")
+    return round_id, participant_id

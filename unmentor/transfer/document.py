@@ -83,6 +83,8 @@ def _people(session: Session) -> tuple[list[dict], list[dict], dict[int, str]]:
         type_coerce(Participant.created_at, moment),
         type_coerce(Participant.updated_at, moment),
         Participant.privacy_notice_version,
+        Participant.free_times,
+        Participant.time_zone,
     ).execution_options(yield_per=20_000)
     # Plain rows, not model objects: a tenth of the time at 100,000 people.
     for (
@@ -97,6 +99,8 @@ def _people(session: Session) -> tuple[list[dict], list[dict], dict[int, str]]:
         created,
         updated,
         notice,
+        free_times,
+        time_zone,
     ) in session.connection().execute(query):
         emails[pid] = email
         people.append(
@@ -112,6 +116,8 @@ def _people(session: Session) -> tuple[list[dict], list[dict], dict[int, str]]:
                 "created_at": _moment(created),
                 "updated_at": _moment(updated),
                 "privacy_notice_version": notice,
+                "free_times": free_times,
+                "time_zone": time_zone,
             }
         )
     people.sort(key=lambda person: person["email"])
@@ -179,6 +185,7 @@ def _rounds(session: Session, emails: dict[int, str]) -> list[dict]:
         type_coerce(RoundMember.reason, String),
         type_coerce(RoundMember.answered_at, moment),
         type_coerce(RoundMember.reminded_at, moment),
+        type_coerce(RoundMember.meeting_at, moment),
     ).execution_options(yield_per=20_000)
     for (
         round_id,
@@ -188,6 +195,7 @@ def _rounds(session: Session, emails: dict[int, str]) -> list[dict]:
         reason,
         answered,
         reminded,
+        meeting,
     ) in session.connection().execute(query):
         members[round_id][group_no].append(
             {
@@ -196,6 +204,7 @@ def _rounds(session: Session, emails: dict[int, str]) -> list[dict]:
                 "reason": reason,
                 "answered_at": _moment(answered),
                 "reminded_at": _moment(reminded),
+                "meeting_at": _moment(meeting),
             }
         )
     sat_out: dict[int, list[dict]] = defaultdict(list)

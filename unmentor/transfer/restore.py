@@ -147,6 +147,9 @@ def _rows(document: dict[str, Any]) -> dict[str, list[dict]]:
                 "created_at": _moment(p["created_at"]),
                 "updated_at": _moment(p["updated_at"]),
                 "privacy_notice_version": p.get("privacy_notice_version"),
+                # Absent from exports made before free times existed.
+                "free_times": p.get("free_times"),
+                "time_zone": p.get("time_zone"),
             }
             for p in document["participants"]
         ],
@@ -206,6 +209,7 @@ def _rows(document: dict[str, Any]) -> dict[str, list[dict]]:
                 "reason": m["reason"],
                 "answered_at": _moment(m["answered_at"]),
                 "reminded_at": _moment(m["reminded_at"]),
+                "meeting_at": _moment(m.get("meeting_at")),
             }
             for g in r["groups"]
             for m in g["members"]

@@ -27,6 +27,7 @@ from unmentor.people.normalise import normalise_email, optional_text
 from unmentor.people.schemas import SignupRequest
 from unmentor.people.service import get_participant, organisation_of
 from unmentor.privacy import download, erasure
+from unmentor.rounds import times as times_of
 from unmentor.sessions import service as sessions
 from unmentor.web.forms import require_csrf
 from unmentor.web.notice import privacy_notice, shown_version
@@ -202,6 +203,7 @@ def manage_page(
     settings: SettingsDep,
     welcome: bool = False,
     never: Literal["added", "removed"] | None = None,
+    times: Literal["saved"] | None = None,
 ) -> HTMLResponse:
     participant_id = signed_in_participant(request, database)
     if participant_id is None:
@@ -232,6 +234,12 @@ def manage_page(
         pause_from=today + timedelta(days=1),
         pause_to=today + timedelta(days=settings.max_pause_days),
         notice=privacy_notice(settings),
+        times_saved=times == "saved",
+        free_times=times_of.parse_free_times(participant.free_times),
+        time_zone=participant.time_zone or settings.time_zone,
+        time_zones=times_of.time_zones(),
+        weekday_names=times_of.WEEKDAY_NAMES,
+        part_names=times_of.PART_NAMES,
     )
 
 
@@ -295,6 +303,26 @@ def change_organisation(
             session=session, participant_id=participant_id, organisation=name, now=utcnow()
         )
     return see_other(MANAGE_PATH)
+
+
+@posts.post("/me/times")
+def save_free_times(
+    participant_id: ParticipantIdDep,
+    database: DatabaseDep,
+    settings: SettingsDep,
+    free: Annotated[list[str], Form(max_length=20)] = [],  # noqa: B006 (FastAPI copies it)
+    time_zone: Annotated[str, Form(max_length=64)] = "",
+) -> Response:
+    with database.session() as session:
+        membership.set_free_times(
+            session=session,
+            participant_id=participant_id,
+            free=free,
+            time_zone=time_zone or None,
+            settings=settings,
+            now=utcnow(),
+        )
+    return see_other(f"{MANAGE_PATH}?times=saved#times")
 
 
 @posts.post("/me/resume")
