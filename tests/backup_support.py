@@ -47,6 +47,7 @@ def live_community(database: Database) -> None:
         # Two members of one group disagree; a third was reminded.
         first.outcome, first.reason, first.answered_at = Outcome.met, None, NOW
         second.outcome, second.reason = Outcome.not_met, NotMetReason.no_time
+        second.comment = "Our diaries never lined up — «next month»"
         second.answered_at = NOW + timedelta(microseconds=123)
         members[2].reminded_at = NOW
         session.add_all([first, second, members[2]])

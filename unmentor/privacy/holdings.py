@@ -10,7 +10,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, func, or_
+from sqlalchemy import delete, func, or_, update
 from sqlmodel import Session, select
 
 from unmentor import ratelimit
@@ -55,6 +55,23 @@ def erase_memberships(erasure: Erasure) -> None:
         participant=erasure.participant,
         now=erasure.now,
     )
+    # A groupmate's not-met comment may name the person ("Sam never replied"): it goes too,
+    # while their answer and reason stay.
+    groups = erasure.session.exec(
+        select(RoundMember.round_id, RoundMember.group_no).where(
+            RoundMember.participant_id == erasure.participant.id
+        )
+    ).all()
+    for round_id, group_no in groups:
+        erasure.session.exec(
+            update(RoundMember)
+            .where(
+                RoundMember.round_id == round_id,
+                RoundMember.group_no == group_no,
+                RoundMember.comment.is_not(None),
+            )
+            .values(comment=None)
+        )
     erasure.session.exec(
         delete(RoundMember).where(RoundMember.participant_id == erasure.participant.id)
     )
@@ -86,6 +103,7 @@ def export_memberships(session: Session, participant: Participant) -> list[dict[
                 "met_with": sorted(partners),
                 "your_answer": member.outcome.value if member.outcome else None,
                 "reason": member.reason.value if member.reason else None,
+                "comment": member.comment,
             }
         )
     return rounds

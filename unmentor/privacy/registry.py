@@ -31,9 +31,11 @@ class Holding:
 REGISTRY: tuple[Holding, ...] = (
     Holding(
         "round_member",
-        "which rounds and groups the person was in, their answers",
-        "groupmates in open rounds are told (without naming them), then the rows are deleted",
-        "each round with the partners' names and the answer given",
+        "which rounds and groups the person was in, their answers, not-met reasons and "
+        "comments (free text, seen only by organisers, that may name a groupmate)",
+        "groupmates in open rounds are told (without naming them), then the rows are deleted; "
+        "groupmates' comments in the person's groups are cleared too, as they may name them",
+        "each round with the partners' names, the answer, reason and comment given",
         h.erase_memberships,
         "rounds",
         h.export_memberships,

@@ -2,8 +2,8 @@
 
 Everything a restore needs to carry on as if nothing had happened: organisations (with none
 of their members left, too), people with their status, pause end, sign-up and change dates,
-every round (open ones with their dates and seed), every member's own answer, reason, answer
-and reminder time, who sat out and why, never-match requests, and the id counters. Rows keep
+every round (open ones with their dates and seed), every member's own answer, reason, comment,
+answer and reminder time, who sat out and why, never-match requests, and the id counters. Rows keep
 their ids, so links already emailed keep working after a restore (an answer link names its
 round and participant id under an HMAC of `secret_key`; restore under the same key).
 
@@ -35,7 +35,9 @@ from unmentor.rounds.models import Round, RoundMember, RoundSitOut
 from unmentor.rounds.outcomes import group_outcome
 
 FORMAT = "unmentor-export"
-VERSION = 2
+# 3: members carry their not-met comment. A restore reads 2 as well (no comments then).
+VERSION = 3
+READABLE_VERSIONS = (2, 3)
 
 
 def _iso(value: date | datetime | None) -> str | None:
@@ -131,6 +133,7 @@ def _rounds(session: Session, emails: dict[int, str]) -> list[dict]:
         # Stored values as they are: no enum objects made and unmade per row.
         type_coerce(RoundMember.outcome, String),
         type_coerce(RoundMember.reason, String),
+        RoundMember.comment,
         type_coerce(RoundMember.answered_at, moment),
         type_coerce(RoundMember.reminded_at, moment),
     ).execution_options(yield_per=20_000)
@@ -140,6 +143,7 @@ def _rounds(session: Session, emails: dict[int, str]) -> list[dict]:
         pid,
         outcome,
         reason,
+        comment,
         answered,
         reminded,
     ) in session.connection().execute(query):
@@ -148,6 +152,7 @@ def _rounds(session: Session, emails: dict[int, str]) -> list[dict]:
                 "email": emails[pid],
                 "answer": outcome,
                 "reason": reason,
+                "comment": comment,
                 "answered_at": _moment(answered),
                 "reminded_at": _moment(reminded),
             }

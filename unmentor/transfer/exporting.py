@@ -118,9 +118,9 @@ def export_all(
     )
     _write_csv(
         directory / "outcomes.csv",
-        ["Round", "Group", "Email", "Answer", "Reason"],
+        ["Round", "Group", "Email", "Answer", "Reason", "Comment"],
         [
-            [r["number"], g["group"], m["email"], m["answer"], m["reason"]]
+            [r["number"], g["group"], m["email"], m["answer"], m["reason"], m["comment"]]
             for r in rounds
             for g in r["groups"]
             for m in g["members"]

@@ -13,6 +13,7 @@ from unmentor.clock import utcnow
 from unmentor.errors import NotFound
 from unmentor.rounds import forming, outcomes, reminders, service
 from unmentor.rounds.calendar import period_of
+from unmentor.rounds.models import NotMetReason
 from unmentor.rounds.preview import preview_round
 from unmentor.sessions import service as sessions
 from unmentor.sqltypes import MAX_INT
@@ -27,6 +28,14 @@ from unmentor.web.signin import (
 )
 
 HOME = "/organiser"
+# The reasons as organisers read them, in the order the tables show them.
+REASON_LABELS = {
+    NotMetReason.no_time.value: "couldn't find a time",
+    NotMetReason.no_reply.value: "partner didn't reply",
+    NotMetReason.cancelled.value: "cancelled",
+    NotMetReason.other.value: "something else",
+    service.UNSPECIFIED: "no reason given",
+}
 
 
 class OrganiserSignInNeeded(Exception):
@@ -88,8 +97,17 @@ def dashboard(request: Request, database: DatabaseDep) -> HTMLResponse:
     stats = request.app.state.images.stats()
     with database.read_session() as session:
         rounds = service.list_rounds(session=session)
+        comments = service.recent_comments(session=session)
     latest = rounds[0].number if rounds else None
-    return render(request, "organiser_dashboard.html", stats=stats, rounds=rounds, latest=latest)
+    return render(
+        request,
+        "organiser_dashboard.html",
+        stats=stats,
+        rounds=rounds,
+        latest=latest,
+        comments=comments,
+        reason_labels=REASON_LABELS,
+    )
 
 
 @pages.get(f"{HOME}/images/rounds/{{number}}/network.{{fmt}}")
@@ -158,7 +176,13 @@ def round_page(request: Request, number: RoundNumber, database: DatabaseDep) -> 
         if group.outcome == "pending"
         for member in group.members
     ]
-    return render(request, "organiser_round.html", round=detail, waiting=waiting)
+    return render(
+        request,
+        "organiser_round.html",
+        round=detail,
+        waiting=waiting,
+        reason_labels=REASON_LABELS,
+    )
 
 
 @actions.post(f"{HOME}/rounds/{{number}}/close")

@@ -1,0 +1,35 @@
+"""not-met comments
+
+- round_member.comment: an optional few words with a "we didn't meet" answer, shown only to
+  organisers.
+
+Added columns only (nullable, or with a server default): no table is rebuilt on SQLite, so
+the triggers and AUTOINCREMENT counters of earlier revisions are untouched.
+
+Revision ID: 0007
+Revises: 0005
+Create Date: 2026-11-30
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+import sqlmodel
+from alembic import op
+
+revision: str = "0007"
+down_revision: str | None = "0005"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.add_column(
+        "round_member",
+        sa.Column("comment", sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True),
+    )
+
+
+def downgrade() -> None:
+    # A plain DROP COLUMN (SQLite 3.35+): a batch rebuild would drop round_member's triggers.
+    op.drop_column("round_member", "comment")
