@@ -57,7 +57,10 @@ def live_community(database: Database) -> None:
         )
         session.add(Organisation(name="Empty Ltd", name_key=organisation_key("Empty Ltd")))
         independent = Participant(
-            name="Ivy Independent", email="ivy@example.org", status=ParticipantStatus.active
+            name="Ivy Independent",
+            email="ivy@example.org",
+            status=ParticipantStatus.active,
+            rhythm=3,
         )
         session.add(independent)
         session.flush()

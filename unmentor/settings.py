@@ -137,6 +137,13 @@ class Settings(BaseSettings):
     max_pause_days: int = Field(
         366, ge=1, description="The furthest ahead a participant may pause until."
     )
+    default_rhythm: int = Field(
+        1,
+        ge=1,
+        le=3,
+        description="Every how many rounds a newcomer takes part unless they choose: 1 = every "
+        "round, 2 = every second, 3 = every third.",
+    )
     round_every_months: int = Field(
         1, ge=1, le=12, description="A new round every this many months (1 = monthly)."
     )

@@ -229,6 +229,13 @@ def test_my_data_lists_my_rounds_and_partners(database, make_settings) -> None:
     with database.read_session() as session:
         data = export_data(session=session, participant_id=ann.id)
     assert data["rounds"] == [
-        {"round": 1, "period": "2026-11", "met_with": ["Bob"], "your_answer": None, "reason": None}
+        {
+            "round": 1,
+            "period": "2026-11",
+            "met_with": ["Bob"],
+            "your_answer": None,
+            "reason": None,
+            "comment": None,
+        }
     ]
     assert [email["subject"] for email in data["emails"]] == ["UnMentor November 2026: meet Bob"]

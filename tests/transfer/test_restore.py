@@ -86,6 +86,7 @@ def test_export_restore_export_is_byte_identical(
     assert first["rounds"][-1]["sat_out"]
     assert any(p["paused_until"] for p in first["participants"])
     assert any(p["organisation"] is None for p in first["participants"])
+    assert {p["rhythm"] for p in first["participants"]} == {1, 3}
     assert {b["added_by"] for b in first["blocked_pairs"]} == {"participant", "organiser"}
     # The erased newest participant's id is past every id held, and stays given out.
     assert first["next_ids"]["participant"] > max(p["id"] for p in first["participants"]) + 1
@@ -166,12 +167,15 @@ def test_a_version_2_document_restores_without_comments(
         for group in round_["groups"]:
             for member in group["members"]:
                 del member["comment"]
+    for person in document["participants"]:
+        del person["rhythm"]
     older = tmp_path / "older.json"
     older.write_text(json.dumps(document), encoding="utf-8")
     target = fresh_sqlite(sqlite_template, tmp_path)
     restore(database=target, path=older)
     again = _export(target, tmp_path / "second")
     assert again["version"] == 3
+    assert {p["rhythm"] for p in again["participants"]} == {1}, "every round, as before"
     assert all(
         m["comment"] is None for r in again["rounds"] for g in r["groups"] for m in g["members"]
     )

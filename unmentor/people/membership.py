@@ -22,7 +22,7 @@ from unmentor.links.models import LinkPurpose
 from unmentor.links.urls import LOGIN_PATH, MANAGE_PATH, VERIFY_PATH, absolute
 from unmentor.mail.compose import compose
 from unmentor.mail.outbox import enqueue
-from unmentor.people.models import Participant, ParticipantStatus
+from unmentor.people.models import RHYTHMS, Participant, ParticipantStatus
 from unmentor.people.schemas import SignupRequest
 from unmentor.people.service import find_by_email, get_participant, organisation_id_for
 from unmentor.security import hash_token
@@ -134,6 +134,7 @@ def sign_up(*, session: Session, request: SignupRequest, settings: Settings, now
                 session=session, name=request.organisation, now=now
             ),
             "sector": request.sector,
+            "rhythm": request.rhythm or settings.default_rhythm,
             "status": ParticipantStatus.pending,
             "created_at": now,
             "updated_at": now,
@@ -235,6 +236,18 @@ def pause(
             f"You can pause for at most {settings.max_pause_days} days.", field="until"
         )
     return _set_status(session, participant, ParticipantStatus.paused, until=until, now=now)
+
+
+def set_rhythm(*, session: Session, participant_id: int, rhythm: int, now: datetime) -> Participant:
+    """Take part every round, every second or every third, from the next round on."""
+    if rhythm not in RHYTHMS:
+        raise InvalidInput("Choose every round, every second or every third.", field="rhythm")
+    participant = get_participant(session=session, participant_id=participant_id)
+    participant.rhythm = rhythm
+    participant.updated_at = now
+    session.add(participant)
+    session.flush()
+    return participant
 
 
 def resume(*, session: Session, participant_id: int, now: datetime) -> Participant:

@@ -327,6 +327,7 @@ def export_participant(session: Session, participant: Participant) -> dict[str, 
         "status": participant.status.value,
         "paused_until": iso(participant.paused_until),
         "joined_on": iso(participant.joined_on),
+        "rhythm": participant.rhythm,
         "signed_up_at": iso(participant.created_at),
     }
 

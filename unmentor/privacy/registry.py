@@ -114,7 +114,7 @@ REGISTRY: tuple[Holding, ...] = (
     ),
     Holding(
         "participant",
-        "name, email, organisation, sector, status, dates",
+        "name, email, organisation, sector, status, rhythm (how often they take part), dates",
         "deleted",
         "everything in the row",
         h.erase_participant,

@@ -35,7 +35,8 @@ from unmentor.rounds.models import Round, RoundMember, RoundSitOut
 from unmentor.rounds.outcomes import group_outcome
 
 FORMAT = "unmentor-export"
-# 3: members carry their not-met comment. A restore reads 2 as well (no comments then).
+# 3: members carry their not-met comment, participants their rhythm. A restore reads 2 as
+# well (no comments then, everyone in every round).
 VERSION = 3
 READABLE_VERSIONS = (2, 3)
 
@@ -73,6 +74,7 @@ def _people(session: Session) -> tuple[list[dict], list[dict], dict[int, str]]:
         Participant.joined_on,
         type_coerce(Participant.status, String),
         Participant.paused_until,
+        Participant.rhythm,
         type_coerce(Participant.created_at, moment),
         type_coerce(Participant.updated_at, moment),
     ).execution_options(yield_per=20_000)
@@ -86,6 +88,7 @@ def _people(session: Session) -> tuple[list[dict], list[dict], dict[int, str]]:
         joined,
         status,
         paused,
+        rhythm,
         created,
         updated,
     ) in session.connection().execute(query):
@@ -100,6 +103,7 @@ def _people(session: Session) -> tuple[list[dict], list[dict], dict[int, str]]:
                 "joined_on": _iso(joined),
                 "status": status,
                 "paused_until": _iso(paused),
+                "rhythm": rhythm,
                 "created_at": _moment(created),
                 "updated_at": _moment(updated),
             }

@@ -80,9 +80,17 @@ def export_all(
     )
     _write_csv(
         directory / "participants.csv",
-        ["Name", "Email", "Organisation", "Sector", "Joined", "Status"],
+        ["Name", "Email", "Organisation", "Sector", "Joined", "Status", "Rhythm"],
         [
-            [p["name"], p["email"], p["organisation"], p["sector"], p["joined_on"], p["status"]]
+            [
+                p["name"],
+                p["email"],
+                p["organisation"],
+                p["sector"],
+                p["joined_on"],
+                p["status"],
+                p["rhythm"],
+            ]
             for p in people
         ],
     )

@@ -134,6 +134,7 @@ def _rows(document: dict[str, Any]) -> dict[str, list[dict]]:
                 "sector": p["sector"],
                 "status": p["status"],
                 "paused_until": _day(p["paused_until"]),
+                "rhythm": p["rhythm"] if document["version"] >= 3 else 1,
                 "joined_on": _day(p["joined_on"]),
                 "created_at": _moment(p["created_at"]),
                 "updated_at": _moment(p["updated_at"]),

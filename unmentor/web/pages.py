@@ -26,6 +26,7 @@ from unmentor.people.normalise import normalise_email
 from unmentor.people.schemas import SignupRequest
 from unmentor.people.service import get_participant, organisation_of
 from unmentor.privacy import download, erasure
+from unmentor.rounds.rhythm import LABELS as RHYTHM_LABELS
 from unmentor.sessions import service as sessions
 from unmentor.web.forms import require_csrf
 from unmentor.web.rendering import message_page, render, see_other
@@ -58,8 +59,9 @@ posts = APIRouter(include_in_schema=False, dependencies=[Depends(require_csrf)])
 
 
 @router.get("/", response_class=HTMLResponse)
-def signup_form(request: Request) -> HTMLResponse:
-    return render(request, "signup.html", values={}, errors={})
+def signup_form(request: Request, settings: SettingsDep) -> HTMLResponse:
+    values = {"rhythm": str(settings.default_rhythm)}
+    return render(request, "signup.html", values=values, errors={}, rhythms=RHYTHM_LABELS)
 
 
 @posts.post("/signup", response_class=HTMLResponse)
@@ -72,13 +74,22 @@ def signup_submit(
     email: Annotated[str, Form(max_length=2000)] = "",
     organisation: Annotated[str, Form(max_length=2000)] = "",
     sector: Annotated[str, Form(max_length=2000)] = "",
+    rhythm: Annotated[str, Form(max_length=20)] = "",
 ) -> Response:
     values = {"name": name, "email": email, "organisation": organisation, "sector": sector}
     try:
-        signup = SignupRequest(**values)
+        signup = SignupRequest(**values, rhythm=int(rhythm) if rhythm.isdigit() else None)
     except ValidationError as error:
         errors = {str(e["loc"][0]): readable_message(e) for e in error.errors()}
-        return render(request, "signup.html", status_code=422, values=values, errors=errors)
+        values["rhythm"] = rhythm
+        return render(
+            request,
+            "signup.html",
+            status_code=422,
+            values=values,
+            errors=errors,
+            rhythms=RHYTHM_LABELS,
+        )
     now = utcnow()
     with membership.counted_request(
         database=database, email=signup.email, client=client, settings=settings, now=now
@@ -175,6 +186,7 @@ def manage_page(
     settings: SettingsDep,
     welcome: bool = False,
     never: Literal["added", "removed"] | None = None,
+    rhythm: Literal["saved"] | None = None,
 ) -> HTMLResponse:
     participant_id = signed_in_participant(request, database)
     if participant_id is None:
@@ -200,11 +212,26 @@ def manage_page(
         organisation=organisation,
         welcome=welcome,
         never=never,
+        rhythm_saved=rhythm == "saved",
         never_list=never_list,
         partners=partners,
         pause_from=today + timedelta(days=1),
         pause_to=today + timedelta(days=settings.max_pause_days),
+        rhythms=RHYTHM_LABELS,
     )
+
+
+@posts.post("/me/rhythm")
+def set_rhythm(
+    participant_id: ParticipantIdDep,
+    database: DatabaseDep,
+    rhythm: Annotated[int, Form(ge=1, le=3)],
+) -> Response:
+    with database.session() as session:
+        membership.set_rhythm(
+            session=session, participant_id=participant_id, rhythm=rhythm, now=utcnow()
+        )
+    return see_other(f"{MANAGE_PATH}?rhythm=saved")
 
 
 @posts.post("/me/link", response_class=HTMLResponse)
