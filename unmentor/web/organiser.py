@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 from unmentor.api.deps import DatabaseDep, PathId, SettingsDep
 from unmentor.clock import utcnow
 from unmentor.errors import NotFound
-from unmentor.rounds import forming, outcomes, reminders, service
+from unmentor.rounds import experiments, forming, outcomes, reminders, service
 from unmentor.rounds.calendar import period_of
 from unmentor.rounds.models import NotMetReason
 from unmentor.rounds.preview import preview_round
@@ -108,6 +108,13 @@ def dashboard(request: Request, database: DatabaseDep) -> HTMLResponse:
         comments=comments,
         reason_labels=REASON_LABELS,
     )
+
+
+@pages.get(f"{HOME}/experiments", response_class=HTMLResponse)
+def experiments_page(request: Request, database: DatabaseDep) -> HTMLResponse:
+    with database.read_session() as session:
+        found = experiments.experiments(session=session)
+    return render(request, "organiser_experiments.html", found=found)
 
 
 @pages.get(f"{HOME}/images/rounds/{{number}}/network.{{fmt}}")
