@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 from blocking_support import signed_in
-from conftest import LiveServer
+from conftest import ORGANISER_TOKEN, LiveServer
 from factories import make_participant, make_round
 from sqlmodel import select
 from support import hidden_field
@@ -154,3 +154,21 @@ def test_api_sign_up_and_me_carry_the_rhythm(server: LiveServer) -> None:
         )
         assert saved.status_code == 303
         assert "Every third round" in http.get(saved.headers["location"]).text
+
+
+def test_the_preview_page_counts_who_rests(server: LiveServer) -> None:
+    with server.database.session() as session:
+        ann, bob, _ = (make_participant(session, organisation=o) for o in "ABC")
+        make_round(session, [[ann, bob]], number=1, period="2026-10")
+    _set(server.database, ann, rhythm=2)
+    with server.organiser() as http:
+        preview = http.get("/api/v1/rounds/next", params={"seed": 1}).json()
+    assert preview["resting"] == 1 and preview["people"] == 2
+    with server.client() as http:
+        form = http.get("/organiser")
+        http.post(
+            "/organiser/signin",
+            data={"csrf_token": hidden_field(form.text, "csrf_token"), "token": ORGANISER_TOKEN},
+        )
+        page = http.get("/organiser/rounds/next", params={"seed": 1}).text
+    assert "1 resting this round" in page
