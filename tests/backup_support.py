@@ -47,6 +47,7 @@ def live_community(database: Database) -> None:
         # Two members of one group disagree; a third was reminded.
         first.outcome, first.reason, first.answered_at = Outcome.met, None, NOW
         second.outcome, second.reason = Outcome.not_met, NotMetReason.no_time
+        second.comment = "Our diaries never lined up — «next month»"
         second.answered_at = NOW + timedelta(microseconds=123)
         members[2].reminded_at = NOW
         # The first group picked a time; one person gave free times and a zone of their own.
@@ -60,7 +61,10 @@ def live_community(database: Database) -> None:
         )
         session.add(Organisation(name="Empty Ltd", name_key=organisation_key("Empty Ltd")))
         independent = Participant(
-            name="Ivy Independent", email="ivy@example.org", status=ParticipantStatus.active
+            name="Ivy Independent",
+            email="ivy@example.org",
+            status=ParticipantStatus.active,
+            rhythm=3,
         )
         session.add(independent)
         session.flush()

@@ -151,6 +151,13 @@ class Settings(BaseSettings):
         ],
         description="Questions an introduction may suggest; a few go in each, turning by round.",
     )
+    default_rhythm: int = Field(
+        1,
+        ge=1,
+        le=3,
+        description="Every how many rounds a newcomer takes part unless they choose: 1 = every "
+        "round, 2 = every second, 3 = every third.",
+    )
     round_every_months: int = Field(
         1, ge=1, le=12, description="A new round every this many months (1 = monthly)."
     )

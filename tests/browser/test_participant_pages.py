@@ -117,3 +117,21 @@ def test_sign_in_again_by_emailed_link(page, server: LiveServer, mailbox):
     page.goto(login)
     page.click("button:has-text('Sign in')")
     page.wait_for_selector("h1:has-text('Hello, Ann Smith')")
+
+
+def test_choose_how_often_at_sign_up_and_change_it(page, server: LiveServer, mailbox):
+    page.goto(server.url + "/")
+    page.fill("#name", "Rae Rhythm")
+    page.fill("#email", "rae@example.org")
+    page.select_option("#rhythm", "2")
+    page.click("text=Sign up >> nth=-1")
+    page.wait_for_selector("h1:has-text('Check your email')")
+    page.goto(link_in(mailbox.wait_for("rae@example.org")[0], "/verify"))
+    page.click("button:has-text('Confirm my email')")
+    page.wait_for_selector("text=Your email is confirmed")
+    assert page.inner_text("#rhythm").strip() == "Every second round"
+    page.select_option("#rhythm-choice", "3")
+    page.click("#rhythm-choice ~ button")
+    page.wait_for_selector("#rhythm-notice")
+    assert page.inner_text("#rhythm").strip() == "Every third round"
+    assert _person(server, "rae@example.org").rhythm == 3

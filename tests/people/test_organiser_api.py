@@ -38,8 +38,9 @@ def test_create_then_read_a_participant(server: LiveServer) -> None:
     assert body["joined_on"] is not None
     assert set(body) == {
         "id", "name", "email", "organisation", "sector", "status",
-        "paused_until", "joined_on", "created_at",
+        "paused_until", "joined_on", "rhythm", "created_at",
     }  # fmt: skip
+    assert body["rhythm"] == 1, "the default_rhythm setting"
 
 
 def test_duplicate_email_is_a_conflict(server: LiveServer) -> None:

@@ -236,6 +236,7 @@ def test_my_data_lists_my_rounds_and_partners(database, make_settings) -> None:
             "your_answer": None,
             "reason": None,
             "time_picked": None,
+            "comment": None,
         }
     ]
     assert [email["subject"] for email in data["emails"]] == ["UnMentor November 2026: meet Bob"]

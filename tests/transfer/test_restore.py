@@ -81,9 +81,12 @@ def test_export_restore_export_is_byte_identical(
     assert [r["status"] for r in first["rounds"]] == ["closed", "closed", "open"]
     answers = {m["answer"] for g in first["rounds"][-1]["groups"] for m in g["members"]}
     assert {None, "met", "not_met"} <= answers
+    comments = [m["comment"] for g in first["rounds"][-1]["groups"] for m in g["members"]]
+    assert "Our diaries never lined up — «next month»" in comments
     assert first["rounds"][-1]["sat_out"]
     assert any(p["paused_until"] for p in first["participants"])
     assert any(p["organisation"] is None for p in first["participants"])
+    assert {p["rhythm"] for p in first["participants"]} == {1, 3}
     assert {b["added_by"] for b in first["blocked_pairs"]} == {"participant", "organiser"}
     # The erased newest participant's id is past every id held, and stays given out.
     assert first["next_ids"]["participant"] > max(p["id"] for p in first["participants"]) + 1
@@ -152,3 +155,29 @@ def test_a_damaged_or_foreign_document_is_refused_in_one_line(
     assert result.exit_code == 1
     assert "unmentor.json is not a readable JSON document" in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_version_2_document_restores_without_comments(
+    database, sqlite_template, tmp_path: Path
+) -> None:
+    live_community(database)
+    document = _export(database, tmp_path / "first")
+    document["version"] = 2
+    for round_ in document["rounds"]:
+        for group in round_["groups"]:
+            for member in group["members"]:
+                del member["comment"]
+    for person in document["participants"]:
+        del person["rhythm"]
+    older = tmp_path / "older.json"
+    older.write_text(json.dumps(document), encoding="utf-8")
+    target = fresh_sqlite(sqlite_template, tmp_path)
+    restore(database=target, path=older)
+    again = _export(target, tmp_path / "second")
+    assert again["version"] == 3
+    assert {p["rhythm"] for p in again["participants"]} == {1}, "every round, as before"
+    assert all(
+        m["comment"] is None for r in again["rounds"] for g in r["groups"] for m in g["members"]
+    )
+    assert len(again["participants"]) == len(document["participants"])
+    target.dispose()

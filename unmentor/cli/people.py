@@ -57,6 +57,8 @@ def participants_add(
     except ValidationError as error:
         problems = "; ".join(f"{e['loc'][0]}: {readable_message(e)}" for e in error.errors())
         raise fail(problems, 2) from None
-    with open_database() as (_, database), database.session() as session:
-        participant = service.create_participant(session=session, data=data, now=utcnow())
+    with open_database() as (settings, database), database.session() as session:
+        participant = service.create_participant(
+            session=session, data=data, now=utcnow(), default_rhythm=settings.default_rhythm
+        )
     typer.echo(f"Added participant {participant.id}: {participant.name} <{participant.email}>.")

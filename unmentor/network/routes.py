@@ -6,8 +6,9 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 
-from unmentor.api.deps import OrganiserOnly, StrictQuery
+from unmentor.api.deps import DatabaseDep, OrganiserOnly, StrictQuery
 from unmentor.api.errors import error_responses
+from unmentor.rounds.experiments import Experiments, experiments
 
 organiser = APIRouter(
     prefix="/api/v1",
@@ -22,3 +23,10 @@ def stats(request: Request) -> dict[str, Any]:
     """Network metrics per round, participants by status, and who has few new partners left."""
     # Cached until the data version moves: computing them takes seconds at 5,000 people.
     return request.app.state.images.stats()
+
+
+@organiser.get("/stats/experiments", response_model=Experiments)
+def stats_experiments(database: DatabaseDep) -> Experiments:
+    """Met rates compared by rhythm, cadence, first-timers and sector, with 95% intervals."""
+    with database.read_session() as session:
+        return experiments(session=session)

@@ -22,7 +22,7 @@ from unmentor.links.models import LinkPurpose
 from unmentor.links.urls import LOGIN_PATH, MANAGE_PATH, VERIFY_PATH, absolute
 from unmentor.mail.compose import compose
 from unmentor.mail.outbox import enqueue
-from unmentor.people.models import Participant, ParticipantStatus
+from unmentor.people.models import RHYTHMS, Participant, ParticipantStatus
 from unmentor.people.schemas import SignupRequest
 from unmentor.people.service import find_by_email, get_participant, organisation_id_for
 from unmentor.security import hash_token
@@ -135,6 +135,7 @@ def sign_up(*, session: Session, request: SignupRequest, settings: Settings, now
             ),
             "sector": request.sector,
             "privacy_notice_version": request.privacy_notice_version,
+            "rhythm": request.rhythm or settings.default_rhythm,
             "status": ParticipantStatus.pending,
             "created_at": now,
             "updated_at": now,
@@ -297,6 +298,18 @@ def set_free_times(
     if time_zone is not None and not times.is_time_zone(time_zone):
         raise InvalidInput("Choose a time zone from the list.", field="time_zone")
     participant.time_zone = None if time_zone in (None, settings.time_zone) else time_zone
+    participant.updated_at = now
+    session.add(participant)
+    session.flush()
+    return participant
+
+
+def set_rhythm(*, session: Session, participant_id: int, rhythm: int, now: datetime) -> Participant:
+    """Take part every round, every second or every third, from the next round on."""
+    if rhythm not in RHYTHMS:
+        raise InvalidInput("Choose every round, every second or every third.", field="rhythm")
+    participant = get_participant(session=session, participant_id=participant_id)
+    participant.rhythm = rhythm
     participant.updated_at = now
     session.add(participant)
     session.flush()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
+from sqlalchemy import CheckConstraint
 from sqlmodel import Field, SQLModel
 
 from unmentor.clock import utcnow
@@ -19,6 +20,8 @@ FREE_TIMES_MAX = 100
 TIME_ZONE_MAX = 64
 # How someone without an organisation is shown wherever an organisation's name would be.
 NO_ORGANISATION = "Independent"
+# Take part in every round (1), every second (2) or every third (3).
+RHYTHMS = (1, 2, 3)
 
 
 class ParticipantStatus(StrEnum):
@@ -76,6 +79,12 @@ class Participant(SQLModel, table=True):
     free_times: str | None = Field(default=None, max_length=FREE_TIMES_MAX)
     # An IANA zone name; None: the time_zone setting.
     time_zone: str | None = Field(default=None, max_length=TIME_ZONE_MAX)
+    # Every how many rounds the person takes part: a monthly round is too often for some.
+    rhythm: int = Field(
+        default=1,
+        sa_column_args=[CheckConstraint("rhythm IN (1, 2, 3)", name="ck_participant_rhythm")],
+        sa_column_kwargs={"server_default": "1"},
+    )
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
     # Which privacy notice the sign-up page showed (a hash of its text); None before notices.

@@ -115,10 +115,14 @@ def list_participants(
     tags=["participants"],
     responses=error_responses(409, 422),
 )
-def create_participant(data: ParticipantCreate, database: DatabaseDep) -> ParticipantPublic:
+def create_participant(
+    data: ParticipantCreate, database: DatabaseDep, settings: SettingsDep
+) -> ParticipantPublic:
     """Add a participant directly (no verification email)."""
     with database.session() as session:
-        participant = service.create_participant(session=session, data=data, now=utcnow())
+        participant = service.create_participant(
+            session=session, data=data, now=utcnow(), default_rhythm=settings.default_rhythm
+        )
         return service.participant_public(session=session, participant=participant)
 
 

@@ -53,6 +53,11 @@ def _date_as_text(value: object) -> object:
 
 
 IsoDate = Annotated[date, BeforeValidator(_date_as_text)]
+Rhythm = Annotated[
+    Literal[1, 2, 3],
+    Field(description="Take part in every round (1), every second (2) or every third (3)."),
+]
+RHYTHM_DEFAULT = "Omitted or null: the `default_rhythm` setting."
 
 T = TypeVar("T")
 
@@ -75,6 +80,7 @@ class SignupRequest(StrictModel):
         pattern=r"^[0-9a-f]{12}$",
         description="Which privacy notice the person was shown (the sign-up page sends it).",
     )
+    rhythm: Rhythm | None = Field(None, description=RHYTHM_DEFAULT)
 
 
 class Accepted(BaseModel):
@@ -108,6 +114,7 @@ class ParticipantPublic(BaseModel):
     status: ParticipantStatus
     paused_until: date | None
     joined_on: date | None
+    rhythm: Rhythm
     created_at: datetime
 
 
@@ -121,9 +128,10 @@ class ParticipantCreate(StrictModel):
         description="'active' adds them at once; 'pending' asks them to verify by email first.",
     )
     joined_on: IsoDate | None = Field(None, description="Defaults to today for active people.")
+    rhythm: Rhythm | None = Field(None, description=RHYTHM_DEFAULT)
 
 
-NEVER_NULL = ("name", "email", "status")
+NEVER_NULL = ("name", "email", "status", "rhythm")
 
 
 def _never_null_in_schema(schema: dict, _model: type) -> None:
@@ -143,6 +151,7 @@ class ParticipantUpdate(StrictModel):
     sector: Sector | None = None
     status: ParticipantStatus = None
     paused_until: IsoDate | None = Field(None, description="Required when status is 'paused'.")
+    rhythm: Rhythm = None
 
 
 class Page(BaseModel, Generic[T]):

@@ -169,6 +169,7 @@ def participant_public(*, session: Session, participant: Participant) -> Partici
         status=participant.status,
         paused_until=participant.paused_until,
         joined_on=participant.joined_on,
+        rhythm=participant.rhythm,
         created_at=participant.created_at,
     )
 
@@ -217,7 +218,9 @@ def list_participants(
     return list(items), total
 
 
-def create_participant(*, session: Session, data: ParticipantCreate, now: datetime) -> Participant:
+def create_participant(
+    *, session: Session, data: ParticipantCreate, now: datetime, default_rhythm: int = 1
+) -> Participant:
     """Add a participant as an organiser would; Conflict if the email is taken."""
     if find_by_email(session=session, email=data.email) is not None:
         raise Conflict("A participant with this email already exists.")
@@ -229,6 +232,7 @@ def create_participant(*, session: Session, data: ParticipantCreate, now: dateti
         sector=data.sector,
         status=data.status,
         joined_on=(data.joined_on or now.date()) if active else data.joined_on,
+        rhythm=data.rhythm or default_rhythm,
         created_at=now,
         updated_at=now,
     )
@@ -253,6 +257,8 @@ def update_participant(
         participant.name = changes["name"]
     if "sector" in changes:
         participant.sector = changes["sector"]
+    if changes.get("rhythm") is not None:
+        participant.rhythm = changes["rhythm"]
     if "organisation" in changes:
         participant.organisation_id = organisation_id_for(
             session=session, name=changes["organisation"], now=now

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, func, or_
+from sqlalchemy import delete, func, or_, update
 from sqlmodel import Session, select
 
 from unmentor import ratelimit
@@ -60,6 +60,23 @@ def erase_memberships(erasure: Erasure) -> None:
         participant=erasure.participant,
         now=erasure.now,
     )
+    # A groupmate's not-met comment may name the person ("Sam never replied"): it goes too,
+    # while their answer and reason stay.
+    groups = erasure.session.exec(
+        select(RoundMember.round_id, RoundMember.group_no).where(
+            RoundMember.participant_id == erasure.participant.id
+        )
+    ).all()
+    for round_id, group_no in groups:
+        erasure.session.exec(
+            update(RoundMember)
+            .where(
+                RoundMember.round_id == round_id,
+                RoundMember.group_no == group_no,
+                RoundMember.comment.is_not(None),
+            )
+            .values(comment=None)
+        )
     erasure.session.exec(
         delete(RoundMember).where(RoundMember.participant_id == erasure.participant.id)
     )
@@ -92,6 +109,7 @@ def export_memberships(session: Session, participant: Participant) -> list[dict[
                 "your_answer": member.outcome.value if member.outcome else None,
                 "reason": member.reason.value if member.reason else None,
                 "time_picked": iso(member.meeting_at),
+                "comment": member.comment,
             }
         )
     return rounds
@@ -317,6 +335,7 @@ def export_participant(session: Session, participant: Participant) -> dict[str, 
         "joined_on": iso(participant.joined_on),
         "usually_free": participant.free_times.split(",") if participant.free_times else [],
         "time_zone": participant.time_zone,
+        "rhythm": participant.rhythm,
         "signed_up_at": iso(participant.created_at),
         "privacy_notice_version_shown": participant.privacy_notice_version,
     }

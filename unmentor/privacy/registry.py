@@ -31,9 +31,13 @@ class Holding:
 REGISTRY: tuple[Holding, ...] = (
     Holding(
         "round_member",
-        "which rounds and groups the person was in, their answers, the time their group picked",
-        "groupmates in open rounds are told (without naming them), then the rows are deleted",
-        "each round with the partners' names, the answer given and the time picked",
+        "which rounds and groups the person was in, their answers, not-met reasons and "
+        "comments (free text, seen only by organisers, that may name a groupmate), the time "
+        "their group picked",
+        "groupmates in open rounds are told (without naming them), then the rows are deleted; "
+        "groupmates' comments in the person's groups are cleared too, as they may name them",
+        "each round with the partners' names, the answer, reason and comment given and the "
+        "time picked",
         h.erase_memberships,
         "rounds",
         h.export_memberships,
@@ -121,8 +125,8 @@ REGISTRY: tuple[Holding, ...] = (
     ),
     Holding(
         "participant",
-        "name, email, organisation, sector, status, dates, which privacy notice was shown, "
-        "usual free times, time zone",
+        "name, email, organisation, sector, status, rhythm (how often they take part), dates, "
+        "which privacy notice was shown, usual free times, time zone",
         "deleted",
         "everything in the row",
         h.erase_participant,

@@ -1,4 +1,6 @@
-"""Forming a round: everyone active, grouped by the matching engine, written in one transaction.
+"""Forming a round: everyone active and due, grouped by the matching engine, in one transaction.
+
+Who is due follows each person's rhythm (`rhythm.py`): every round, every second or every third.
 
 The round, its members, its sit-outs and every introduction email commit together or not at
 all, and the unique period makes a second round for the same period impossible: two
@@ -22,6 +24,7 @@ from unmentor.matching import Candidate, match_round
 from unmentor.people import organisations
 from unmentor.people.membership import resume_due_pauses
 from unmentor.people.models import NO_ORGANISATION, Organisation, Participant, ParticipantStatus
+from unmentor.rounds import rhythm
 from unmentor.rounds.calendar import Period, period_of
 from unmentor.rounds.emails import Person, group_email_rows, sit_out_rows, write_outbox_rows
 from unmentor.rounds.history import past_meetings, sit_out_counts
@@ -50,6 +53,8 @@ class Plan:
     reasons_for_organisers: dict[int, str] = field(default_factory=dict, repr=False)
     # Pairs in `groups` who met before (the repeat policy allowed it): the round they first met.
     first_met: dict[tuple[int, int], int] = field(default_factory=dict, repr=False)
+    # Active people left out because their rhythm skips this round (not sitting out).
+    resting: set[int] = field(default_factory=set, repr=False)
 
 
 @dataclass
@@ -109,6 +114,10 @@ def _available_people(session: Session, today: date) -> dict[int, tuple[Person, 
 def plan_round(*, session: Session, settings: Settings, today: date, seed: int) -> Plan:
     """The grouping the next round would get with this seed; writes nothing."""
     available = _available_people(session, today)
+    resting = rhythm.resting(session=session, next_number=rhythm.next_round_number(session=session))
+    resting &= available.keys()
+    for pid in resting:
+        del available[pid]
     priority = sit_out_counts(session=session)
     # The label the engine keeps apart: the organisation, or with `separate_by = "parent"` the
     # top of its parents. People without an organisation keep None: they may meet anyone.
@@ -146,6 +155,7 @@ def plan_round(*, session: Session, settings: Settings, today: date, seed: int) 
         blocked=blocked,
         reasons_for_organisers={pid: str(result.reasons[pid]) for pid in result.unmatched},
         first_met=past.first_met(result.groups),
+        resting=resting,
     )
 
 
@@ -195,7 +205,7 @@ def form_round(
                 # An empty round would use up the period: people who join this month would
                 # wait for the next one. Forming again later in the period still works.
                 raise Conflict(
-                    f"Not enough people to form a round: {len(plan.people)} active "
+                    f"Not enough people to form a round: {len(plan.people)} active and due "
                     f"(at least {MIN_PEOPLE} are needed)."
                 )
             formed = _write_round(session, plan, settings=settings, today=today, now=now)

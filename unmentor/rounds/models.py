@@ -23,10 +23,14 @@ class Outcome(StrEnum):
 
 
 class NotMetReason(StrEnum):
-    no_reply = "no_reply"
-    no_time = "no_time"
+    no_reply = "no_reply"  # the partner didn't reply
+    no_time = "no_time"  # we couldn't find a time
     cancelled = "cancelled"
     other = "other"
+
+
+# A sentence or two: long enough to say what went wrong, short enough to read a round's worth.
+COMMENT_MAX = 500
 
 
 class Round(SQLModel, table=True):
@@ -60,6 +64,8 @@ class RoundMember(SQLModel, table=True):
     reason: NotMetReason | None = Field(
         default=None, sa_type=string_enum(NotMetReason, "notmetreason_check")
     )
+    # Free text with a not-met answer, for organisers only (it may name the partner).
+    comment: str | None = Field(default=None, max_length=COMMENT_MAX)
     answered_at: datetime | None = None
     reminded_at: datetime | None = None
     # The 30-minute slot (UTC) the group picked; the same on every member of the group.

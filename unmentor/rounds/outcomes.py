@@ -9,12 +9,12 @@ from datetime import date, datetime
 from sqlalchemy import bindparam, exists, update
 from sqlmodel import Session, select
 
-from unmentor.errors import Conflict, LinkInvalid
+from unmentor.errors import Conflict, InvalidInput, LinkInvalid
 from unmentor.links.urls import MANAGE_PATH, absolute
 from unmentor.mail.compose import compose
 from unmentor.mail.outbox import enqueue
 from unmentor.people.models import Participant, ParticipantStatus
-from unmentor.rounds.models import NotMetReason, Outcome, Round, RoundMember
+from unmentor.rounds.models import COMMENT_MAX, NotMetReason, Outcome, Round, RoundMember
 from unmentor.rounds.tokens import read_outcome_token
 from unmentor.settings import Settings
 
@@ -70,6 +70,7 @@ _WRITE_ANSWER = (
     .values(
         outcome=bindparam("new_outcome"),
         reason=bindparam("new_reason"),
+        comment=bindparam("new_comment"),
         answered_at=bindparam("new_answered_at"),
     )
     .returning(RoundMember.round_id)
@@ -85,6 +86,7 @@ def record_answer(
     outcome: Outcome,
     reason: NotMetReason | None,
     now: datetime,
+    comment: str | None = None,
 ) -> Recorded:
     """Store a member's answer; they may change it until the round closes.
 
@@ -95,6 +97,8 @@ def record_answer(
         raise Conflict("Answer 'met' or 'not_met'.")
     round_id, participant_id = read_outcome_token(settings.secret_key.get_secret_value(), token)
     reason = reason if outcome == Outcome.not_met else None
+    # Only with "we didn't meet"; a changed answer drops an earlier comment with it.
+    comment = clean_comment(comment) if outcome == Outcome.not_met else None
     # On the connection, as plain SQL, skipping the ORM's bulk-update machinery.
     written = (
         session.connection()
@@ -105,6 +109,7 @@ def record_answer(
                 "answer_participant": participant_id,
                 "new_outcome": outcome,
                 "new_reason": reason,
+                "new_comment": comment,
                 "new_answered_at": now,
             },
         )
@@ -116,6 +121,14 @@ def record_answer(
         raise Conflict("This round is closed, so answers can no longer be recorded.")
     number = session.connection().execute(_ROUND_NUMBER, {"round_id": round_id}).scalar_one()
     return Recorded(round_number=number, outcome=outcome, reason=reason)
+
+
+def clean_comment(comment: str | None) -> str | None:
+    """The comment as stored: trimmed, None when blank; InvalidInput when longer than allowed."""
+    text = " ".join((comment or "").split())
+    if len(text) > COMMENT_MAX:
+        raise InvalidInput(f"Please keep the comment under {COMMENT_MAX} characters.")
+    return text or None
 
 
 def group_outcome(answers: list[Outcome | None], *, closed: bool) -> str:

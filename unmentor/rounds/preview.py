@@ -28,6 +28,7 @@ class Preview(BaseModel):
     groups: list[list[PreviewPerson]]
     sat_out: list[tuple[PreviewPerson, str]]
     people: int
+    resting: int = Field(0, description="Active people whose rhythm skips this round.")
     few_fresh_partners: list[tuple[PreviewPerson, int]]
     # Per participant id: how many available people they are kept apart from (never-match
     # lists), which the fresh-partner counts above already leave out. Not the same as "met".
@@ -63,6 +64,7 @@ def preview_round(
         groups=[[view(pid) for pid in group] for group in plan.groups],
         sat_out=[(view(pid), plan.reasons_for_organisers[pid]) for pid in plan.sat_out],
         people=len(plan.people),
+        resting=len(plan.resting),
         few_fresh_partners=[(view(pid), count) for count, pid in running_dry],
         kept_apart=_kept_apart(plan.blocked, set(plan.people)),
         meets_again=[(view(a), view(b), first) for (a, b), first in sorted(plan.first_met.items())],

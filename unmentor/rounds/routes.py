@@ -60,6 +60,7 @@ def record_outcome(request: OutcomeRequest, database: DatabaseDep, settings: Set
             token=request.token,
             outcome=Outcome(request.outcome),
             reason=NotMetReason(request.reason) if request.reason else None,
+            comment=request.comment,
             now=utcnow(),
         )
         return OutcomeRecorded(

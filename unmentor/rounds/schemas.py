@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
-from unmentor.rounds.models import NotMetReason
+from unmentor.rounds.models import COMMENT_MAX, NotMetReason
 from unmentor.sqltypes import MAX_INT
 
 
@@ -29,6 +29,10 @@ class RoundSummary(BaseModel):
     pending: int = Field(description="Groups of an open round with no answer yet.")
     conflicts: int = Field(description="Groups whose members gave opposite answers.")
     met_rate: float | None = Field(description="met / groups with an answer or closed.")
+    reasons: dict[str, int] = Field(
+        default_factory=dict,
+        description="Members who answered not_met, by reason ('unspecified' when none given).",
+    )
 
 
 class MemberView(BaseModel):
@@ -38,6 +42,7 @@ class MemberView(BaseModel):
     email: str
     answer: Literal["met", "not_met", "unconfirmed"] | None
     reason: NotMetReason | None
+    comment: str | None = Field(description="With a not-met answer; for organisers only.")
     answered_at: datetime | None
     reminded: bool
 
@@ -74,6 +79,11 @@ class OutcomeRequest(BaseModel):
     token: str = Field(max_length=100, description="The token from the participant's email.")
     outcome: Literal["met", "not_met"]
     reason: NotMetReason | None = Field(None, description="Why not, when outcome is not_met.")
+    comment: str | None = Field(
+        None,
+        max_length=COMMENT_MAX,
+        description="A few words with not_met, seen only by organisers; ignored with met.",
+    )
 
 
 class OutcomeRecorded(BaseModel):

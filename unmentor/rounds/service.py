@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 
 from sqlalchemy import func
 from sqlmodel import Session, select
 
 from unmentor.errors import NotFound
 from unmentor.people.models import NO_ORGANISATION, Organisation, Participant
-from unmentor.rounds.models import Outcome, Round, RoundMember, RoundSitOut
+from unmentor.rounds.models import NotMetReason, Outcome, Round, RoundMember, RoundSitOut
 from unmentor.rounds.outcomes import group_outcome, is_conflict
 from unmentor.rounds.schemas import (
     GroupView,
@@ -40,7 +41,33 @@ def _answers_by_group(session: Session, round_ids: list[int]) -> dict[int, dict[
     return groups
 
 
-def _summary(round_: Round, groups: dict[int, list], sat_out: int) -> dict:
+UNSPECIFIED = "unspecified"
+
+
+def _reasons(session: Session, round_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Per round, how many members answered "we didn't meet" with each reason.
+
+    Counted per member, not per group: two members of one group may see it differently.
+    """
+    rows = session.exec(
+        select(RoundMember.round_id, RoundMember.reason, func.count())
+        .where(RoundMember.round_id.in_(round_ids), RoundMember.outcome == Outcome.not_met)
+        .group_by(RoundMember.round_id, RoundMember.reason)
+    ).all()
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    for round_id, reason, count in rows:
+        counts[round_id][reason.value if reason else UNSPECIFIED] = count
+    # A fixed order (the reasons' own, then unspecified) for tables and JSON alike.
+    order = [r.value for r in NotMetReason] + [UNSPECIFIED]
+    return {
+        round_id: {key: found[key] for key in order if key in found}
+        for round_id, found in counts.items()
+    }
+
+
+def _summary(
+    round_: Round, groups: dict[int, list], sat_out: int, reasons: dict[str, int] | None = None
+) -> dict:
     closed = round_.closed_at is not None
     tally = defaultdict(int)
     for answers in groups.values():
@@ -65,6 +92,7 @@ def _summary(round_: Round, groups: dict[int, list], sat_out: int) -> dict:
         "pending": tally["pending"],
         "conflicts": tally["conflicts"],
         "met_rate": round(tally["met"] / settled, 4) if settled else None,
+        "reasons": reasons or {},
     }
 
 
@@ -74,13 +102,15 @@ def list_rounds(*, session: Session) -> list[RoundSummary]:
     if not rounds:
         return []
     answers = _answers_by_group(session, [r.id for r in rounds])
+    reasons = _reasons(session, [r.id for r in rounds])
     sat_out = dict(
         session.exec(
             select(RoundSitOut.round_id, func.count()).group_by(RoundSitOut.round_id)
         ).all()
     )
     return [
-        RoundSummary(**_summary(r, answers.get(r.id, {}), sat_out.get(r.id, 0))) for r in rounds
+        RoundSummary(**_summary(r, answers.get(r.id, {}), sat_out.get(r.id, 0), reasons.get(r.id)))
+        for r in rounds
     ]
 
 
@@ -89,7 +119,8 @@ def get_summary(*, session: Session, number: int) -> RoundSummary:
     round_ = get_round(session=session, number=number)
     answers = _answers_by_group(session, [round_.id]).get(round_.id, {})
     sat_out = session.exec(select(func.count()).where(RoundSitOut.round_id == round_.id)).one()
-    return RoundSummary(**_summary(round_, answers, sat_out))
+    reasons = _reasons(session, [round_.id]).get(round_.id)
+    return RoundSummary(**_summary(round_, answers, sat_out, reasons))
 
 
 def round_detail(*, session: Session, number: int) -> RoundDetail:
@@ -114,6 +145,7 @@ def round_detail(*, session: Session, number: int) -> RoundDetail:
                 email=email,
                 answer=member.outcome.value if member.outcome else None,
                 reason=member.reason,
+                comment=member.comment,
                 answered_at=member.answered_at,
                 reminded=member.reminded_at is not None,
             )
@@ -134,9 +166,35 @@ def round_detail(*, session: Session, number: int) -> RoundDetail:
         .where(RoundSitOut.round_id == round_.id)
         .order_by(Participant.name)
     ).all()
-    summary = _summary(round_, answers, len(sat_out))
+    reasons = _reasons(session, [round_.id]).get(round_.id)
+    summary = _summary(round_, answers, len(sat_out), reasons)
     return RoundDetail(
         **summary,
         group_list=groups,
         sat_out_list=[SatOutView(participant_id=p, name=n, reason=r) for p, n, r in sat_out],
     )
+
+
+@dataclass(frozen=True)
+class Comment:
+    round_number: int
+    name: str
+    reason: str
+    comment: str
+
+
+def recent_comments(*, session: Session, rounds: int = 6) -> list[Comment]:
+    """What members wrote with "we didn't meet" in the latest rounds, newest round first."""
+    latest = select(Round.id).order_by(Round.number.desc()).limit(rounds)
+    rows = session.exec(
+        select(Round.number, Participant.name, RoundMember.reason, RoundMember.comment)
+        .join(RoundMember, RoundMember.round_id == Round.id)
+        .join(Participant, Participant.id == RoundMember.participant_id)
+        .where(RoundMember.round_id.in_(latest.scalar_subquery()))
+        .where(RoundMember.comment.is_not(None))
+    ).all()
+    found = [
+        Comment(number, name, reason.value if reason else UNSPECIFIED, comment)
+        for number, name, reason, comment in rows
+    ]
+    return sorted(found, key=lambda c: (-c.round_number, c.name))

@@ -33,6 +33,7 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "sector": ("sector", "industry", "area"),
     "joined": ("joined", "joined on", "date joined", "joined date", "join date", "start date"),
     "status": ("status", "state"),
+    "rhythm": ("rhythm", "how often", "frequency", "take part"),
     "round": ("round", "round number", "round no", "round date", "number"),
     "date": ("date", "period", "month", "round month"),
     "met": ("met", "did they meet", "outcome", "happened", "meeting happened"),

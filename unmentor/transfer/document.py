@@ -4,7 +4,7 @@ Everything a restore needs to carry on as if nothing had happened: organisations
 of their members left, too; their parents, owned email domains, the aliases merges left and
 each merge with whom it moved), people with their status, pause end, sign-up and change dates
 and the privacy notice version they were shown, every round (open ones with their dates and
-seed), every member's own answer, reason, answer and reminder time, who sat out and why,
+seed), every member's own answer, reason, comment, answer and reminder time, who sat out and why,
 never-match requests, and the id counters. Rows keep their ids, so links already emailed keep
 working after a restore (an answer link names its round and participant id under an HMAC of
 `secret_key`; restore under the same key).
@@ -43,7 +43,10 @@ from unmentor.rounds.models import Round, RoundMember, RoundSitOut
 from unmentor.rounds.outcomes import group_outcome
 
 FORMAT = "unmentor-export"
-VERSION = 2
+# 3: members carry their not-met comment, participants their rhythm. A restore reads 2 as
+# well (no comments then, everyone in every round).
+VERSION = 3
+READABLE_VERSIONS = (2, 3)
 
 
 def _iso(value: date | datetime | None) -> str | None:
@@ -80,6 +83,7 @@ def _people(session: Session) -> tuple[list[dict], list[dict], dict[int, str]]:
         Participant.joined_on,
         type_coerce(Participant.status, String),
         Participant.paused_until,
+        Participant.rhythm,
         type_coerce(Participant.created_at, moment),
         type_coerce(Participant.updated_at, moment),
         Participant.privacy_notice_version,
@@ -96,6 +100,7 @@ def _people(session: Session) -> tuple[list[dict], list[dict], dict[int, str]]:
         joined,
         status,
         paused,
+        rhythm,
         created,
         updated,
         notice,
@@ -113,6 +118,7 @@ def _people(session: Session) -> tuple[list[dict], list[dict], dict[int, str]]:
                 "joined_on": _iso(joined),
                 "status": status,
                 "paused_until": _iso(paused),
+                "rhythm": rhythm,
                 "created_at": _moment(created),
                 "updated_at": _moment(updated),
                 "privacy_notice_version": notice,
@@ -183,6 +189,7 @@ def _rounds(session: Session, emails: dict[int, str]) -> list[dict]:
         # Stored values as they are: no enum objects made and unmade per row.
         type_coerce(RoundMember.outcome, String),
         type_coerce(RoundMember.reason, String),
+        RoundMember.comment,
         type_coerce(RoundMember.answered_at, moment),
         type_coerce(RoundMember.reminded_at, moment),
         type_coerce(RoundMember.meeting_at, moment),
@@ -193,6 +200,7 @@ def _rounds(session: Session, emails: dict[int, str]) -> list[dict]:
         pid,
         outcome,
         reason,
+        comment,
         answered,
         reminded,
         meeting,
@@ -202,6 +210,7 @@ def _rounds(session: Session, emails: dict[int, str]) -> list[dict]:
                 "email": emails[pid],
                 "answer": outcome,
                 "reason": reason,
+                "comment": comment,
                 "answered_at": _moment(answered),
                 "reminded_at": _moment(reminded),
                 "meeting_at": _moment(meeting),

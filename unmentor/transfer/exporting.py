@@ -89,9 +89,17 @@ def export_all(
     )
     _write_csv(
         directory / "participants.csv",
-        ["Name", "Email", "Organisation", "Sector", "Joined", "Status"],
+        ["Name", "Email", "Organisation", "Sector", "Joined", "Status", "Rhythm"],
         [
-            [p["name"], p["email"], p["organisation"], p["sector"], p["joined_on"], p["status"]]
+            [
+                p["name"],
+                p["email"],
+                p["organisation"],
+                p["sector"],
+                p["joined_on"],
+                p["status"],
+                p["rhythm"],
+            ]
             for p in people
         ],
     )
@@ -127,9 +135,9 @@ def export_all(
     )
     _write_csv(
         directory / "outcomes.csv",
-        ["Round", "Group", "Email", "Answer", "Reason"],
+        ["Round", "Group", "Email", "Answer", "Reason", "Comment"],
         [
-            [r["number"], g["group"], m["email"], m["answer"], m["reason"]]
+            [r["number"], g["group"], m["email"], m["answer"], m["reason"], m["comment"]]
             for r in rounds
             for g in r["groups"]
             for m in g["members"]

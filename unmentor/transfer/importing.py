@@ -79,7 +79,12 @@ def plan_participants(*, session: Session, records: list[ParticipantRecord]) -> 
 
 
 def write_participants(
-    *, session: Session, plan: ParticipantPlan, now: datetime, progress: Progress = _nothing
+    *,
+    session: Session,
+    plan: ParticipantPlan,
+    now: datetime,
+    progress: Progress = _nothing,
+    default_rhythm: int = 1,
 ) -> None:
     """Insert the plan's organisations and participants in bulk."""
     if plan.new_organisations:
@@ -105,6 +110,7 @@ def write_participants(
                     else None,
                     "sector": r.sector,
                     "status": r.status,
+                    "rhythm": r.rhythm or default_rhythm,
                     "joined_on": r.joined_on,
                     # The growth chart counts sign-ups by created_at: history keeps its dates.
                     "created_at": datetime.combine(r.joined_on, time(), UTC)

@@ -23,7 +23,7 @@ from unmentor.backup import ids
 from unmentor.backup.bulk import insert_rows
 from unmentor.db import Database
 from unmentor.tables import metadata
-from unmentor.transfer.document import FORMAT, VERSION
+from unmentor.transfer.document import FORMAT, READABLE_VERSIONS, VERSION
 from unmentor.transfer.reading import TransferError
 from unmentor.transfer.service import ProgressFactory
 
@@ -83,7 +83,7 @@ def load(path: Path) -> dict[str, Any]:
             f"{path.name} is not an unmentor export (an older export has no format marker: "
             "import its participants.csv, groups.csv and blocked_pairs.csv instead)."
         )
-    if document.get("version") != VERSION:
+    if document.get("version") not in READABLE_VERSIONS:
         raise TransferError(
             f"{path.name} is export version {document.get('version')}; this version of "
             f"unmentor restores version {VERSION}."
@@ -143,6 +143,7 @@ def _rows(document: dict[str, Any]) -> dict[str, list[dict]]:
                 "sector": p["sector"],
                 "status": p["status"],
                 "paused_until": _day(p["paused_until"]),
+                "rhythm": p["rhythm"] if document["version"] >= 3 else 1,
                 "joined_on": _day(p["joined_on"]),
                 "created_at": _moment(p["created_at"]),
                 "updated_at": _moment(p["updated_at"]),
@@ -207,6 +208,7 @@ def _rows(document: dict[str, Any]) -> dict[str, list[dict]]:
                 "participant_id": people[m["email"]],
                 "outcome": m["answer"],
                 "reason": m["reason"],
+                "comment": m["comment"] if document["version"] >= 3 else None,
                 "answered_at": _moment(m["answered_at"]),
                 "reminded_at": _moment(m["reminded_at"]),
                 "meeting_at": _moment(m.get("meeting_at")),

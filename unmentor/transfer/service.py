@@ -151,7 +151,11 @@ def import_file(
             with progress(total, label) as advance:
                 if kind == PARTICIPANTS:
                     importing.write_participants(
-                        session=session, plan=plan, now=now, progress=advance
+                        session=session,
+                        plan=plan,
+                        now=now,
+                        progress=advance,
+                        default_rhythm=settings.default_rhythm,
                     )
                 else:
                     importing.write_rounds(

@@ -22,6 +22,7 @@ from unmentor.people.normalise import (
     required_text,
 )
 from unmentor.rounds.models import Outcome
+from unmentor.rounds.rhythm import parse_rhythm
 from unmentor.transfer import values
 from unmentor.transfer.columns import MAX_GROUP, Columns, letter
 
@@ -51,6 +52,7 @@ class ParticipantRecord:
     sector: str | None
     joined_on: date | None
     status: ParticipantStatus
+    rhythm: int | None = None  # None: the default_rhythm setting
 
 
 @dataclass
@@ -175,7 +177,8 @@ def check_participants(
         sector = row.read("sector", _text(partial(optional_text, max_length=SECTOR_MAX)))
         joined = row.read_day("joined")
         status = row.read("status", values.parse_status)
-        record = ParticipantRecord(number, name, email, organisation, sector, joined, status)
+        every = row.read("rhythm", parse_rhythm)
+        record = ParticipantRecord(number, name, email, organisation, sector, joined, status, every)
         if email is not None and email in seen:
             first = seen[email]
             if row.ok and _same_person(first, record):
@@ -191,7 +194,7 @@ def check_participants(
 
 def _same_person(a: ParticipantRecord, b: ParticipantRecord) -> bool:
     """The same details, an organisation spelt two ways ("NHS devon ") counting as one."""
-    fields = ("name", "email", "sector", "joined_on", "status")
+    fields = ("name", "email", "sector", "joined_on", "status", "rhythm")
     same_org = (a.organisation and organisation_key(a.organisation)) == (
         b.organisation and organisation_key(b.organisation)
     )

@@ -14,13 +14,13 @@ from unmentor.links.urls import OUTCOME_PATH
 from unmentor.mail.compose import in_prose
 from unmentor.rounds import outcomes
 from unmentor.rounds.emails import period_name
-from unmentor.rounds.models import NotMetReason, Outcome
+from unmentor.rounds.models import COMMENT_MAX, NotMetReason, Outcome
 from unmentor.web.forms import require_csrf
 from unmentor.web.rendering import message_page, render
 
 REASONS = {
-    NotMetReason.no_reply: "They did not reply",
-    NotMetReason.no_time: "We could not find a time",
+    NotMetReason.no_time: "We couldn't find a time",
+    NotMetReason.no_reply: "My partner didn't reply",
     NotMetReason.cancelled: "It was cancelled",
     NotMetReason.other: "Something else",
 }
@@ -57,6 +57,7 @@ def answer_page(
         period=period_name(found.round.period),
         current=found.member.outcome.value if found.member.outcome else None,
         reasons=REASONS,
+        comment_max=COMMENT_MAX,
     )
 
 
@@ -68,6 +69,8 @@ def answer_submit(
     token: Annotated[str, Form(max_length=100)] = "",
     outcome: Annotated[Outcome, Form()] = Outcome.met,
     reason: Annotated[str, Form(max_length=20)] = "",
+    # Room for the \r\n a browser sends per line break; the stored text is checked after.
+    comment: Annotated[str, Form(max_length=2 * COMMENT_MAX)] = "",
 ) -> HTMLResponse:
     known = {member.value for member in NotMetReason}
     with database.session() as session:
@@ -77,6 +80,7 @@ def answer_submit(
             token=token,
             outcome=outcome,
             reason=NotMetReason(reason) if reason in known else None,
+            comment=comment,
             now=utcnow(),
         )
     text = (

@@ -12,8 +12,9 @@ from unmentor.api.deps import DatabaseDep, PathId, SettingsDep
 from unmentor.clock import utcnow
 from unmentor.errors import NotFound
 from unmentor.people import organisations
-from unmentor.rounds import forming, outcomes, reminders, service
+from unmentor.rounds import experiments, forming, outcomes, reminders, service
 from unmentor.rounds.calendar import period_of
+from unmentor.rounds.models import NotMetReason
 from unmentor.rounds.preview import preview_round
 from unmentor.sessions import service as sessions
 from unmentor.sqltypes import MAX_INT
@@ -28,6 +29,14 @@ from unmentor.web.signin import (
 )
 
 HOME = "/organiser"
+# The reasons as organisers read them, in the order the tables show them.
+REASON_LABELS = {
+    NotMetReason.no_time.value: "couldn't find a time",
+    NotMetReason.no_reply.value: "partner didn't reply",
+    NotMetReason.cancelled.value: "cancelled",
+    NotMetReason.other.value: "something else",
+    service.UNSPECIFIED: "no reason given",
+}
 
 
 class OrganiserSignInNeeded(Exception):
@@ -90,6 +99,7 @@ def dashboard(request: Request, database: DatabaseDep, settings: SettingsDep) ->
     with database.read_session() as session:
         rounds = service.list_rounds(session=session)
         duplicates = organisations.likely_duplicates(session=session, webmail=settings.webmail)
+        comments = service.recent_comments(session=session)
     latest = rounds[0].number if rounds else None
     return render(
         request,
@@ -98,7 +108,16 @@ def dashboard(request: Request, database: DatabaseDep, settings: SettingsDep) ->
         rounds=rounds,
         latest=latest,
         duplicates=duplicates,
+        comments=comments,
+        reason_labels=REASON_LABELS,
     )
+
+
+@pages.get(f"{HOME}/experiments", response_class=HTMLResponse)
+def experiments_page(request: Request, database: DatabaseDep) -> HTMLResponse:
+    with database.read_session() as session:
+        found = experiments.experiments(session=session)
+    return render(request, "organiser_experiments.html", found=found)
 
 
 @pages.get(f"{HOME}/images/rounds/{{number}}/network.{{fmt}}")
@@ -167,7 +186,13 @@ def round_page(request: Request, number: RoundNumber, database: DatabaseDep) -> 
         if group.outcome == "pending"
         for member in group.members
     ]
-    return render(request, "organiser_round.html", round=detail, waiting=waiting)
+    return render(
+        request,
+        "organiser_round.html",
+        round=detail,
+        waiting=waiting,
+        reason_labels=REASON_LABELS,
+    )
 
 
 @actions.post(f"{HOME}/rounds/{{number}}/close")

@@ -28,6 +28,7 @@ from unmentor.people.schemas import SignupRequest
 from unmentor.people.service import get_participant, organisation_of
 from unmentor.privacy import download, erasure
 from unmentor.rounds import times as times_of
+from unmentor.rounds.rhythm import LABELS as RHYTHM_LABELS
 from unmentor.sessions import service as sessions
 from unmentor.web.forms import require_csrf
 from unmentor.web.notice import privacy_notice, shown_version
@@ -62,7 +63,15 @@ posts = APIRouter(include_in_schema=False, dependencies=[Depends(require_csrf)])
 
 @router.get("/", response_class=HTMLResponse)
 def signup_form(request: Request, settings: SettingsDep) -> HTMLResponse:
-    return render(request, "signup.html", values={}, errors={}, notice=privacy_notice(settings))
+    values = {"rhythm": str(settings.default_rhythm)}
+    return render(
+        request,
+        "signup.html",
+        values=values,
+        errors={},
+        rhythms=RHYTHM_LABELS,
+        notice=privacy_notice(settings),
+    )
 
 
 @posts.post("/signup", response_class=HTMLResponse)
@@ -77,14 +86,18 @@ def signup_submit(
     sector: Annotated[str, Form(max_length=2000)] = "",
     privacy_notice_version: Annotated[str, Form(max_length=100)] = "",
     offered: Annotated[str, Form(max_length=10)] = "",
+    rhythm: Annotated[str, Form(max_length=20)] = "",
 ) -> Response:
     values = {"name": name, "email": email, "organisation": organisation, "sector": sector}
     try:
         signup = SignupRequest(
-            **values, privacy_notice_version=shown_version(privacy_notice_version)
+            **values,
+            privacy_notice_version=shown_version(privacy_notice_version),
+            rhythm=int(rhythm) if rhythm.isdigit() else None,
         )
     except ValidationError as error:
         errors = {str(e["loc"][0]): readable_message(e) for e in error.errors()}
+        values["rhythm"] = rhythm
         return render(
             request,
             "signup.html",
@@ -92,6 +105,7 @@ def signup_submit(
             values=values,
             errors=errors,
             notice=privacy_notice(settings),
+            rhythms=RHYTHM_LABELS,
         )
     if signup.organisation is None and not offered:
         # A blank organisation from an address whose domain an organisation owns: offer it
@@ -102,10 +116,11 @@ def signup_submit(
             return render(
                 request,
                 "signup.html",
-                values={**values, "organisation": owners[0].name},
+                values={**values, "organisation": owners[0].name, "rhythm": rhythm},
                 errors={},
                 offered=owners[0].name,
                 notice=privacy_notice(settings),
+                rhythms=RHYTHM_LABELS,
             )
     now = utcnow()
     with membership.counted_request(
@@ -204,6 +219,7 @@ def manage_page(
     welcome: bool = False,
     never: Literal["added", "removed"] | None = None,
     times: Literal["saved"] | None = None,
+    rhythm: Literal["saved"] | None = None,
 ) -> HTMLResponse:
     participant_id = signed_in_participant(request, database)
     if participant_id is None:
@@ -229,6 +245,7 @@ def manage_page(
         organisation=organisation,
         welcome=welcome,
         never=never,
+        rhythm_saved=rhythm == "saved",
         never_list=never_list,
         partners=partners,
         pause_from=today + timedelta(days=1),
@@ -240,7 +257,21 @@ def manage_page(
         time_zones=times_of.time_zones(),
         weekday_names=times_of.WEEKDAY_NAMES,
         part_names=times_of.PART_NAMES,
+        rhythms=RHYTHM_LABELS,
     )
+
+
+@posts.post("/me/rhythm")
+def set_rhythm(
+    participant_id: ParticipantIdDep,
+    database: DatabaseDep,
+    rhythm: Annotated[int, Form(ge=1, le=3)],
+) -> Response:
+    with database.session() as session:
+        membership.set_rhythm(
+            session=session, participant_id=participant_id, rhythm=rhythm, now=utcnow()
+        )
+    return see_other(f"{MANAGE_PATH}?rhythm=saved")
 
 
 @posts.post("/me/link", response_class=HTMLResponse)
