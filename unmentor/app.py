@@ -194,7 +194,11 @@ def create_app(
 
 def create_worker_app() -> FastAPI:
     """The app of one of several web workers (`unmentor serve --workers N`): no scheduler."""
-    return create_app(load_settings(), run_scheduler=False)
+    from unmentor.heap import freeze_startup_heap
+
+    app = create_app(load_settings(), run_scheduler=False)
+    freeze_startup_heap()
+    return app
 
 
 def _body_limits(settings: Settings):

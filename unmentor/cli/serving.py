@@ -42,6 +42,7 @@ def serve(
     import uvicorn
 
     from unmentor.app import create_app
+    from unmentor.heap import freeze_startup_heap
 
     settings = settings_or_exit()
     require_current_schema(settings)
@@ -53,6 +54,7 @@ def serve(
     )
     if workers == 1:
         application = create_app(settings, run_scheduler=scheduler)
+        freeze_startup_heap()
         uvicorn.run(application, host=host, port=port, **proxy_options(settings))
         return
     # Each worker builds its own app from the same settings (the environment is inherited);
