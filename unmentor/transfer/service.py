@@ -73,6 +73,9 @@ def _counting(rows: Iterator, progress: Callable[[int], None]) -> Iterator:
         yield row
 
 
+# Tens of thousands of short-lived records: cycle collections would only pause the server's
+# other threads, the event loop included (unmentor/heap.py).
+@cycle_collection_paused()
 def import_file(
     *,
     database: Database,
@@ -89,34 +92,6 @@ def import_file(
 
     ImportRefused if it has errors (nothing is written then, unless `skip_bad_rows`).
     """
-    # Tens of thousands of short-lived records: cycle collections would only pause the
-    # server's other threads, the event loop included (unmentor/heap.py).
-    with cycle_collection_paused():
-        return _import_file(
-            database=database,
-            settings=settings,
-            path=path,
-            now=now,
-            sheet=sheet,
-            max_rows=max_rows,
-            dry_run=dry_run,
-            skip_bad_rows=skip_bad_rows,
-            progress=progress,
-        )
-
-
-def _import_file(
-    *,
-    database: Database,
-    settings: Settings,
-    path: Path,
-    now: datetime,
-    sheet: str | None = None,
-    max_rows: int = 1_000_000,
-    dry_run: bool = False,
-    skip_bad_rows: bool = False,
-    progress: ProgressFactory = _no_progress,
-) -> Imported:
     table = open_table(path, sheet=sheet, max_rows=max_rows)
     kind = table.columns.kind
     with progress(table.estimate, f"Checking {path.name}") as advance:
