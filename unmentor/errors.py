@@ -31,6 +31,12 @@ class Conflict(DomainError):
 class LinkInvalid(DomainError):
     """An emailed link that is unknown, already used or expired."""
 
+    def __init__(self, message: str, *, used_by: int | None = None) -> None:
+        super().__init__(message)
+        # Whose link it was, when it failed only for having been used: a second click on a
+        # confirmation link deserves "you are confirmed", not "ask for a new one".
+        self.used_by = used_by
+
 
 class RateLimited(DomainError):
     """Too many requests for one email or one client address in the current window."""

@@ -106,7 +106,27 @@ def test_a_verification_link_works_once(server: LiveServer, mailbox) -> None:
         page_again = http.get(link)
     assert replay.status_code == 400
     assert "already been used" in replay.text
-    assert page_again.status_code == 400
+    # Opening it again once confirmed: said kindly, with the way to their page.
+    assert page_again.status_code == 200
+    assert "already confirmed" in page_again.text and 'href="/me"' in page_again.text
+    assert "ask for a new one" not in page_again.text
+
+
+def test_a_used_verification_link_of_someone_who_left_is_not_called_confirmed(
+    server: LiveServer, mailbox
+) -> None:
+    with server.client() as http:
+        http.post("/api/v1/signups", json=ANN)
+        link = link_in(mailbox.wait_for("ann.smith@example.org")[0], "/verify")
+        csrf = hidden_field(http.get(link).text, "csrf_token")
+        http.post("/verify", data={"csrf_token": csrf, "token": token_of(link)})
+    with server.database.session() as session:
+        person = session.exec(select(Participant)).one()
+        person.status = ParticipantStatus.left
+        session.add(person)
+    with server.client() as http:
+        page_again = http.get(link)
+    assert page_again.status_code == 400 and "already been used" in page_again.text
 
 
 def test_an_expired_link_is_refused_and_changes_nothing(server: LiveServer, mailbox) -> None:

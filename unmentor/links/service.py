@@ -46,7 +46,10 @@ def check(*, session: Session, token: str, purpose: LinkPurpose, now: datetime) 
     if link is None:
         raise LinkInvalid("This link is not valid. Please ask for a new one.")
     if link.used_at is not None:
-        raise LinkInvalid("This link has already been used. Please ask for a new one.")
+        raise LinkInvalid(
+            "This link has already been used. Please ask for a new one.",
+            used_by=link.participant_id,
+        )
     if link.expires_at <= now:
         raise LinkInvalid("This link has expired. Please ask for a new one.")
     return link

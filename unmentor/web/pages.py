@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
+from sqlmodel import select
 
 from unmentor.api.deps import ClientDep, DatabaseDep, SettingsDep
 from unmentor.blocking import service as blocking
@@ -22,7 +23,7 @@ from unmentor.links import service as links
 from unmentor.links.models import LinkPurpose
 from unmentor.links.urls import LOGIN_PATH, MANAGE_PATH, VERIFY_PATH
 from unmentor.people import membership, suggestions
-from unmentor.people.models import NAME_MAX
+from unmentor.people.models import NAME_MAX, Participant, ParticipantStatus
 from unmentor.people.normalise import normalise_email, optional_text
 from unmentor.people.schemas import SignupRequest
 from unmentor.people.service import get_participant, organisation_of
@@ -135,6 +136,17 @@ def signup_sent(request: Request) -> HTMLResponse:
     return message_page(request, "Check your email", membership.SIGNUP_ACCEPTED)
 
 
+def _confirmed(database, participant_id: int | None) -> bool:
+    """Whether this participant has confirmed their address (and has not left since)."""
+    if participant_id is None:
+        return False
+    with database.read_session() as session:
+        status = session.exec(
+            select(Participant.status).where(Participant.id == participant_id)
+        ).first()
+    return status in (ParticipantStatus.active, ParticipantStatus.paused)
+
+
 def _link_page(
     request: Request, database, token: str, purpose: LinkPurpose, **context
 ) -> HTMLResponse:
@@ -143,6 +155,14 @@ def _link_page(
         with database.read_session() as session:
             links.check(session=session, token=token, purpose=purpose, now=utcnow())
     except LinkInvalid as error:
+        if purpose == LinkPurpose.verify and _confirmed(database, error.used_by):
+            return message_page(
+                request,
+                "Your email is already confirmed",
+                "You have used this link before: your address is confirmed and you take part "
+                "in the next round. Your page is where you pause, leave or choose how often.",
+                link=("/me", "Go to my page"),
+            )
         return message_page(
             request,
             "This link cannot be used",
