@@ -22,7 +22,7 @@ from unmentor.links.models import LinkPurpose
 from unmentor.links.urls import LOGIN_PATH, MANAGE_PATH, VERIFY_PATH, absolute
 from unmentor.mail.compose import compose
 from unmentor.mail.outbox import enqueue
-from unmentor.people.models import RHYTHMS, Participant, ParticipantStatus
+from unmentor.people.models import RHYTHMS, TAKING_PART, Participant, ParticipantStatus
 from unmentor.people.schemas import SignupRequest
 from unmentor.people.service import find_by_email, get_participant, organisation_id_for
 from unmentor.security import hash_token
@@ -228,7 +228,7 @@ def pause(
     """Leave the participant out of rounds until `until` (then they are active again)."""
     participant = get_participant(session=session, participant_id=participant_id)
     today = now.date()
-    if participant.status not in (ParticipantStatus.active, ParticipantStatus.paused):
+    if participant.status not in TAKING_PART:
         raise Conflict("Only an active participant can pause.")
     if until <= today:
         raise InvalidInput("Choose a date after today.", field="until")
@@ -261,10 +261,7 @@ def pause_by_unsubscribe(
     is kept. Repeating it changes nothing, as RFC 8058 one-click POSTs may be repeated.
     """
     participant = session.get(Participant, participant_id)
-    if participant is None or participant.status not in (
-        ParticipantStatus.active,
-        ParticipantStatus.paused,
-    ):
+    if participant is None or participant.status not in TAKING_PART:
         return None
     until = now.date() + timedelta(days=settings.max_pause_days)
     if participant.status == ParticipantStatus.paused and participant.paused_until:

@@ -31,6 +31,10 @@ class ParticipantStatus(StrEnum):
     left = "left"
 
 
+# Confirmed their address and not left: they take part (or will again after a pause).
+TAKING_PART = (ParticipantStatus.active, ParticipantStatus.paused)
+
+
 # SQLite's AUTOINCREMENT: an erased person's id is never given to a newcomer, so anything
 # that still names the old id (a kept cookie, a bookmarked URL) cannot reach someone else.
 NEVER_REUSE_IDS = {"sqlite_autoincrement": True}

@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 
 from unmentor.dataversion import current_version
 from unmentor.people.domains import domain_of
-from unmentor.people.models import Organisation, OrganisationDomain, Participant, ParticipantStatus
+from unmentor.people.models import TAKING_PART, Organisation, OrganisationDomain, Participant
 from unmentor.people.normalise import organisation_key
 from unmentor.people.schemas import OrganisationSuggestion
 
@@ -23,7 +23,6 @@ from unmentor.people.schemas import OrganisationSuggestion
 MIN_TYPED = 2
 # rapidfuzz WRatio (0 to 100) for a typo-tolerant match when the plain search finds too few.
 CLOSE_ENOUGH = 80
-CONFIRMED = (ParticipantStatus.active, ParticipantStatus.paused)
 
 
 def _with_members():
@@ -32,7 +31,7 @@ def _with_members():
         .where(
             Organisation.merged_into_id.is_(None),
             Organisation.id.in_(
-                select(Participant.organisation_id).where(Participant.status.in_(CONFIRMED))
+                select(Participant.organisation_id).where(Participant.status.in_(TAKING_PART))
             ),
         )
         .order_by(Organisation.name_key)

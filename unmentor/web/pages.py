@@ -23,7 +23,7 @@ from unmentor.links import service as links
 from unmentor.links.models import LinkPurpose
 from unmentor.links.urls import LOGIN_PATH, MANAGE_PATH, VERIFY_PATH
 from unmentor.people import membership, suggestions
-from unmentor.people.models import NAME_MAX, Participant, ParticipantStatus
+from unmentor.people.models import NAME_MAX, TAKING_PART, Participant
 from unmentor.people.normalise import normalise_email, optional_text
 from unmentor.people.schemas import SignupRequest
 from unmentor.people.service import get_participant, organisation_of
@@ -144,7 +144,7 @@ def _confirmed(database, participant_id: int | None) -> bool:
         status = session.exec(
             select(Participant.status).where(Participant.id == participant_id)
         ).first()
-    return status in (ParticipantStatus.active, ParticipantStatus.paused)
+    return status in TAKING_PART
 
 
 def _link_page(
