@@ -14,8 +14,8 @@ import pytest
 
 from viz import category_colours, compute_layouts, layout_frame, render_network, render_rounds
 from viz.data import Link, Person
-from viz.layout import NEXT_ITERATIONS, OLD_STEP
-from viz.network import AXES_BOX
+from viz.layout import MIN_GAP, NEXT_ITERATIONS, OLD_STEP
+from viz.network import AXES_BOX, SIZE, neighbourhoods
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -205,15 +205,18 @@ def test_gallery_shares_one_frame_so_people_stay_put(community, read_svg):
     before, after = read_svg(images[5]).dots(), read_svg(images[6]).dots()
     # Every dot of round 5 has a dot of round 6 no further than an old person may drift in a
     # round (OLD_STEP per iteration), in the points of this shared frame: nobody jumps.
-    xmin, xmax, _, _ = layout_frame(*compute_layouts(community.links).values())
-    points_per_unit = AXES_BOX[2] * 900 * 0.72 / (xmax - xmin)
-    drift = OLD_STEP * NEXT_ITERATIONS * points_per_unit
+    groups = neighbourhoods(community.people, public=True)
+    xmin, xmax, _, _ = layout_frame(*compute_layouts(community.links, groups=groups).values())
+    points_per_unit = AXES_BOX[2] * SIZE[0] * 0.72 / (xmax - xmin)
+    drift = (OLD_STEP * NEXT_ITERATIONS + MIN_GAP / 2) * points_per_unit
     nearest = np.sqrt(((before[:, None, :] - after[None, :, :]) ** 2).sum(-1)).min(axis=1)
     assert nearest.max() <= drift + 0.01
     # Drawn with separately fitted frames instead, the same people land elsewhere.
     alone = read_svg(render_network(community.people, community.links, 5, public=True)).dots()
     moved = np.sqrt(((alone[:, None, :] - after[None, :, :]) ** 2).sum(-1)).min(axis=1)
-    assert np.median(moved) > 2 * np.median(nearest)
+    # (By less than without neighbourhoods: the pull to one's sector keeps old people drifting
+    # about 2-3% of the picture per round, against 1-2% without it.)
+    assert np.median(moved) > 1.2 * np.median(nearest)
 
 
 def test_category_colours_are_stable_and_fold_small_groups():
