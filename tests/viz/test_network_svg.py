@@ -202,8 +202,9 @@ def test_output_depends_on_keys_only_through_the_picture(network):
 def test_gallery_shares_one_frame_so_people_stay_put(community, read_svg):
     images = render_rounds(community.people, community.links, public=True)
     assert sorted(images) == list(range(1, 9))
-    before, after = read_svg(images[5]).dots(), read_svg(images[6]).dots()
-    # Every dot of round 5 has a dot of round 6 no further than an old person may drift in a
+    # Early rounds, whose own frames would differ most from the shared one.
+    before, after = read_svg(images[2]).dots(), read_svg(images[3]).dots()
+    # Every dot of round 2 has a dot of round 3 no further than an old person may drift in a
     # round (OLD_STEP per iteration), in the points of this shared frame: nobody jumps.
     groups = neighbourhoods(community.people, public=True)
     xmin, xmax, _, _ = layout_frame(*compute_layouts(community.links, groups=groups).values())
@@ -212,11 +213,9 @@ def test_gallery_shares_one_frame_so_people_stay_put(community, read_svg):
     nearest = np.sqrt(((before[:, None, :] - after[None, :, :]) ** 2).sum(-1)).min(axis=1)
     assert nearest.max() <= drift + 0.01
     # Drawn with separately fitted frames instead, the same people land elsewhere.
-    alone = read_svg(render_network(community.people, community.links, 5, public=True)).dots()
+    alone = read_svg(render_network(community.people, community.links, 2, public=True)).dots()
     moved = np.sqrt(((alone[:, None, :] - after[None, :, :]) ** 2).sum(-1)).min(axis=1)
-    # (By less than without neighbourhoods: the pull to one's sector keeps old people drifting
-    # about 2-3% of the picture per round, against 1-2% without it.)
-    assert np.median(moved) > 1.2 * np.median(nearest)
+    assert np.median(moved) > 2 * np.median(nearest)
 
 
 def test_category_colours_are_stable_and_fold_small_groups():
