@@ -22,7 +22,8 @@ The forces are Fruchterman-Reingold-like, in units where a lone pair settles one
   shrink as people collect partners round after round;
 - a weak pull to the centre so that pairs not linked to anyone else stay in the picture;
 - when `groups` are given (the sector each person is coloured by), a pull towards the centre of
-  one's own group (newcomers start on its outer edge), so that sectors form neighbourhoods (see below);
+  one's own group (newcomers start on its outer edge), so that sectors form neighbourhoods
+  (see below);
 - a short-range push between any two people closer than MIN_GAP, so that no two dots are drawn on
   top of each other (the 1/d repulsion on the grid is smoothed below a cell and cannot do it).
 

@@ -12,7 +12,8 @@ dozen artists rather than tens of thousands of draw calls.
 
 The SVG has a structure the service and the tests can rely on, without any person data in it:
 each collection is a `<g id="edges-r{round}-{outcome}">` holding one `<path>` per link, the dots are
-in `<g id="nodes-{i}-{s}">` (i: the category's place in the legend, s: the dot size's step), the legend in `<g id="legend">`.
+in `<g id="nodes-{i}-{s}">` (i: the category's place in the legend, s: the dot size's step),
+the legend in `<g id="legend">`.
 Within a group, lines and dots are ordered by position, not by key, so not even the order of
 elements tells anything about who is who.
 """
@@ -117,19 +118,19 @@ def render_network(
     in_round = np.isin(
         keys, np.concatenate([table.a, table.b])[np.tile(table.round_number == upto_round, 2)]
     )
-    spacing = nearest_distances(xy)
-    closest = float(np.percentile(spacing, 10)) if len(spacing) > 1 else 1.0
     box_in_figure = axes_box(size)
+    box = frame or square_frame(xy)
+    now = table.round_number == upto_round
+    ends_a = xy[np.searchsorted(keys, table.a[now])]
+    ends_b = xy[np.searchsorted(keys, table.b[now])]
+    unit, base = dot_scale(xy, box, size, np.hypot(*(ends_a - ends_b).T))
 
     def draw(fig: Figure) -> None:
         ax = fig.add_axes(box_in_figure)
         ax.set_axis_off()
-        box = frame or square_frame(xy)
         ax.set_xlim(box[0], box[1])
         ax.set_ylim(box[2], box[3])
         ax.set_aspect("equal", adjustable="box")
-        unit = _pixels_per_unit(fig, box, box_in_figure)
-        base = float(np.clip(DOT_SHARE * closest * unit, 2.0, 10.0))
         outcomes_drawn = _draw_links(ax, table, keys, xy, upto_round, unit, base)
         categories_drawn = _draw_people(
             ax, keys, xy, category_of, palette, _diameters(partners, base), in_round
@@ -230,12 +231,25 @@ def neighbourhoods(
     return {person.key: palette[person.category][0] for person in people}
 
 
-def _pixels_per_unit(
-    fig: Figure, box: tuple[float, float, float, float], in_figure: tuple[float, ...]
-) -> float:
-    width_px = fig.get_figwidth() * fig.dpi * in_figure[2]
-    height_px = fig.get_figheight() * fig.dpi * in_figure[3]
-    return min(width_px / (box[1] - box[0]), height_px / (box[3] - box[2]))
+def dot_scale(
+    xy: np.ndarray,
+    box: tuple[float, float, float, float],
+    size: tuple[int, int],
+    lengths: np.ndarray | None = None,
+) -> tuple[float, float]:
+    """(pixels per layout unit, diameter in pixels of the dot of someone with one partner).
+
+    The dot is DOT_SHARE of the closest spacing between people or of the shortest lines (the
+    10th percentile of each, `lengths` in layout units), so a line always shows between its
+    two dots, at any scale.
+    """
+    _, _, width, height = axes_box(size)
+    unit = min(width * size[0] / (box[1] - box[0]), height * size[1] / (box[3] - box[2]))
+    spacing = nearest_distances(xy)
+    closest = float(np.percentile(spacing, 10)) if len(spacing) > 1 else 1.0
+    if lengths is not None and len(lengths):
+        closest = min(closest, float(np.percentile(lengths, 10)))
+    return unit, float(np.clip(DOT_SHARE * closest * unit, 2.0, 10.0))
 
 
 def _distinct_partners(table: LinkArrays, keys: np.ndarray) -> np.ndarray:

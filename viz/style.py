@@ -2,7 +2,8 @@
 
 Outcomes differ by style as well as colour (met solid slate, did not meet solid red, not confirmed
 dashed grey, awaiting answer dotted black), for readers who cannot tell the colours apart, and
-no outcome colour is close to a category colour. Red belongs to "did not meet" alone: no category colour is red or close to it, so a reader (and
+no outcome colour is close to a category colour. Red belongs to "did not meet" alone: no
+category colour is red or close to it, so a reader (and
 a test counting red pixels) can trust that red means a conversation that did not happen. The
 category palette is Okabe-Ito's colour-blind-safe set minus its vermillion, plus a few of tab10.
 """
