@@ -94,3 +94,15 @@ def test_outcome_bars_red_only_for_not_met(network, png_tools):
     met_only = [Link(1, 2, 1, "met"), Link(3, 4, 2, "unconfirmed")]
     assert red_mask(read_png(render_outcomes(met_only, fmt="png"))).sum() == 0
     assert red_mask(read_png(render_outcomes(network.links, fmt="png"))).sum() > 500
+
+
+def test_growth_keeps_one_measure_per_axis_and_labels_the_top(read_svg):
+    svg = read_svg(render_growth(POINTS, ROUNDS))
+    texts = {t for t, _ in svg.texts()}
+    last = max(POINTS, key=lambda p: p.day)
+    # The last (top) values are written on the chart, not left to be read off the ticks.
+    assert f"{last.signed_up:,} signed up" in texts and f"{last.active:,} active" in texts
+    # The met rate has its own panel: two y-axes labelled, one measure each, no twin axis.
+    assert {"People", "Met rate"} <= texts
+    axes = [g for g in svg.ids() if g.startswith("axes_")]
+    assert len(axes) == 2
