@@ -55,6 +55,7 @@ def live_community(database: Database) -> None:
         session.add_all([first, second, members[2]])
         people = session.exec(select(Participant).order_by(Participant.id)).all()
         people[4].free_times, people[4].time_zone = "mon-am,thu-pm", "America/New_York"
+        people[4].about_me = "Bus timetables by day, «open data» by night"
         session.add(people[4])
         session.add(
             RoundSitOut(round_id=open_round.id, participant_id=people[3].id, reason="nobody new")
