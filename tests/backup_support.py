@@ -34,7 +34,16 @@ NOW = datetime(2026, 11, 10, 12, tzinfo=utcnow().tzinfo)
 def live_community(database: Database) -> None:
     """Fill an empty database with the community described above."""
     settings = load_settings(database_url=database.url)
-    build_demo(database=database, settings=settings, people=40, rounds=3, seed=7, today=TODAY)
+    # Without the demo's behaviour model: the few choices below are the ones the tests check.
+    build_demo(
+        database=database,
+        settings=settings,
+        people=40,
+        rounds=3,
+        seed=7,
+        today=TODAY,
+        features=False,
+    )
     with database.session() as session:
         open_round = session.exec(select(Round).where(Round.closed_at.is_(None))).one()
         members = session.exec(

@@ -165,6 +165,24 @@ def test_demo_builds_a_living_community(run) -> None:
     assert again.exit_code == 1 and "empty database" in again.output
 
 
+def test_demo_without_the_features(run, tmp_path) -> None:
+    from sqlmodel import func, select
+
+    from unmentor.db import Database
+    from unmentor.people.models import Participant
+
+    run("db", "upgrade")
+    built = run("demo", "--people", "30", "--rounds", "2", "--without-features")
+    assert built.exit_code == 0, built.output
+    database = Database(f"sqlite:///{tmp_path / 'unmentor.db'}")
+    with database.read_session() as session:
+        chose = select(func.count()).where(
+            (Participant.rhythm != 1) | Participant.free_times.is_not(None)
+        )
+        assert session.exec(chose).one() == 0, "nobody chose a rhythm or free times"
+    database.dispose()
+
+
 def _queue_mail(tmp_path: Path, count: int) -> None:
     from unmentor.clock import utcnow
     from unmentor.db import Database

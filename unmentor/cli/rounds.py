@@ -75,6 +75,14 @@ def demo(
     people: Annotated[int, typer.Option(min=2, max=100_000, help="How many participants.")] = 320,
     rounds: Annotated[int, typer.Option(min=1, max=60, help="How many rounds of history.")] = 8,
     seed: Annotated[int, typer.Option(help="Same seed, same community.")] = 2026,
+    features: Annotated[
+        bool,
+        typer.Option(
+            "--features/--without-features",
+            help="People choose rhythms and free times and pick suggested times, and meet more "
+            "often for it; without, the same community behaves as before those features.",
+        ),
+    ] = True,
 ) -> None:
     """Fill an empty database with a realistic community and several rounds."""
     from unmentor.demo import build_demo
@@ -87,6 +95,7 @@ def demo(
             rounds=rounds,
             seed=seed,
             progress=lambda line: typer.echo(f"  {line}"),
+            features=features,
         )
     typer.echo(
         f"Demo ready: {report.people} people in {report.organisations} organisations, "
