@@ -2,8 +2,9 @@
 
 Everything a restore needs to carry on as if nothing had happened: organisations (with none
 of their members left, too; their parents, owned email domains, the aliases merges left and
-each merge with whom it moved), people with their status, pause end, sign-up and change dates
-and the privacy notice version they were shown, every round (open ones with their dates and
+each merge with whom it moved), people with their status, pause end, sign-up and change dates,
+the privacy notice version they were shown, rhythm, free times, time zone and "about me" line
+(absent from documents written before it: none), every round (open ones with their dates and
 seed), every member's own answer, reason, comment, answer and reminder time, who sat out and why,
 never-match requests, and the id counters. Rows keep their ids, so links already emailed keep
 working after a restore (an answer link names its round and participant id under an HMAC of
