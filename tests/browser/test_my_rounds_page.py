@@ -89,6 +89,8 @@ def test_this_round_past_partners_and_answering(page, server: LiveServer, cast, 
     assert page.inner_text("#round-3 .own-answer") == "we met"
 
     page.click('#round-3 a:has-text("We didn\'t meet")')
+    page.wait_for_selector("#reason")
+    assert _answer(server, cast) == (Outcome.met, None), "opening the page changes nothing"
     page.select_option("#reason", NotMetReason.no_time.value)
     page.click('button:has-text("We didn\'t meet")')
     page.wait_for_selector("h1:has-text('Answer recorded')")
