@@ -59,7 +59,7 @@ def test_current_and_past_partners_newest_first(database, make_settings) -> None
     now, last, triad, oldest = mine
     assert now.is_open and now.group_outcome == "met" and now.own_answer == Outcome.met
     assert [(p.name, p.organisation) for p in now.partners] == [("Dee", "Shelter")]
-    assert now.meeting_at is not None and now.meeting_at.replace(tzinfo=UTC) == meeting
+    assert now.meeting_at == meeting
     assert now.closes_on == current.closes_on
     assert last.group_outcome == "not_met" and not last.is_open
     assert [p.name for p in triad.partners] == ["Cy", "Dee"]

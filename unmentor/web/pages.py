@@ -7,7 +7,6 @@ fetch links before people do. Every POST carries a CSRF token.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Annotated, Literal
 
@@ -31,10 +30,9 @@ from unmentor.people.service import get_participant, organisation_of
 from unmentor.privacy import download, erasure
 from unmentor.rounds import history
 from unmentor.rounds import times as times_of
-from unmentor.rounds.emails import period_name
 from unmentor.rounds.rhythm import LABELS as RHYTHM_LABELS
-from unmentor.rounds.tokens import outcome_token
 from unmentor.sessions import service as sessions
+from unmentor.web import my_rounds
 from unmentor.web.forms import require_csrf
 from unmentor.web.notice import privacy_notice, shown_version
 from unmentor.web.rendering import message_page, render, see_other
@@ -48,24 +46,6 @@ from unmentor.web.signin import (
 # A token longer than this is not one of ours; refusing early keeps junk out of the queries.
 Token = Annotated[str, Query(max_length=100)]
 TokenField = Annotated[str, Form(max_length=100)]
-
-
-@dataclass(frozen=True)
-class CurrentRound:
-    """An open round on /me, with what its answer buttons and meeting time need."""
-
-    round: history.MyRound
-    period: str
-    token: str  # the same as in the member's emailed answer links
-    meeting: str | None  # the picked time, in the person's own time zone
-
-
-# How a past round's meeting reads on /me: the group's outcome, as organisers count it.
-OUTCOME_LABELS = {
-    "met": "met",
-    "not_met": "did not meet",
-    "unconfirmed": "unconfirmed (nobody answered)",
-}
 
 
 class NotSignedIn(Exception):
@@ -275,35 +255,15 @@ def manage_page(
             organisation = organisation_of(session=session, participant=participant)
             never_list = blocking.own_entries(session=session, participant_id=participant_id)
             partners = blocking.past_partners(session=session, participant_id=participant_id)
-            my_rounds = history.rounds_of(session=session, participant_id=participant_id)
+            rounds = history.rounds_of(session=session, participant_id=participant_id)
     except NotFound:
         response = render(request, "signin.html", error=None)
         forget_session_cookie(response)
         return response
     today = utcnow().date()
-    where = times_of.zone(participant.time_zone, settings.time_zone)
-    secret = settings.secret_key.get_secret_value()
     return render(
         request,
         "manage.html",
-        current_rounds=[
-            CurrentRound(
-                round=my_round,
-                period=period_name(my_round.period),
-                token=outcome_token(secret, my_round.round_id, participant_id),
-                meeting=times_of.in_words(my_round.meeting_at, where)
-                if my_round.meeting_at
-                else None,
-            )
-            for my_round in my_rounds
-            if my_round.is_open
-        ],
-        outcome_labels=OUTCOME_LABELS,
-        past_rounds=[
-            (my_round, period_name(my_round.period))
-            for my_round in my_rounds
-            if not my_round.is_open
-        ],
         participant=participant,
         organisation=organisation,
         welcome=welcome,
@@ -321,6 +281,12 @@ def manage_page(
         weekday_names=times_of.WEEKDAY_NAMES,
         part_names=times_of.PART_NAMES,
         rhythms=RHYTHM_LABELS,
+        **my_rounds.page_context(
+            rounds=rounds,
+            participant_id=participant_id,
+            time_zone=participant.time_zone,
+            settings=settings,
+        ),
     )
 
 
