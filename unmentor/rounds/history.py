@@ -6,7 +6,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from sqlalchemy import func
 from sqlalchemy.orm import aliased
@@ -217,10 +217,7 @@ def rounds_of(*, session: Session, participant_id: int) -> list[MyRound]:
                     partners=[],
                     own_answer=own,
                     group_outcome="",
-                    # Stored in UTC; SQLite hands it back without its time zone.
-                    meeting_at=meeting_at.replace(tzinfo=UTC)
-                    if meeting_at is not None and meeting_at.tzinfo is None
-                    else meeting_at,
+                    meeting_at=meeting_at,
                 )
             )
             answers.append([own])
