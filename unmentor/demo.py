@@ -1,8 +1,10 @@
 """A realistic demo community with several rounds of history, so a newcomer sees a living service.
 
 People join over the months, organisations differ in size, and each past round ends with a
-plausible mix of met, not met and unconfirmed. The current round is left open, part answered.
-Every email the demo would have sent is removed from the outbox: the addresses are made up.
+plausible mix of met, not met and unconfirmed. The current round is left open, part answered
+(closed, as the scheduler would have, once past its closing day). Every email the demo would
+have sent is removed from the outbox, and none is left for the scheduler to send late: the
+addresses are made up.
 With `features` (the default), people choose rhythms and free times, groups pick suggested
 times, and that changes how often they meet (unmentor.demo_behaviour); without, the same
 community (same seed) behaves as before those features, for a comparison.
@@ -25,7 +27,7 @@ from unmentor.errors import Conflict
 from unmentor.mail.models import OutboxMessage
 from unmentor.people.models import Organisation, Participant, ParticipantStatus
 from unmentor.people.normalise import organisation_key
-from unmentor.rounds import outcomes
+from unmentor.rounds import outcomes, reminders
 from unmentor.rounds.calendar import period_of
 from unmentor.rounds.forming import form_round
 from unmentor.rounds.members import groups_with_people
@@ -212,12 +214,26 @@ def build_demo(
         progress(f"round {formed.round.number} ({period.key}): {formed.placed} people placed")
         day = period.next_starts_on + timedelta(days=settings.round_form_day - 1)
     with database.session() as session:
+        _catch_up(session, settings, today)
         # Made-up addresses: nothing the demo queued may ever be sent.
         session.exec(delete(OutboxMessage))
         organisations = session.exec(
             select(func.count(func.distinct(Participant.organisation_id)))
         ).one()
     return DemoReport(people=people, organisations=organisations, rounds=rounds)
+
+
+def _catch_up(session, settings: Settings, today: date) -> None:
+    """Do what the scheduler would have done by today, so that its first run sends nothing.
+
+    Rounds past their closing day are closed on that day, and reminders whose day has passed
+    count as sent: otherwise the first start would queue them all at once, weeks late (the
+    log of a console mailer buried a newcomer's own confirmation link under them).
+    """
+    for round_ in outcomes.rounds_due_to_close(session=session, today=today):
+        closing = datetime.combine(round_.closes_on, time(9), tzinfo=utcnow().tzinfo)
+        outcomes.close_round(session=session, settings=settings, round_=round_, now=closing)
+    reminders.record_past_reminders(session=session, today=today)
 
 
 def _create_people(database, rng, count, first_day: date, today: date) -> dict[int, date]:

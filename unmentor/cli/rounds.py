@@ -83,11 +83,33 @@ def demo(
             "often for it; without, the same community behaves as before those features.",
         ),
     ] = True,
+    fresh: Annotated[
+        bool,
+        typer.Option(
+            "--fresh", help="Delete everything in the database first (it asks before it does)."
+        ),
+    ] = False,
+    yes: Annotated[
+        bool,
+        typer.Option(
+            "--yes", "-y", help="With --fresh: do not ask (only for a local SQLite file)."
+        ),
+    ] = False,
 ) -> None:
     """Fill an empty database with a realistic community and several rounds."""
+    from unmentor import wiping
     from unmentor.demo import build_demo
 
     with open_database() as (settings, database):
+        with database.read_session() as session:
+            held = wiping.holdings(session=session)
+        where = wiping.described(settings.database_url)
+        if not held.is_empty:
+            if not fresh:
+                raise fail(_not_empty(where, held))
+            _confirm_wipe(settings, where, held, yes=yes)
+            wiping.wipe(database=database)
+            typer.echo(f"Deleted everything in {where}.")
         report = build_demo(
             database=database,
             settings=settings,
@@ -99,8 +121,60 @@ def demo(
         )
     typer.echo(
         f"Demo ready: {report.people} people in {report.organisations} organisations, "
-        f"{report.rounds} rounds. Organisers: {settings.base_url}/organiser"
+        f"{report.rounds} rounds.\n"
+        f"Next: `unmentor serve` (or `make run`). Organisers: {settings.base_url}/organiser "
+        "with the organiser_token. To take part yourself, sign up at "
+        f'{settings.base_url}/: with mail_backend = "console" your confirmation link is '
+        "printed in the log (the demo's people are made up and are never emailed about the "
+        "past)."
     )
+
+
+def _not_empty(where: str, held) -> str:
+    return (
+        f"the demo needs an empty database, and {where} holds {held.in_words()}.\n"
+        "To start afresh: `unmentor demo --fresh` deletes everything in it first (it asks "
+        "before it does).\n"
+        "To keep it, give the demo a database of its own:\n"
+        "  UNMENTOR_DATABASE_URL=sqlite:///demo.db unmentor db upgrade\n"
+        "  UNMENTOR_DATABASE_URL=sqlite:///demo.db unmentor demo"
+    )
+
+
+def _confirm_wipe(settings, where: str, held, *, yes: bool) -> None:
+    """Stop unless wiping this database is allowed and confirmed.
+
+    A plain yes is enough for a local SQLite file; any other database (a shared PostgreSQL,
+    say) must be named in full, so that a stray UNMENTOR_DATABASE_URL cannot be wiped by
+    habit, and never in production.
+    """
+    from sqlalchemy.engine import make_url
+
+    from unmentor import wiping
+
+    refusal = wiping.refusal(settings)
+    if refusal:
+        raise fail(f"nothing was deleted: {refusal}")
+    if wiping.is_local_file(settings.database_url):
+        if yes or typer.confirm(
+            f"Delete everything in {where} ({held.in_words()})? This cannot be undone."
+        ):
+            return
+        raise fail("nothing was deleted.")
+    if yes:
+        raise fail(
+            f"nothing was deleted: --yes answers only for a local SQLite file, and {where} is "
+            "not one. Run without --yes and type the database's name when asked."
+        )
+    name = make_url(settings.database_url).database or ""
+    typed = typer.prompt(
+        f"{where} is not a local SQLite file and holds {held.in_words()}. To delete "
+        f"everything in it, type its name ({name})",
+        default="",
+        show_default=False,
+    )
+    if not name or typed.strip() != name:
+        raise fail("nothing was deleted.")
 
 
 def render(

@@ -28,9 +28,11 @@ from unmentor.people.normalise import normalise_email, optional_text
 from unmentor.people.schemas import SignupRequest
 from unmentor.people.service import get_participant, organisation_of
 from unmentor.privacy import download, erasure
+from unmentor.rounds import history
 from unmentor.rounds import times as times_of
 from unmentor.rounds.rhythm import LABELS as RHYTHM_LABELS
 from unmentor.sessions import service as sessions
+from unmentor.web import my_rounds
 from unmentor.web.forms import require_csrf
 from unmentor.web.notice import privacy_notice, shown_version
 from unmentor.web.rendering import message_page, render, see_other
@@ -261,6 +263,7 @@ def manage_page(
             organisation = organisation_of(session=session, participant=participant)
             never_list = blocking.own_entries(session=session, participant_id=participant_id)
             partners = blocking.past_partners(session=session, participant_id=participant_id)
+            rounds = history.rounds_of(session=session, participant_id=participant_id)
     except NotFound:
         response = render(request, "signin.html", error=None)
         forget_session_cookie(response)
@@ -288,6 +291,12 @@ def manage_page(
         weekday_names=times_of.WEEKDAY_NAMES,
         part_names=times_of.PART_NAMES,
         rhythms=RHYTHM_LABELS,
+        **my_rounds.page_context(
+            rounds=rounds,
+            participant_id=participant_id,
+            time_zone=participant.time_zone,
+            settings=settings,
+        ),
     )
 
 
