@@ -285,11 +285,11 @@ def test_every_output_shows_the_same_figures_per_round(server, monkeypatch) -> N
             page = http.get(f"/organiser/rounds/{n}").text
             cells = {
                 key: re.search(rf'<dd id="{key}">(.*?)</dd>', page, re.S).group(1)
-                for key in ("groups", "met", "not-met", "unconfirmed", "awaiting", "met-rate")
+                for key in ("group-count", "met", "not-met", "unconfirmed", "awaiting", "met-rate")
             }
             rate, so_far = _rate(cells["met-rate"])
             outputs["round page"][n] = {
-                "groups": int(cells["groups"]),
+                "groups": int(cells["group-count"]),
                 "met": int(cells["met"]),
                 "not_met": int(cells["not-met"]),
                 "unconfirmed": int(cells["unconfirmed"]),
