@@ -55,7 +55,7 @@ def round_close(number: Annotated[int, typer.Argument(help="The round's number."
 
 
 def round_list() -> None:
-    """List rounds with their met / not met / unconfirmed counts."""
+    """List rounds with groups met / not met / unconfirmed / awaiting (an open one's so far)."""
     from unmentor.rounds import service as rounds
 
     with open_database() as (_, database), database.read_session() as session:
@@ -63,11 +63,11 @@ def round_list() -> None:
     if not summaries:
         typer.echo("No rounds yet: `unmentor round form` forms the first.")
     for r in summaries:
-        rate = f"{r.met_rate:.0%}" if r.met_rate is not None else "-"
         typer.echo(
             f"round {r.number:>3}  {r.period}  {r.status:<6}  {r.people:>6} people  "
             f"{r.groups:>5} groups  met {r.met:>4}  not met {r.not_met:>4}  "
-            f"unconfirmed {r.unconfirmed:>4}  waiting {r.pending:>4}  met rate {rate}"
+            f"unconfirmed {r.unconfirmed:>4}  awaiting {r.pending:>4}  "
+            f"met rate {r.figures().rate_text()}"
         )
 
 
