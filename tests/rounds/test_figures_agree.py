@@ -38,8 +38,15 @@ def database_url(sqlite_url: str) -> str:
 
 
 def _community(server) -> None:
+    # Without the rhythm feature everyone is due every round, so 41 people make a triad each time.
     build_demo(
-        database=server.database, settings=server.settings, people=41, rounds=4, seed=7, today=TODAY
+        database=server.database,
+        settings=server.settings,
+        people=41,
+        rounds=4,
+        seed=7,
+        today=TODAY,
+        features=False,
     )
     with server.database.session() as session:
         closed = select(Round.id).where(Round.closed_at.is_not(None))
