@@ -2,14 +2,19 @@
 
 `render_growth` draws sign-ups and active participants per day with each round marked by a dotted
 vertical line, and each round's met rate, when known, in a panel of its own below.
-`render_outcomes` draws one stacked bar per round with the shares of its links that met, did not
-meet, were never confirmed or still await an answer. Both contain counts only; each bar is an
-SVG `<g id="bars-{outcome}-r{n}">` so the service and the tests can find it.
+`render_outcomes` draws one stacked bar per round with the shares of its conversations that met,
+did not meet, were never confirmed or still await an answer, as counted by the caller. Both
+contain counts only; each bar is an SVG `<g id="bars-{outcome}-r{n}">` so the service and the
+tests can find it.
+
+A round still open is provisional: its met rate is a hollow point off the line of final rates
+(`met_rate-provisional-r{n}`), its bar hatched and labelled "so far" (`provisional-r{n}`), so a
+half-answered round never reads as a spike or a final share.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
@@ -17,7 +22,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator, MultipleLocator, PercentFormatter
 
 from viz.canvas import Format, render
-from viz.data import OUTCOMES, GrowthPoint, Link, LinkArrays, RoundMark, as_link_arrays
+from viz.data import OUTCOMES, GrowthPoint, RoundMark, RoundOutcomes
 from viz.style import BAR_COLOURS, EDGE_STYLES
 
 SIGNED_UP_COLOUR = "#0072b2"
@@ -98,18 +103,32 @@ def render_growth(
             ax.legend(loc="upper left", frameon=False)
         if rate_ax is not None:
             rate_ax.spines[["top", "right"]].set_visible(False)
-            days = [m.day for m in rated]
-            rates = [m.met_rate for m in rated]
+            final = [m for m in rated if not m.provisional]
+            days = [m.day for m in final]
+            rates = [m.met_rate for m in final]
             rate_ax.plot(days, rates, color=RATE_COLOUR, marker="o", markersize=4, linewidth=1.5,
                          label="Met rate", gid="line-met_rate")  # fmt: skip
             # Every rate written while they fit; beyond that the last and the highest.
-            shown = (
-                range(len(rated)) if len(rated) <= 16 else {len(rated) - 1, rates.index(max(rates))}
-            )
+            shown = range(len(final)) if len(final) <= 16 else {len(final) - 1}
+            if rates and len(final) > 16:
+                shown.add(rates.index(max(rates)))
             for i in sorted(shown):
                 rate_ax.annotate(f"{round(100 * rates[i])}%", (days[i], rates[i]), xytext=(0, 6),
                                  textcoords="offset points", ha="center", fontsize=8,
                                  color=RATE_COLOUR)  # fmt: skip
+            open_rounds = [m for m in rated if m.provisional]
+            for mark in open_rounds:
+                # Off the line and hollow: a rate still moving is never read as a final one.
+                rate_ax.plot([mark.day], [mark.met_rate], linestyle="none", marker="o",
+                             markersize=6, markerfacecolor="white", markeredgecolor=RATE_COLOUR,
+                             label="Met rate so far (round open)",
+                             gid=f"met_rate-provisional-r{mark.number}")  # fmt: skip
+                rate_ax.annotate(f"{round(100 * mark.met_rate)}% so far", (mark.day, mark.met_rate),
+                                 xytext=(0, 7), textcoords="offset points", ha="center",
+                                 fontsize=8, color=RATE_COLOUR)  # fmt: skip
+            handles, labels = rate_ax.get_legend_handles_labels()
+            keep = dict(zip(labels, handles, strict=True))  # one entry per label
+            rate_ax.legend(keep.values(), keep.keys(), loc="lower left", frameon=False, fontsize=9)
             rate_ax.set_ylim(0, 1.15)
             rate_ax.yaxis.set_major_locator(MultipleLocator(0.5))
             rate_ax.yaxis.set_major_formatter(PercentFormatter(1.0))
@@ -122,19 +141,17 @@ def render_growth(
 
 
 def render_outcomes(
-    links: Iterable[Link] | LinkArrays,
+    rounds: Sequence[RoundOutcomes],
     *,
     fmt: Format = "svg",
     title: str | None = "Outcomes per round",
     size: tuple[int, int] = (1200, 520),
 ) -> bytes:
-    """One stacked bar per round: shares of its links met, not met, unconfirmed and pending."""
-    table = as_link_arrays(links)
-    numbers = np.unique(table.round_number)
-    counts = np.zeros((len(numbers), len(OUTCOMES)), dtype=np.int64)
-    for row, number in enumerate(numbers.tolist()):
-        chosen = table.outcome[table.round_number == number]
-        counts[row] = np.bincount(chosen, minlength=len(OUTCOMES))
+    """One stacked bar per round: shares of its conversations met, not met, unconfirmed, pending."""
+    rounds = sorted(rounds, key=lambda r: r.number)
+    numbers = np.array([r.number for r in rounds], dtype=np.int64)
+    counts = np.array([r.counts() for r in rounds], dtype=np.int64).reshape(-1, len(OUTCOMES))
+    provisional = [r.provisional for r in rounds]
     totals = counts.sum(axis=1, keepdims=True)
     shares = counts / np.maximum(totals, 1)
 
@@ -153,13 +170,18 @@ def render_outcomes(
                 color=BAR_COLOURS[outcome],
                 label=EDGE_STYLES[outcome].label,
             )
-            for number, bar in zip(numbers.tolist(), bars, strict=True):
+            for number, bar, open_ in zip(numbers.tolist(), bars, provisional, strict=True):
                 bar.set_gid(f"bars-{outcome}-r{number}")
+                if open_:
+                    bar.set_hatch("//")
+                    bar.set_alpha(0.6)
             bottom += shares[:, code]
-        for x, total in zip(numbers.tolist(), totals[:, 0].tolist(), strict=True):
+        labels = zip(numbers.tolist(), totals[:, 0].tolist(), provisional, strict=True)
+        for x, total, open_ in labels:
             ax.annotate(
-                f"{total}",
+                f"{total} so far" if open_ else f"{total}",
                 (x, 1.0),
+                gid=f"provisional-r{x}" if open_ else None,
                 xytext=(0, 3),
                 textcoords="offset points",
                 ha="center",
@@ -172,7 +194,7 @@ def render_outcomes(
         # Every round labelled while that stays legible; beyond that, whole numbers only.
         many = len(numbers) > 24
         ax.xaxis.set_major_locator(MaxNLocator(integer=True) if many else MultipleLocator(1))
-        ax.set_xlabel("Round (pairs above each bar)")
+        ax.set_xlabel("Round (conversations above each bar; hatched: still open)")
         if len(numbers):
             ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
         if title:
