@@ -107,12 +107,13 @@ class NetworkImages:
         return snapshot
 
     def _layouts(self, view: View) -> Layouts:
-        # Neighbourhoods by the labels the picture colours by (folded in public): see viz.layout.
-        groups = neighbourhoods(view.people, public=view.public, min_category=view.min_category)
-        return self.cache.get(
-            (view.generation, "layouts"),
-            lambda: self.workers.run(layouts_job, view.links, groups),
-        )
+        def build() -> Layouts:
+            # Neighbourhoods by the labels the picture colours by (folded in public): see
+            # viz.layout. Worked out only on a miss: a cached picture costs no pass over people.
+            groups = neighbourhoods(view.people, public=view.public, min_category=view.min_category)
+            return self.workers.run(layouts_job, view.links, groups)
+
+        return self.cache.get((view.generation, "layouts"), build)
 
     def _title(self, view: View, what: str, round_number: int) -> str:
         month = view.month_of(round_number)
