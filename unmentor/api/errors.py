@@ -180,5 +180,5 @@ _METHODS = ("DELETE", "GET", "PATCH", "POST", "PUT")
 
 
 def _summary(problems: list[FieldProblem]) -> str:
-    listed = "; ".join(f"{p.field}: {p.message}" for p in problems[:5])
+    listed = "; ".join(f"{p.field}: {p.message.rstrip('.')}" for p in problems[:5])
     return f"The input is not valid ({listed})." if listed else "The input is not valid."
