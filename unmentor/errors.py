@@ -56,6 +56,7 @@ FIELD_WORDS = {
     "comment": ("a comment", "your comment", "comment"),
     "asker": ("the email of the person who asked", "an email address", "email address"),
     "other": ("the email of the other person", "an email address", "email address"),
+    "until": ("a date", "the date to pause until", "date"),
 }
 _EMPTY_MESSAGES = ("must not be empty", "Please enter an email address.")
 
@@ -69,9 +70,10 @@ def _is_empty(problem: dict, message: str) -> bool:
     value = problem.get("input")
     if problem.get("type") == "missing" or message in _EMPTY_MESSAGES:
         return True
-    return problem.get("type") in ("string_too_short", "string_type") and (
-        value is None or (isinstance(value, str) and not value.strip())
-    )
+    if "input" not in problem:
+        return False
+    # Whatever the check (a string, a date, a number), nothing typed means "please enter it".
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _sentence(text: str) -> str:

@@ -6,7 +6,7 @@ import re
 
 import pytest
 from conftest import LiveServer
-from support import hidden_field
+from support import ORGANISER_TOKEN, hidden_field
 
 from unmentor.errors import readable_message
 
@@ -105,3 +105,24 @@ def test_the_sign_in_page_asks_for_the_address_plainly(server: LiveServer) -> No
         reply = http.post("/me/link", data={"csrf_token": csrf, "email": ""})
     assert reply.status_code == 422
     assert "Please enter your email address." in reply.text
+
+
+def test_nothing_typed_is_asked_for_whatever_the_check() -> None:
+    empty_date = {
+        "loc": ("body", "until"),
+        "type": "date_parsing",
+        "msg": "Input should be a valid date",
+        "input": "",
+    }
+    assert readable_message(empty_date) == "Please enter a date."
+    assert readable_message(empty_date, to_person=True) == "Please enter the date to pause until."
+
+
+def test_a_page_form_refused_by_its_types_says_sentences(server: LiveServer) -> None:
+    with server.client() as http:
+        csrf = hidden_field(http.get("/organiser").text, "csrf_token")
+        http.post("/organiser/signin", data={"csrf_token": csrf, "token": ORGANISER_TOKEN})
+        reply = http.post("/organiser/rounds", data={"csrf_token": csrf, "seed": "abc"})
+    assert reply.status_code == 422
+    assert "The input is not valid (" not in reply.text
+    assert "Input should be a valid integer" in reply.text
