@@ -155,7 +155,11 @@ def test_unanswered_names_are_folded_and_filtered_without_javascript(server: Liv
             for m in ('id="summary"', 'id="round-picture"', 'id="not-answered-box"', 'id="groups"')
         ]
         assert order == sorted(order)
-        assert f"/organiser/images/rounds/{round_.number}/network.svg" in page
+        picture = f"/organiser/images/rounds/{round_.number}/network.svg"
+        assert picture in page
+        drawn = http.get(picture)
+        assert drawn.status_code == 200, "the organiser sees the open round's picture"
+        assert drawn.headers["content-type"].startswith("image/svg+xml")
         filtered = http.get(f"/organiser/rounds/{round_.number}", params={"q": first.name.upper()})
         listed = re.search(r'<ul id="not-answered">(.*?)</ul>', filtered.text, re.S).group(1)
         assert listed.count("<li>") == 1 and first.name in listed
