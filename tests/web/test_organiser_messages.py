@@ -67,6 +67,9 @@ def test_re_sending_an_introduction_says_to_whom_once(server: LiveServer) -> Non
             http, f"/organiser/rounds/{round_.number}/resend", participant_id=str(ann.id)
         )
         assert sent.headers["location"] == f"/organiser/rounds/{round_.number}#flash"
+        cookie = sent.headers["set-cookie"].lower()
+        assert cookie.startswith(f"{FLASH_COOKIE}=") and "httponly" in cookie
+        assert "max-age=60" in cookie and "samesite=lax" in cookie
         said = f"The introduction was sent again to {ann.name} &lt;{ann.email}&gt;."
         assert message(page) == said
         assert "autofocus" in STATUS.search(page).group(0)

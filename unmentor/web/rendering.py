@@ -13,7 +13,8 @@ from unmentor.web.forms import csrf_token, set_csrf_cookie_if_new
 from unmentor.words import count
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
-templates.env.filters["count"] = count  # {{ n | count("row") }}: "1 row", "3 rows"
+# Not "count": Jinja's own count filter is another name for length.
+templates.env.filters["counted"] = count  # {{ n | counted("row") }}: "1 row", "3 rows"
 
 
 def render(
