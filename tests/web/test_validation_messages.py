@@ -126,3 +126,20 @@ def test_a_page_form_refused_by_its_types_says_sentences(server: LiveServer) -> 
     assert reply.status_code == 422
     assert "The input is not valid (" not in reply.text
     assert "Input should be a valid integer" in reply.text
+
+
+def test_the_never_match_form_ties_its_error_to_the_field(server: LiveServer) -> None:
+    with server.client() as http:
+        csrf = hidden_field(http.get("/organiser").text, "csrf_token")
+        http.post("/organiser/signin", data={"csrf_token": csrf, "token": ORGANISER_TOKEN})
+        reply = http.post(
+            "/organiser/blocked",
+            data={"csrf_token": csrf, "asker": "", "other": "someone.example.org"},
+        )
+    assert reply.status_code == 422
+    other = re.search(r'<input id="other"[^>]*>', reply.text, re.S).group(0)
+    asker = re.search(r'<input id="asker"[^>]*>', reply.text, re.S).group(0)
+    said = re.search(r'id="blocked-error"[^>]*>(.*?)</p>', reply.text).group(1)
+    assert said.replace("&#39;", "'") in ("Please enter an email address.", NEEDS_AT)
+    invalid = [tag for tag in (asker, other) if 'aria-invalid="true"' in tag]
+    assert len(invalid) == 1 and 'aria-describedby="blocked-error"' in invalid[0]

@@ -31,7 +31,7 @@ def _page(request: Request, database, page: int, status_code: int = 200, **conte
         views, total = blocking.list_pairs(
             session=session, participant_id=None, offset=(page - 1) * PER_PAGE, limit=PER_PAGE
         )
-    context = {"error": None, "values": {}, **context}
+    context = {"error": None, "error_field": None, "values": {}, **context}
     return render(
         request,
         "organiser_blocked.html",
@@ -71,7 +71,16 @@ def add_pair(
             text = f"{first.name} and {second.name} will never be put in the same group."
     except DomainError as error:
         values = {"asker": asker, "other": other}
-        return _page(request, database, 1, status_code=422, error=error.message, values=values)
+        field = getattr(error, "field", None)
+        return _page(
+            request,
+            database,
+            1,
+            status_code=422,
+            error=error.message,
+            error_field=field,
+            values=values,
+        )
     return redirect_with_flash(BLOCKED_PATH, text, settings)
 
 
