@@ -57,6 +57,7 @@ FIELD_WORDS = {
     "asker": ("the email of the person who asked", "an email address", "email address"),
     "other": ("the email of the other person", "an email address", "email address"),
     "until": ("a date", "the date to pause until", "date"),
+    "about_me": ("a line about yourself", "a line about yourself", "line about you"),
 }
 _EMPTY_MESSAGES = ("must not be empty", "Please enter an email address.")
 

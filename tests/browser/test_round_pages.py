@@ -75,7 +75,8 @@ def test_organiser_sees_the_round_and_closes_it(page, server: LiveServer, round_
     page.click(f"text=Round {round_.number}")
     page.wait_for_selector("#groups")
     assert page.inner_text("#met") == "1"
-    assert page.inner_text("#waiting") == "1"
+    assert page.inner_text("#awaiting") == "1"
+    assert "so far (1 of 2 answered)" in page.inner_text("#met-rate")
     assert not page.is_visible("#not-answered"), "the unanswered names start folded"
     page.click("#not-answered-box summary")
     waiting = page.inner_text("#not-answered")
@@ -97,7 +98,7 @@ def test_organiser_sees_the_round_and_closes_it(page, server: LiveServer, round_
     status = page.locator("#flash[role=status]")
     assert status.inner_text().startswith(f"Round {round_.number} is closed.")
     assert page.evaluate("document.activeElement.id") == "flash"
-    assert page.inner_text("#waiting") == "1"  # now shown as unconfirmed
+    assert page.inner_text("#unconfirmed") == "1" and page.inner_text("#awaiting") == "0"
     assert "Unconfirmed" in page.inner_text("#summary")
     page.screenshot(path="/tmp/organiser-round.png", full_page=True)
 
