@@ -1,9 +1,11 @@
-"""job state: the scheduler's heartbeat and each job's runs and failures
+"""job state and outbox indexes: the heartbeat, job runs and failures, cheap metrics
 
 - job_state: one row per scheduler job (runs, failures, failures in a row, last success,
   last error, when the current incident began); the row "heartbeat" is refreshed every minute.
+- outbox_message: partial indexes of the mail still to send and of mail given up on, so
+  that /metrics counts both from small indexes however many sent messages the table keeps.
 
-A new table only: nothing existing is rebuilt.
+A new table and indexes only: nothing existing is rebuilt.
 
 Revision ID: 0009
 Revises: 0008
@@ -35,7 +37,25 @@ def upgrade() -> None:
         sa.Column("incident_since", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
         sa.PrimaryKeyConstraint("name"),
     )
+    pending = sa.text("sent_at IS NULL AND failed_at IS NULL")
+    op.create_index(
+        "ix_outbox_message_pending",
+        "outbox_message",
+        ["sent_at", "failed_at", "created_at"],
+        sqlite_where=pending,
+        postgresql_where=pending,
+    )
+    failed = sa.text("failed_at IS NOT NULL")
+    op.create_index(
+        "ix_outbox_message_failed_at",
+        "outbox_message",
+        ["failed_at"],
+        sqlite_where=failed,
+        postgresql_where=failed,
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_outbox_message_pending", table_name="outbox_message")
+    op.drop_index("ix_outbox_message_failed_at", table_name="outbox_message")
     op.drop_table("job_state")
