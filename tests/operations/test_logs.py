@@ -31,15 +31,17 @@ def restored_logging() -> Iterator[None]:
     root = logging.getLogger()
     saved = (list(root.handlers), root.level)
     named = {
-        name: (list(logging.getLogger(name).handlers), logging.getLogger(name).propagate)
+        name: (list(logger.handlers), logger.propagate, logger.level)
         for name in ("uvicorn", "uvicorn.error", "uvicorn.access")
+        for logger in [logging.getLogger(name)]
     }
     yield
     root.handlers[:] = saved[0]
     root.setLevel(saved[1])
-    for name, (handlers, propagate) in named.items():
+    for name, (handlers, propagate, level) in named.items():
         logging.getLogger(name).handlers[:] = handlers
         logging.getLogger(name).propagate = propagate
+        logging.getLogger(name).setLevel(level)
 
 
 def _serve(app, port: int) -> tuple[uvicorn.Server, threading.Thread]:

@@ -60,4 +60,5 @@ def configure(log_format: str, stream=None, level: int = logging.INFO) -> None:
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
         logger = logging.getLogger(name)
         logger.handlers.clear()
+        logger.setLevel(logging.NOTSET)  # the root's level decides, access lines included
         logger.propagate = True
