@@ -38,7 +38,9 @@ class RequestId:
             await self.app(scope, receive, send)
             return
         request_id = _chosen(scope)
-        token = current.set(request_id)
+        # Not reset afterwards: the server runs each request in a task of its own, whose
+        # context ends with it, and its log line about an unhandled error comes after we return.
+        current.set(request_id)
 
         async def send_with_id(message) -> None:
             if message["type"] == "http.response.start":
@@ -47,7 +49,4 @@ class RequestId:
                 message = {**message, "headers": headers}
             await send(message)
 
-        try:
-            await self.app(scope, receive, send_with_id)
-        finally:
-            current.reset(token)
+        await self.app(scope, receive, send_with_id)
