@@ -243,6 +243,21 @@ class Settings(BaseSettings):
         "",
         description="An HTML file replacing the built-in privacy notice; empty: the built-in one.",
     )
+    organiser_emails: tuple[str, ...] = Field(
+        (),
+        description="Addresses told when a scheduler job keeps failing or email fails for good.",
+    )
+    expect_scheduler: bool = Field(
+        False,
+        description="/readyz also needs a recent scheduler heartbeat (set where one runs).",
+    )
+    metrics_token: SecretStr = Field(
+        SecretStr(""),
+        description="Bearer token for /metrics; empty turns /metrics off (404).",
+    )
+    log_format: Literal["text", "json"] = Field(
+        "text", description="text: one readable line per record; json: one JSON object."
+    )
 
     @property
     def webmail(self) -> frozenset[str]:

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 from unmentor.api.deps import DatabaseDep, PathId, SettingsDep
 from unmentor.clock import utcnow
 from unmentor.errors import NotFound
+from unmentor.operations import notices
 from unmentor.people import organisations
 from unmentor.people.service import get_participant
 from unmentor.rounds import experiments, forming, outcomes, reminders, service
@@ -104,6 +105,7 @@ def dashboard(request: Request, database: DatabaseDep, settings: SettingsDep) ->
         rounds = service.list_rounds(session=session)
         duplicates = organisations.likely_duplicates(session=session, webmail=settings.webmail)
         comments = service.recent_comments(session=session)
+        health = notices.for_dashboard(session=session, now=utcnow())
     latest = rounds[0].number if rounds else None
     return render(
         request,
@@ -115,6 +117,7 @@ def dashboard(request: Request, database: DatabaseDep, settings: SettingsDep) ->
         duplicates=duplicates,
         comments=comments,
         reason_labels=REASON_LABELS,
+        health=health,
     )
 
 
