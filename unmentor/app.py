@@ -39,6 +39,7 @@ from unmentor.web import (
     pages,
     picking,
     public,
+    rematch,
     unsubscribe,
 )
 from unmentor.web import organisations as organisation_pages
@@ -162,6 +163,7 @@ def create_app(
         answers.router,
         unsubscribe.router,
         picking.router,
+        rematch.router,
         organiser.router,
         organiser.pages,
         organiser.actions,
