@@ -25,6 +25,7 @@ they were in that round went unanswered (outcomes.py), so asking never counts ag
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -46,7 +47,7 @@ from unmentor.rounds.emails import (
     unsubscribe_headers,
     write_outbox_rows,
 )
-from unmentor.rounds.history import earlier_pairs
+from unmentor.rounds.history import pair_rounds
 from unmentor.rounds.members import groups_with_people
 from unmentor.rounds.models import (
     FIRST_CHANCE,
@@ -258,29 +259,42 @@ def pair_waiting(*, session: Session, settings: Settings, round_: Round, now: da
     if len(waiting) < 2:
         return 0
     keys = organisations.separation_keys(session=session, separate_by=settings.separate_by)
-    # The earliest asker first, should not everyone fit.
-    candidates = [
-        Candidate(
-            id=pid,
-            org=None if org_id is None else str(keys.get(org_id, org_id)),
-            priority=len(waiting) - index,
-        )
-        for index, (pid, org_id) in enumerate(waiting)
-    ]
     ids = {pid for pid, _ in waiting}
     # Never met in any round, this one included (the silent partner among them), whatever
     # the repeat policy allows for whole rounds: a second chance is someone new.
-    history = [(a, b) for a, b in earlier_pairs(session=session) if a in ids and b in ids]
+    history = list(pair_rounds(session=session, people=ids))
     blocked = [
         (a, b) for a, b in blocking.pairs_for_matching(session=session) if a in ids and b in ids
     ]
-    result = match_round(
-        candidates, history, blocked=blocked, seed=secrets.randbelow(2**31), triads=False
+    groups = choose_groups(
+        [
+            (pid, None if org_id is None else str(keys.get(org_id, org_id)))
+            for pid, org_id in waiting
+        ],
+        history=history,
+        blocked=blocked,
+        seed=secrets.randbelow(2**31),
     )
-    groups = [sorted(group) for group in result.groups]
     if groups:
         _write_groups(session, settings, round_, groups, now=now)
     return len(groups)
+
+
+def choose_groups(
+    waiting: list[tuple[int, str | None]],
+    *,
+    history: Iterable[tuple[int, int]],
+    blocked: Iterable[tuple[int, int]],
+    seed: int,
+) -> list[list[int]]:
+    """Pairs among `waiting` (id, organisation key; earliest asker first) by the engine's rules."""
+    # The earliest asker first, should not everyone fit.
+    candidates = [
+        Candidate(id=pid, org=org, priority=len(waiting) - index)
+        for index, (pid, org) in enumerate(waiting)
+    ]
+    result = match_round(candidates, history, blocked=blocked, seed=seed, triads=False)
+    return [sorted(group) for group in result.groups]
 
 
 def _write_groups(
