@@ -1,9 +1,10 @@
 """A live community for the backup, restore and copy tests.
 
 The demo's history (an open round with half its answers in) plus what the demo lacks:
-conflicting answers, a reminder, second chances, a sit-out, a pause with its end date, someone who left,
-someone without an organisation, an organisation nobody belongs to any more, never-match
-requests of every kind, and an erased newest participant whose id must never come back.
+conflicting answers, a reminder, second chances, a sit-out, a pause with its end date,
+someone who left, someone without an organisation, an organisation nobody belongs to any
+more, never-match requests of every kind, and an erased newest participant whose id must
+never come back.
 """
 
 from __future__ import annotations
