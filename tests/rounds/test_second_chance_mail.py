@@ -10,7 +10,9 @@ from sqlmodel import select
 from support import body_of, html_part, link_in, press_button, sign_in_by_link
 
 from unmentor.clock import utcnow
-from unmentor.rounds import reminders
+from unmentor.links.urls import REMATCH_PATH as REMATCH
+from unmentor.rounds import rematch, reminders
+from unmentor.rounds.emails import rematch_link
 from unmentor.rounds.models import Outcome, Round, RoundMember
 
 
@@ -92,3 +94,21 @@ def test_my_page_links_the_offer(server: LiveServer, mailbox) -> None:
         sign_in_by_link(server, http, mailbox, ann.email)
         page = http.get("/me")
         assert "ask for someone else" in page.text and "/another-partner?token=" in page.text
+
+
+def test_nobody_found_is_told_by_email(server: LiveServer, mailbox) -> None:
+    round_, ann, *_ = _open_round_from_today(server)
+    with server.client() as http:
+        asked = press_button(http, rematch_link(server.settings, round_.id, ann.id), REMATCH)
+        assert 'data-state="waiting"' in asked.text
+    late = utcnow() + timedelta(days=server.settings.rematch_until_day + 1)
+    with server.database.session() as session:
+        settled = rematch.close_requests(
+            session=session, settings=server.settings, today=late.date(), now=utcnow()
+        )
+    assert settled.not_found == 1
+    server.deliver_mail()
+    [told] = mailbox.wait_for(ann.email)
+    assert "nobody else was free" in told["Subject"]
+    assert "no second partner for you this round" in body_of(told).replace("\n", " ")
+    assert told["List-Unsubscribe"]
