@@ -16,6 +16,7 @@ from unmentor.clock import utcnow
 from unmentor.errors import Conflict
 from unmentor.mail.models import OutboxMessage
 from unmentor.people.models import Participant, ParticipantStatus
+from unmentor.privacy.download import export_data
 from unmentor.rounds import outcomes, rematch
 from unmentor.rounds.history import earlier_pairs
 from unmentor.rounds.models import NotMetReason, Outcome, Round, RoundMember, SecondChance
@@ -111,6 +112,11 @@ def test_two_askers_are_paired_at_once_and_keep_their_first_group(database, comm
     assert [g.second_chance for g in detail.group_list] == [False] * 4 + [True]
     asked = {m.name: m.second_chance for g in detail.group_list[:4] for m in g.members}
     assert asked["Ann"] == asked["Cat"] == "found" and asked["Bob"] is None
+    with database.read_session() as session:
+        mine = export_data(session=session, participant_id=ids["Ann"])["rounds"]
+    assert [
+        (r["met_with"], r["second_chance_group"], r["asked_for_someone_else"]) for r in mine
+    ] == [(["Bob"], False, "found"), (["Cat"], True, None)], "the personal-data download"
 
 
 def test_second_group_links_carry_the_chance_and_old_links_still_work(database, community) -> None:
