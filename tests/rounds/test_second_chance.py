@@ -17,6 +17,7 @@ from unmentor.errors import Conflict
 from unmentor.mail.models import OutboxMessage
 from unmentor.people.models import Participant, ParticipantStatus
 from unmentor.privacy.download import export_data
+from unmentor.privacy.erasure import erase_person
 from unmentor.rounds import outcomes, rematch
 from unmentor.rounds.history import earlier_pairs
 from unmentor.rounds.models import NotMetReason, Outcome, Round, RoundMember, SecondChance
@@ -270,3 +271,17 @@ def test_rematches_never_pair_one_organisation_people_who_met_or_blocked_pairs(
                 (a, b)
             ) not in forbidden
             assert not compatible, f"{a} and {b} could have been paired"
+
+
+def test_a_partner_who_leaves_leads_to_the_offer(database, community) -> None:
+    """Bob is erased: Ann hears that he left, with the link to ask for someone else, and may."""
+    settings, round_id, ids = community
+    erase_person(database=database, participant_id=ids["Bob"], settings=settings, now=_now(3))
+    with database.read_session() as session:
+        [notice] = session.exec(
+            select(OutboxMessage).where(OutboxMessage.idempotency_key.startswith("partner_left"))
+        ).all()
+    assert notice.participant_id == ids["Ann"]
+    assert "/another-partner?token=" in notice.body
+    offer = _ask(database, settings, round_id, ids["Ann"])
+    assert offer.state == "waiting" and offer.partners == []
