@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from conftest import LiveServer
+from conftest import ORGANISER_TOKEN, LiveServer
 from factories import make_participant, make_round
 from sqlmodel import select
-from support import body_of, html_part, link_in, press_button, sign_in_by_link
+from support import body_of, hidden_field, html_part, link_in, press_button, sign_in_by_link
 
 from unmentor.clock import utcnow
 from unmentor.links.urls import REMATCH_PATH as REMATCH
@@ -86,6 +86,20 @@ def test_reminder_offers_someone_else_and_askers_are_introduced(
         ).all()
         assert session.get(Round, round_.id).closed_at is None
     assert rows == [(1, Outcome.not_met), (2, Outcome.met)]
+    with server.organiser() as http:
+        detail = http.get("/api/v1/rounds/1").json()
+    with server.client() as http:
+        form = http.get("/organiser")
+        http.post(
+            "/organiser/signin",
+            data={"csrf_token": hidden_field(form.text, "csrf_token"), "token": ORGANISER_TOKEN},
+        )
+        page = http.get("/organiser/rounds/1")
+    assert [g["second_chance"] for g in detail["group_list"]] == [False, False, True]
+    assert detail["people"] == 4 and detail["second_chance_groups"] == 1
+    assert page.status_code == 200
+    assert page.text.count('class="second-chance-group"') == 1
+    assert page.text.count('class="asked-again"') == 2
 
 
 def test_my_page_links_the_offer(server: LiveServer, mailbox) -> None:
