@@ -15,6 +15,7 @@ from unmentor.blocking import service as blocking
 from unmentor.clock import utcnow
 from unmentor.errors import Conflict
 from unmentor.mail.models import OutboxMessage
+from unmentor.network.data import load_network
 from unmentor.people.models import Participant, ParticipantStatus
 from unmentor.privacy.download import export_data
 from unmentor.privacy.erasure import erase_person
@@ -118,6 +119,12 @@ def test_two_askers_are_paired_at_once_and_keep_their_first_group(database, comm
     assert [
         (r["met_with"], r["second_chance_group"], r["asked_for_someone_else"]) for r in mine
     ] == [(["Bob"], False, "found"), (["Cat"], True, None)], "the personal-data download"
+    with database.read_session() as session:
+        network = load_network(session=session)
+    drawn = {(link.a, link.b): link.outcome for link in network.links}
+    assert drawn[min(ids["Ann"], ids["Bob"]), max(ids["Ann"], ids["Bob"])] == "not_met"
+    assert drawn[min(ids["Ann"], ids["Cat"]), max(ids["Ann"], ids["Cat"])] == "pending"
+    assert network.taking_part == {1: 8}, "the pictures count each person once"
 
 
 def test_second_group_links_carry_the_chance_and_old_links_still_work(database, community) -> None:
