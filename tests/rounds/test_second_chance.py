@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -292,3 +293,24 @@ def test_a_partner_who_leaves_leads_to_the_offer(database, community) -> None:
     assert "/another-partner?token=" in notice.body
     offer = _ask(database, settings, round_id, ids["Ann"])
     assert offer.state == "waiting" and offer.partners == []
+
+
+def test_two_asks_at_once_make_one_group(database, community) -> None:
+    """Asks racing each other are serialised per round (PostgreSQL: an advisory lock), so the
+    second sees the first waiting and they are paired at once, never both left waiting."""
+    settings, round_id, ids = community
+    barrier = threading.Barrier(2)
+    results: dict[str, str] = {}
+
+    def ask(name: str) -> None:
+        barrier.wait()
+        results[name] = _ask(database, settings, round_id, ids[name]).state
+
+    threads = [threading.Thread(target=ask, args=(name,)) for name in ("Ann", "Cat")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results.values()) == ["found", "waiting"]
+    assert [r.chance for r in _rows(database, round_id, ids["Cat"])] == [1, 2]
+    assert [r.chance for r in _rows(database, round_id, ids["Ann"])] == [1, 2]
