@@ -10,8 +10,8 @@ from sqlmodel import Session, select
 
 from unmentor.errors import NotFound
 from unmentor.people.models import NO_ORGANISATION, Organisation, Participant
+from unmentor.rounds.figures import group_outcome, is_conflict, tally
 from unmentor.rounds.models import NotMetReason, Outcome, Round, RoundMember, RoundSitOut
-from unmentor.rounds.outcomes import group_outcome, is_conflict
 from unmentor.rounds.schemas import (
     GroupView,
     MemberView,
@@ -83,13 +83,9 @@ def _summary(
     second: tuple[int, int] = (0, 0),
 ) -> dict:
     closed = round_.closed_at is not None
-    tally = defaultdict(int)
-    for answers in groups.values():
-        tally[group_outcome(answers, closed=closed)] += 1
-        tally["conflicts"] += is_conflict(answers)
-    settled = tally["met"] + tally["not_met"] + tally["unconfirmed"]
+    figures = tally(round_.number, groups, closed=closed).as_dict()
     return {
-        "number": round_.number,
+        **figures,
         "period": round_.period,
         "status": "closed" if closed else "open",
         "starts_on": round_.starts_on,
@@ -97,17 +93,10 @@ def _summary(
         "closes_on": round_.closes_on,
         "formed_at": round_.formed_at,
         "closed_at": round_.closed_at,
-        # Someone given a second chance is in two groups: counted once.
-        "people": sum(len(answers) for answers in groups.values()) - second[0],
+        # Someone given a second chance is in two groups of the round: counted once.
+        "people": figures["people"] - second[0],
         "second_chance_groups": second[1],
-        "groups": len(groups),
         "sat_out": sat_out,
-        "met": tally["met"],
-        "not_met": tally["not_met"],
-        "unconfirmed": tally["unconfirmed"],
-        "pending": tally["pending"],
-        "conflicts": tally["conflicts"],
-        "met_rate": round(tally["met"] / settled, 4) if settled else None,
         "reasons": reasons or {},
     }
 
