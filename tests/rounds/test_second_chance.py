@@ -21,10 +21,11 @@ from unmentor.people.models import Participant, ParticipantStatus
 from unmentor.privacy.download import export_data
 from unmentor.privacy.erasure import erase_person
 from unmentor.rounds import outcomes, rematch
-from unmentor.rounds.history import earlier_pairs
+from unmentor.rounds.history import earlier_pairs, rounds_of
 from unmentor.rounds.models import NotMetReason, Outcome, Round, RoundMember, SecondChance
 from unmentor.rounds.service import round_detail
 from unmentor.rounds.tokens import outcome_token, read_outcome_token, rematch_token
+from unmentor.web.my_rounds import page_context
 
 PERIOD = "2026-11"
 STARTS = date(2026, 11, 1)
@@ -314,3 +315,23 @@ def test_two_asks_at_once_make_one_group(database, community) -> None:
     assert sorted(results.values()) == ["found", "waiting"]
     assert [r.chance for r in _rows(database, round_id, ids["Cat"])] == [1, 2]
     assert [r.chance for r in _rows(database, round_id, ids["Ann"])] == [1, 2]
+
+
+def test_my_rounds_show_both_groups_with_their_own_links(database, community) -> None:
+    settings, round_id, ids = community
+    _ask(database, settings, round_id, ids["Ann"])
+    _ask(database, settings, round_id, ids["Cat"])
+    with database.read_session() as session:
+        mine = rounds_of(session=session, participant_id=ids["Ann"])
+    assert [(r.number, r.chance, [p.name for p in r.partners]) for r in mine] == [
+        (1, 2, ["Cat"]),
+        (1, 1, ["Bob"]),
+    ]
+    context = page_context(
+        rounds=mine, participant_id=ids["Ann"], time_zone=None, settings=settings
+    )
+    secret = settings.secret_key.get_secret_value()
+    assert [read_outcome_token(secret, c.token).chance for c in context["current_rounds"]] == [
+        2,
+        1,
+    ]
