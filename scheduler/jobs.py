@@ -17,7 +17,7 @@ from unmentor.errors import Conflict
 from unmentor.links import service as links
 from unmentor.mail.mailer import Mailer
 from unmentor.people import membership
-from unmentor.rounds import forming, outcomes, rematch, reminders
+from unmentor.rounds import forming, outcomes, rematch_pairing, reminders
 from unmentor.rounds.calendar import period_of
 from unmentor.sessions import service as sessions
 from unmentor.settings import Settings
@@ -73,7 +73,7 @@ def second_chances(context: Context) -> str:
     """
     now = utcnow()
     with context.database.session() as session:
-        settled = rematch.close_requests(
+        settled = rematch_pairing.close_requests(
             session=session, settings=context.settings, today=now.date(), now=now
         )
     if settled.groups or settled.not_found:

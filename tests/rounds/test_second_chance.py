@@ -20,7 +20,7 @@ from unmentor.network.data import load_network
 from unmentor.people.models import Participant, ParticipantStatus
 from unmentor.privacy.download import export_data
 from unmentor.privacy.erasure import erase_person
-from unmentor.rounds import outcomes, rematch
+from unmentor.rounds import outcomes, rematch, rematch_pairing
 from unmentor.rounds.history import earlier_pairs, rounds_of
 from unmentor.rounds.models import NotMetReason, Outcome, Round, RoundMember, SecondChance
 from unmentor.rounds.service import round_detail
@@ -177,13 +177,15 @@ def test_same_organisation_or_blocked_askers_wait_and_are_told_after_the_deadlin
     assert [r.chance for r in _rows(database, round_id, ids["Ann"])] == [1]
     deadline = STARTS + timedelta(days=settings.rematch_until_day)
     with database.session() as session:
-        before = rematch.close_requests(
+        before = rematch_pairing.close_requests(
             session=session, settings=settings, today=deadline, now=_now(deadline.day)
         )
     assert (before.groups, before.not_found) == (0, 0), "still time for someone else to ask"
     late = deadline + timedelta(days=1)
     with database.session() as session:
-        after = rematch.close_requests(session=session, settings=settings, today=late, now=_now(12))
+        after = rematch_pairing.close_requests(
+            session=session, settings=settings, today=late, now=_now(12)
+        )
         told = session.exec(
             select(OutboxMessage).where(OutboxMessage.idempotency_key.startswith("rematch_not"))
         ).all()
@@ -192,7 +194,9 @@ def test_same_organisation_or_blocked_askers_wait_and_are_told_after_the_deadlin
     assert "nobody else who asked" in told[0].body
     assert _rows(database, round_id, ids["Ann"])[0].second_chance == SecondChance.not_found
     with database.session() as session:
-        again = rematch.close_requests(session=session, settings=settings, today=late, now=_now(13))
+        again = rematch_pairing.close_requests(
+            session=session, settings=settings, today=late, now=_now(13)
+        )
     assert again.not_found == 0, "told once"
     with pytest.raises(Conflict, match="too late"):
         _ask(database, settings, round_id, ids["Cat"], day=late.day)
@@ -263,7 +267,7 @@ def test_rematches_never_pair_one_organisation_people_who_met_or_blocked_pairs(
     waiting = list(enumerate(orgs))
     history = [(a, b) for a, b in pairs if a != b and a < len(orgs) and b < len(orgs)]
     blocks = [(a, b) for a, b in blocked if a != b and a < len(orgs) and b < len(orgs)]
-    groups = rematch.choose_groups(waiting, history=history, blocked=blocks, seed=seed)
+    groups = rematch_pairing.choose_groups(waiting, history=history, blocked=blocks, seed=seed)
     forbidden = {frozenset(p) for p in history} | {frozenset(p) for p in blocks}
     placed = [pid for group in groups for pid in group]
     assert len(placed) == len(set(placed)), "nobody in two groups"

@@ -11,7 +11,7 @@ from support import body_of, hidden_field, html_part, link_in, press_button, sig
 
 from unmentor.clock import utcnow
 from unmentor.links.urls import REMATCH_PATH as REMATCH
-from unmentor.rounds import rematch, reminders
+from unmentor.rounds import rematch_pairing, reminders
 from unmentor.rounds.emails import rematch_link
 from unmentor.rounds.models import Outcome, Round, RoundMember
 
@@ -117,7 +117,7 @@ def test_nobody_found_is_told_by_email(server: LiveServer, mailbox) -> None:
         assert 'data-state="waiting"' in asked.text
     late = utcnow() + timedelta(days=server.settings.rematch_until_day + 1)
     with server.database.session() as session:
-        settled = rematch.close_requests(
+        settled = rematch_pairing.close_requests(
             session=session, settings=server.settings, today=late.date(), now=utcnow()
         )
     assert settled.not_found == 1
