@@ -76,6 +76,8 @@ def create_app(
         min_people=settings.public_min_people,
         workers=Workers(settings.picture_processes),
         max_bytes=settings.picture_cache_megabytes * 2**20,
+        scheme_name=settings.scheme_name,
+        show_organisations=settings.public_show_organisations,
     )
 
     @asynccontextmanager

@@ -181,6 +181,17 @@ class Settings(BaseSettings):
     public_min_people: int = Field(
         10, ge=2, description="Publish a round's picture only if at least this many took part."
     )
+    public_show_organisations: bool = Field(
+        False,
+        description="Name organisations with at least public_min_people members on "
+        "/public/organisations.svg; false: one node per sector.",
+    )
+    scheme_name: str = Field(
+        "UnMentor",
+        min_length=1,
+        max_length=80,
+        description="The scheme's name, in the titles of the pictures.",
+    )
     picture_processes: int = Field(
         1,
         ge=0,
