@@ -17,7 +17,7 @@ from unmentor.errors import Conflict
 from unmentor.links import service as links
 from unmentor.mail.mailer import Mailer
 from unmentor.people import membership
-from unmentor.rounds import forming, outcomes, reminders
+from unmentor.rounds import forming, outcomes, rematch_pairing, reminders
 from unmentor.rounds.calendar import period_of
 from unmentor.sessions import service as sessions
 from unmentor.settings import Settings
@@ -63,6 +63,22 @@ def send_reminders(context: Context) -> str:
     if count:
         context.mailer.nudge()
     return f"{count} reminders queued"
+
+
+def second_chances(context: Context) -> str:
+    """Pair members waiting for someone else; after the rematch day, tell the rest kindly.
+
+    Asking already pairs two compatible askers at once; this catches two asks that raced
+    each other, and ends the wait of whoever is left when the rematch day has passed.
+    """
+    now = utcnow()
+    with context.database.session() as session:
+        settled = rematch_pairing.close_requests(
+            session=session, settings=context.settings, today=now.date(), now=now
+        )
+    if settled.groups or settled.not_found:
+        context.mailer.nudge()
+    return f"{settled.groups} second-chance groups, {settled.not_found} told nobody was found"
 
 
 def close_rounds(context: Context) -> str:
@@ -154,6 +170,7 @@ JOBS: tuple[Job, ...] = (
     Job("form_round", form_round, "interval", {"hours": 1}, at_start=True),
     Job("close_rounds", close_rounds, "interval", {"hours": 1}, at_start=True),
     Job("send_reminders", send_reminders, "interval", {"hours": 1}, at_start=True),
+    Job("second_chances", second_chances, "interval", {"hours": 1}, at_start=True),
     Job("send_mail", send_mail, "loop", {}),
     Job("end_pauses", end_pauses, "cron", {"hour": 0, "minute": 5}),
     Job("tidy_up", tidy_up, "interval", {"hours": 1}),

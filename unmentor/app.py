@@ -40,6 +40,7 @@ from unmentor.web import (
     pages,
     picking,
     public,
+    rematch,
     unsubscribe,
 )
 from unmentor.web import organisations as organisation_pages
@@ -166,6 +167,7 @@ def create_app(
         answers.router,
         unsubscribe.router,
         picking.router,
+        rematch.router,
         organiser.router,
         organiser.pages,
         organiser.actions,

@@ -170,6 +170,14 @@ class Settings(BaseSettings):
     round_close_after_days: int = Field(
         25, ge=2, description="Close the round this many days after forming; silence = unconfirmed."
     )
+    rematch_until_day: int = Field(
+        10,
+        ge=0,
+        description=(
+            "Until this many days after a round starts, a member whose partner has not replied, "
+            "has left or has paused may ask for someone else; 0 turns second chances off."
+        ),
+    )
     public_min_people: int = Field(
         10, ge=2, description="Publish a round's picture only if at least this many took part."
     )

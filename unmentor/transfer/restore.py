@@ -215,6 +215,10 @@ def _rows(document: dict[str, Any]) -> dict[str, list[dict]]:
                 "answered_at": _moment(m["answered_at"]),
                 "reminded_at": _moment(m["reminded_at"]),
                 "meeting_at": _moment(m.get("meeting_at")),
+                "chance": g.get("chance", 1),
+                "joined_at": _moment(g.get("formed_at")),
+                "second_chance": m.get("second_chance"),
+                "second_chance_asked_at": _moment(m.get("second_chance_asked_at")),
             }
             for g in r["groups"]
             for m in g["members"]
