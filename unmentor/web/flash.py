@@ -1,0 +1,98 @@
+"""One-time messages for the page an action lands on ("Paused Ann until 3 March.").
+
+After a form, the browser is sent on with a 303 (post/redirect/get); the message rides along in
+a short-lived signed cookie, `render` shows it once at the top of the next page (role="status",
+focused by /static/flash.js so that a screen reader reads it and a keyboard starts there) and
+clears the cookie, so reloading the page does not say it again.
+
+Signed, so that nothing but this service (not a sibling subdomain that can set cookies) puts
+words at the top of its pages. Usage in a route:
+
+    return flash_redirect(request, "/organiser/participants", "Erased Ann Example.")
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from typing import Literal
+
+from fastapi import Request, Response
+from fastapi.responses import RedirectResponse
+
+from unmentor.security import Signer
+from unmentor.web.forms import secure_cookies
+
+FLASH_COOKIE = "um_flash"
+# Long enough for a slow redirect, short enough that a message never turns up pages later.
+MAX_AGE_SECONDS = 120
+MAX_LENGTH = 500
+Kind = Literal["notice", "error"]
+
+
+@dataclass(frozen=True)
+class Flash:
+    message: str
+    kind: Kind = "notice"
+
+
+def _signer(request: Request) -> Signer:
+    settings = request.app.state.settings
+    return Signer(settings.secret_key.get_secret_value(), purpose="flash")
+
+
+def _encode(flash: Flash) -> str:
+    # base64url has no '.', which Signer keeps for itself.
+    raw = f"{flash.kind}:{flash.message[:MAX_LENGTH]}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode(value: str) -> Flash | None:
+    try:
+        raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)).decode()
+    except ValueError:
+        return None
+    kind, _, message = raw.partition(":")
+    if kind not in ("notice", "error") or not message:
+        return None
+    return Flash(message, kind)  # type: ignore[arg-type]
+
+
+def flash(request: Request, response: Response, message: str, kind: Kind = "notice") -> Response:
+    """Have the next page rendered for this browser say `message` at its top."""
+    signed = _signer(request).sign(
+        _encode(Flash(message, kind)), max_age_seconds=MAX_AGE_SECONDS
+    )
+    response.set_cookie(
+        FLASH_COOKIE,
+        signed,
+        max_age=MAX_AGE_SECONDS,
+        httponly=True,
+        samesite="lax",
+        secure=secure_cookies(request.app.state.settings),
+    )
+    return response
+
+
+def flash_redirect(
+    request: Request, path: str, message: str, kind: Kind = "notice"
+) -> RedirectResponse:
+    """A 303 to `path` whose page will say `message` at its top."""
+    response = RedirectResponse(path, status_code=303)
+    flash(request, response, message, kind)
+    return response
+
+
+def take_flash(request: Request) -> Flash | None:
+    """The message waiting for this request's page, if any (`render` calls this)."""
+    signed = request.cookies.get(FLASH_COOKIE)
+    if not signed:
+        return None
+    value = _signer(request).unsign(signed)
+    return None if value is None else _decode(value)
+
+
+def clear_flash(request: Request, response: Response) -> None:
+    """Forget the message once a page has shown it."""
+    if FLASH_COOKIE in request.cookies:
+        response.delete_cookie(FLASH_COOKIE, httponly=True, samesite="lax")
