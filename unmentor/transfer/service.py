@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from unmentor.db import Database
 from unmentor.heap import cycle_collection_paused
+from unmentor.rounds import welcome
 from unmentor.settings import Settings
 from unmentor.transfer import blocked, importing
 from unmentor.transfer.columns import BLOCKED, PARTICIPANTS
@@ -160,6 +161,7 @@ def import_file(
                         now=now,
                         progress=advance,
                         default_rhythm=settings.default_rhythm,
+                        welcomer=welcome.welcomer(session=session, settings=settings, now=now),
                     )
                 else:
                     importing.write_rounds(

@@ -60,9 +60,7 @@ def _decode(value: str) -> Flash | None:
 
 def flash(request: Request, response: Response, message: str, kind: Kind = "notice") -> Response:
     """Have the next page rendered for this browser say `message` at its top."""
-    signed = _signer(request).sign(
-        _encode(Flash(message, kind)), max_age_seconds=MAX_AGE_SECONDS
-    )
+    signed = _signer(request).sign(_encode(Flash(message, kind)), max_age_seconds=MAX_AGE_SECONDS)
     response.set_cookie(
         FLASH_COOKIE,
         signed,
