@@ -14,6 +14,7 @@ copies equal what `compose` makes for each person.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -22,19 +23,23 @@ from markupsafe import escape
 from sqlalchemy import insert
 from sqlmodel import Session, select
 
-from unmentor.links.urls import MANAGE_PATH, absolute
+from unmentor.links.urls import MANAGE_PATH, PAUSE_PATH, absolute
 from unmentor.mail.compose import Email, compose
 from unmentor.mail.models import OutboxMessage
 from unmentor.people.models import Participant, ParticipantStatus
 from unmentor.rounds.calendar import period_of
 from unmentor.rounds.emails import pause_link, unsubscribe_headers
 from unmentor.rounds.models import Round
+from unmentor.rounds.tokens import pause_tokens
 from unmentor.settings import Settings
 
 TEMPLATE = "added_welcome"
 # Plain ASCII that no template, escaping or JSON encoding changes.
 _NAME = "UNMENTOR-NAME-MARKER-6c1f"
 _PAUSE = "UNMENTOR-PAUSE-MARKER-6c1f"
+_MARKERS = re.compile(f"({_NAME}|{_PAUSE})")
+# Characters that neither HTML escaping nor JSON changes.
+_PLAIN = re.compile(r"[A-Za-z0-9 .,()\-]*")
 
 
 def idempotency_key(participant_id: int) -> str:
@@ -99,25 +104,38 @@ class Welcomer:
             ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
         )
         pattern = _compose(_NAME, _PAUSE, headers, self.settings, self.next_round)
+        self._pause_token = pause_tokens(self.settings.secret_key.get_secret_value())
+        self._pause_base = absolute(self.settings.base_url, PAUSE_PATH) + "?token="
         self._subject = pattern.subject[:300]
-        self._body = pattern.body
-        self._parts = pattern.parts()
+        # Cut once at the markers: joining the pieces copies each text once, where replacing
+        # scanned it once per marker.
+        self._body = _MARKERS.split(pattern.body)
+        self._parts = _MARKERS.split(pattern.parts())
 
     def row(self, participant_id: int, name: str, email: str) -> dict:
         """The outbox row of one person's welcome."""
-        pause = pause_link(self.settings, participant_id)
-        in_json = json.dumps(str(escape(name)), ensure_ascii=False)[1:-1]
+        pause = self._pause_base + self._pause_token(participant_id)
+        if _PLAIN.fullmatch(name):
+            in_json = name  # nothing to escape, in HTML or in JSON (most names)
+        else:
+            in_json = json.dumps(str(escape(name)), ensure_ascii=False)[1:-1]
         return {
             "idempotency_key": idempotency_key(participant_id),
             "participant_id": participant_id,
             "to_address": email,
             "subject": self._subject,
-            "body": self._body.replace(_NAME, name).replace(_PAUSE, pause),
-            "parts": self._parts.replace(_NAME, in_json).replace(_PAUSE, pause),
+            "body": _fill(self._body, name, pause),
+            "parts": _fill(self._parts, in_json, pause),
             "created_at": self.now,
             "send_after": self.now,
             "attempts": 0,
         }
+
+
+def _fill(pieces: list[str], name: str, pause: str) -> str:
+    return "".join(
+        name if piece == _NAME else pause if piece == _PAUSE else piece for piece in pieces
+    )
 
 
 def welcomer(*, session: Session, settings: Settings, now: datetime) -> Welcomer | None:
