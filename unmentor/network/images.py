@@ -127,7 +127,7 @@ class NetworkImages:
         """Counts-only descriptions of the view's round pictures, by round number."""
 
         def build() -> dict[int, str]:
-            texts = self.workers.run(alt_texts_job, view.people, view.links)
+            texts = self.workers.run(alt_texts_job, view.people, view.links, view.figures)
             return {n: texts.get(n, f"Round {n}: no groups.") for n in view.rounds}
 
         return self.cache.get((view.generation, "alt"), build)
@@ -140,10 +140,10 @@ class NetworkImages:
         )
 
     def outcomes(self, view: View, *, fmt: Format = "svg") -> Picture:
-        """Met, not met and unconfirmed shares per round of the view."""
+        """Met, not met and unconfirmed shares of groups per round of the view."""
         return self.cache.get(
             (view.generation, "outcomes", fmt),
-            lambda: self.workers.run(outcomes_job, view.links, fmt),
+            lambda: self.workers.run(outcomes_job, view.outcomes, fmt),
         )
 
     def stats(self) -> dict[str, Any]:

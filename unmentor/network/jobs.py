@@ -15,13 +15,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from unmentor.matching import Candidate, fresh_partner_counts
+from unmentor.rounds.figures import RoundFigures, describe
 from viz import (
     GrowthPoint,
     LinkArrays,
     Person,
     RoundMark,
+    RoundOutcomes,
     compute_layouts,
-    describe,
     layout_frame,
     metrics_by_round,
     render_growth,
@@ -121,13 +122,20 @@ def growth_job(points: Sequence[GrowthPoint], marks: Sequence[RoundMark], fmt: s
     return Picture.of(render_growth(points, marks, fmt=fmt, title="Growth of the network"))
 
 
-def outcomes_job(links: LinkArrays, fmt: str) -> Picture:
-    return Picture.of(render_outcomes(links, fmt=fmt, title="Did they meet?"))
+def outcomes_job(rounds: Sequence[RoundOutcomes], fmt: str) -> Picture:
+    return Picture.of(render_outcomes(rounds, fmt=fmt, title="Did they meet?"))
 
 
-def alt_texts_job(people: Sequence[Person], links: LinkArrays) -> dict[int, str]:
-    """Counts-only descriptions of every round's picture, by round number."""
-    return {m.round_number: describe(m) for m in metrics_by_round(people, links)}
+def alt_texts_job(
+    people: Sequence[Person], links: LinkArrays, figures: Mapping[int, RoundFigures]
+) -> dict[int, str]:
+    """Counts-only descriptions of every round's picture, by round number.
+
+    The network's size comes from the picture's links; every figure of the round itself from
+    `figures` (per group, as every page shows them).
+    """
+    size = {m.round_number: m.people for m in metrics_by_round(people, links)}
+    return {n: describe(f, people_in_network=size.get(n, 0)) for n, f in figures.items()}
 
 
 def stats_job(

@@ -2,7 +2,7 @@
 
 Built for 100,000 people: one query for a page of rows (organisation names joined in, no
 query per row) and one for the count, both filtered in SQL and limited there. Ordering by
-lower(name) uses the expression index ix_participant_name_lower (migration 0009), so a page
+lower(name) uses the expression index ix_participant_name_lower (migration 0010), so a page
 of everyone reads 50 index entries instead of sorting every row.
 """
 

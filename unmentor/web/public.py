@@ -70,7 +70,8 @@ async def gallery(request: Request) -> HTMLResponse:
         store = images(request)
         view = store.snapshot().public
         alt_texts = store.alt_texts(view)
-        gallery = [(n, alt_texts[n]) for n in view.rounds]
+        # An open round's figures are so far: its caption says so, as its alt text does.
+        gallery = [(n, alt_texts[n], view.figures[n].open) for n in view.rounds]
         latest = view.rounds[-1] if view.rounds else None
         return render(request, "public_gallery.html", rounds=gallery, latest=latest)
 
