@@ -97,7 +97,7 @@ def test_only_active_people_are_welcomed_once_and_never_when_turned_off(
     assert sent == [(ann.id, f"added_welcome:{ann.id}")]
 
 
-def _import(database: Database, path: Path, **overrides) -> None:
+def _import(database: Database, path: Path, **overrides) -> list[str]:
     path.write_text(
         "Name,Email,Organisation,Status\n"
         "Ann Smith,ann@example.org,Devon County Council,active\n"
@@ -107,18 +107,19 @@ def _import(database: Database, path: Path, **overrides) -> None:
         "Eve White,eve@example.org,,pending\n",
         encoding="utf-8",
     )
-    import_file(
+    return import_file(
         database=database,
         settings=SETTINGS.model_copy(update=overrides),
         path=path,
         now=NOW,
-    )
+    ).changes
 
 
 def test_an_import_welcomes_its_active_people_in_the_same_transaction(
     database: Database, tmp_path: Path
 ) -> None:
-    _import(database, tmp_path / "people.csv")
+    changes = _import(database, tmp_path / "people.csv")
+    assert "welcome emails: 2 (one for each new active participant" in changes[-1]
     with database.read_session() as session:
         welcomed = session.exec(
             select(OutboxMessage.to_address, OutboxMessage.body).order_by(OutboxMessage.id)
@@ -131,6 +132,7 @@ def test_an_import_welcomes_its_active_people_in_the_same_transaction(
 
 
 def test_an_import_with_welcomes_off_queues_nothing(database: Database, tmp_path: Path) -> None:
-    _import(database, tmp_path / "people.csv", welcome_imported_people=False)
+    changes = _import(database, tmp_path / "people.csv", welcome_imported_people=False)
+    assert not any("welcome" in line for line in changes)
     with database.read_session() as session:
         assert session.exec(select(OutboxMessage.id)).all() == []

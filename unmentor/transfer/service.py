@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from unmentor.db import Database
 from unmentor.heap import cycle_collection_paused
+from unmentor.people.models import ParticipantStatus
 from unmentor.rounds import welcome
 from unmentor.settings import Settings
 from unmentor.transfer import blocked, importing
@@ -150,6 +151,12 @@ def import_file(
                 plan = importing.plan_rounds(session=session, records=checked.records)
                 total, label = sum(len(g) for g in plan.groups.values()), "Writing groups"
             result.changes = plan.lines()
+            if kind == PARTICIPANTS and settings.welcome_imported_people:
+                welcomed = sum(1 for r in plan.new if r.status == ParticipantStatus.active)
+                result.changes.append(
+                    f"welcome emails: {welcomed} (one for each new active participant, "
+                    "before their first introduction)"
+                )
             if dry_run:
                 session.rollback()
                 return result
