@@ -137,3 +137,22 @@ def test_edit_changes_details_and_refuses_a_taken_email(database: Database) -> N
     with database.read_session() as session:
         row = directory.search_people(session=session, search="fixed").rows[0]
     assert (row.name, row.email, row.organisation) == ("Ann Fixed", "ann@example.org", None)
+
+
+def test_an_old_merged_name_means_the_organisation_it_became(database: Database) -> None:
+    from unmentor.people import organisations
+
+    with database.session() as session:
+        ann = make_participant(session, organisation="Devon County Council")
+        bob = make_participant(session, organisation="Devon CC")
+        organisations.merge(
+            session=session,
+            source_id=bob.organisation_id,
+            target_id=ann.organisation_id,
+            now=utcnow(),
+        )
+        found = directory.organisation_named(session=session, name=" devon cc ")
+        assert found.id == ann.organisation_id
+        assert directory.organisation_named(session=session, name="Nowhere") is None
+        page = directory.search_people(session=session, organisation_id=found.id)
+        assert {row.id for row in page.rows} == {ann.id, bob.id}

@@ -17,7 +17,12 @@ from sqlmodel import Session, select
 from unmentor.errors import Conflict, InvalidInput
 from unmentor.people.models import Organisation, Participant, ParticipantStatus
 from unmentor.people.schemas import ParticipantUpdate
-from unmentor.people.service import get_participant, update_participant
+from unmentor.people.service import (
+    _merged_target,
+    find_organisation,
+    get_participant,
+    update_participant,
+)
 
 PER_PAGE = 50
 
@@ -112,6 +117,13 @@ def search_people(
         .limit(limit)
     ).all()
     return PeoplePage([PersonRow(*row) for row in rows], total, offset, limit)
+
+
+def organisation_named(*, session: Session, name: str) -> Organisation | None:
+    """The organisation a typed name means (ignoring case and spacing; an old, merged name
+    means the organisation it was merged into), or None."""
+    found = find_organisation(session=session, name=name)
+    return None if found is None else _merged_target(session, found)
 
 
 def edit_person(

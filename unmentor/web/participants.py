@@ -71,7 +71,7 @@ def people_page(
             found = service.get_organisation(session=session, organisation_id=organisation_id)
             organisation = found.name
         elif organisation.strip():
-            found = service.find_organisation(session=session, name=organisation)
+            found = directory.organisation_named(session=session, name=organisation)
             if found is None:
                 unknown_organisation = organisation.strip()
             else:
