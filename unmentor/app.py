@@ -44,6 +44,7 @@ from unmentor.web import (
     unsubscribe,
 )
 from unmentor.web import organisations as organisation_pages
+from unmentor.web import participants as participant_pages
 from unmentor.web import transfer as transfer_pages
 from unmentor.web.forms import CsrfFailed
 from unmentor.web.rendering import message_page
@@ -176,6 +177,8 @@ def create_app(
         blocked.actions,
         organisation_pages.pages,
         organisation_pages.actions,
+        participant_pages.pages,
+        participant_pages.actions,
         transfer_pages.actions,
         apidocs.router,
     ):

@@ -158,6 +158,12 @@ class Settings(BaseSettings):
         description="Every how many rounds a newcomer takes part unless they choose: 1 = every "
         "round, 2 = every second, 3 = every third.",
     )
+    welcome_imported_people: bool = Field(
+        True,
+        description="Email a welcome (what the scheme is, when their first introduction comes, "
+        "how to pause or leave) to active people added by an import, the organiser page, the "
+        "API or the CLI, before their first introduction.",
+    )
     round_every_months: int = Field(
         1, ge=1, le=12, description="A new round every this many months (1 = monthly)."
     )
