@@ -20,7 +20,7 @@ from unmentor.rounds.models import NotMetReason
 from unmentor.rounds.preview import preview_round
 from unmentor.sessions import service as sessions
 from unmentor.sqltypes import MAX_INT
-from unmentor.web.flash import flash_redirect
+from unmentor.web.flash import Flash, flash_redirect
 from unmentor.web.forms import require_csrf
 from unmentor.web.public import picture_response
 from unmentor.web.rendering import render, see_other
@@ -170,7 +170,7 @@ def preview_page(
         current=current,
         reroll=forming.new_seed(),
         # Only a flag comes from the address: the words are ours.
-        flash=REROLLED if rerolled else None,
+        flash=Flash(REROLLED) if rerolled else None,
     )
 
 
