@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Hashable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 
 from unmentor.network.data import NetworkData
 from viz import GrowthPoint, LinkArrays, Person, RoundMark
@@ -38,6 +39,14 @@ class View:
     marks: list[RoundMark]
     labels: Mapping[int, str] | None = None
     min_category: int = 1
+    # Counted, never shown: an opaque number per organisation, for "organisations met".
+    organisation_of: Mapping[int, int] = field(default_factory=dict)
+    starts_on: Mapping[int, date] = field(default_factory=dict)  # of the view's rounds
+    closed_at: Mapping[int, datetime] = field(default_factory=dict)  # of its closed rounds
+
+    def published(self) -> list[int]:
+        """The view's rounds that are closed: their pictures and figures will not change."""
+        return [n for n in self.rounds if n in self.closed_at]
 
 
 def organiser_view(data: NetworkData, *, version: int) -> View:
@@ -53,6 +62,7 @@ def organiser_view(data: NetworkData, *, version: int) -> View:
         points=points,
         marks=marks,
         labels=labels,
+        **_round_facts(data, set(data.round_numbers())),
     )
 
 
@@ -75,8 +85,27 @@ def public_view(data: NetworkData, *, min_people: int) -> View:
         points=[p for p, _ in pairs],
         marks=[m for _, m in pairs],
         min_category=min_people,
+        **_round_facts(data, keep, linked),
     )
     return replace(view, generation=("public", _fingerprint(view)))
+
+
+def _round_facts(data: NetworkData, rounds: set[int], people: set[int] | None = None) -> dict:
+    """When the view's rounds started and closed, and who is in which organisation (as numbers)."""
+    number_of = {name: i for i, name in enumerate(sorted(set(data.organisation_of.values())))}
+    return {
+        "organisation_of": {
+            pid: number_of[name]
+            for pid, name in data.organisation_of.items()
+            if people is None or pid in people
+        },
+        "starts_on": {r.number: r.starts_on for r in data.rounds if r.number in rounds},
+        "closed_at": {
+            r.number: r.closed_at
+            for r in data.rounds
+            if r.number in rounds and r.closed_at is not None
+        },
+    }
 
 
 def _fingerprint(view: View) -> str:
@@ -86,4 +115,6 @@ def _fingerprint(view: View) -> str:
         digest.update(column.tobytes())
     digest.update(repr([(p.key, p.category) for p in view.people]).encode())
     digest.update(repr((view.rounds, view.points, view.marks, view.min_category)).encode())
+    facts = (sorted(view.organisation_of.items()), view.starts_on, view.closed_at)
+    digest.update(repr(facts).encode())
     return digest.hexdigest()
