@@ -10,7 +10,9 @@ owns the styling and returns bytes; going through it keeps the animation in step
 still pictures whatever their style becomes, for ~30 ms of PNG coding per frame.
 
 Colours: each frame gets its own adaptive palette without dithering, so the red of "did not
-meet" stays one flat red rather than a speckle, and the same input gives the same bytes.
+meet" stays one flat red rather than a speckle, and the same input gives the same bytes. The
+fast octree quantiser: median cut took 0.27 s a frame against 0.02 s, for no visible gain on
+pictures of a few dozen flat colours.
 """
 
 from __future__ import annotations
@@ -66,7 +68,7 @@ def render_animation(
         )
         with Image.open(BytesIO(png)) as image:
             rgb = image.convert("RGB")
-        frames.append(rgb.quantize(255, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE))
+        frames.append(rgb.quantize(255, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE))
     out = BytesIO()
     durations = [FRAME_MS] * (len(frames) - 1) + [LAST_FRAME_MS]
     frames[0].save(
