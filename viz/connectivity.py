@@ -144,7 +144,7 @@ def render_connectivity(
         )
         top.set_ylim(0, 1.05)
         top.yaxis.set_major_formatter(PercentFormatter(1.0))
-        top.legend(loc="lower right", frameon=False, fontsize=9)
+        top.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=9)
         x, y = series("organisations_met")
         bottom.plot(
             x,
@@ -156,14 +156,16 @@ def render_connectivity(
             gid="line-organisations_met",
             label="Organisations met per person",
         )
-        bottom.set_ylim(bottom=0)
+        # Whole organisations on the axis, and room above the line even when nobody met anyone.
+        bottom.set_ylim(0, max([1.0, *y]) * 1.15)
         bottom.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=4))
-        bottom.legend(loc="upper left", frameon=False, fontsize=9)
+        bottom.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=9)
         many = len(rounds) > 24
         bottom.xaxis.set_major_locator(MaxNLocator(integer=True) if many else MultipleLocator(1))
         bottom.set_xlabel("Round")
         if title:
             fig.suptitle(title, x=0.01, ha="left", fontweight="bold")
+        fig.subplots_adjust(left=0.08, right=0.7)
 
     return render(draw, size=size, fmt=fmt, title=title)
 
