@@ -191,7 +191,8 @@ class NetworkImages:
                 round_number,
                 layouts.positions(round_number),
                 layouts.frame,
-                self.figures(view)[round_number],
+                # A round in which everyone sat out has people but no links, so no figures.
+                self.figures(view).get(round_number),
                 public=view.public,
                 min_category=view.min_category,
             )
