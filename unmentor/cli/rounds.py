@@ -98,7 +98,7 @@ def render(
     directory: Annotated[Path, typer.Argument(help="Folder to write the images into.")],
     png: Annotated[bool, typer.Option("--png/--no-png", help="PNG copies as well as SVG.")] = True,
 ) -> None:
-    """Write every round's anonymised network image and the growth charts, for a blog post."""
+    """Write every round's anonymised network image, the animation and the charts, for a blog."""
     from unmentor.network.images import NetworkImages
 
     directory.mkdir(parents=True, exist_ok=True)
@@ -118,5 +118,12 @@ def render(
         for fmt in formats:
             (directory / f"growth.{fmt}").write_bytes(images.growth(view, fmt=fmt).content)
             (directory / f"outcomes.{fmt}").write_bytes(images.outcomes(view, fmt=fmt).content)
+            connectivity = images.connectivity_chart(view, fmt=fmt).content
+            (directory / f"connectivity.{fmt}").write_bytes(connectivity)
+        if numbers:
+            (directory / "network.gif").write_bytes(images.animation(view).content)
     note = f" ({skipped} rounds below public_min_people left out)" if skipped else ""
-    typer.echo(f"Wrote {len(numbers)} round images and the growth charts to {directory}{note}.")
+    typer.echo(
+        f"Wrote {len(numbers)} round images, the animation and the growth and connectivity "
+        f"charts to {directory}{note}."
+    )
