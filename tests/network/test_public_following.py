@@ -129,7 +129,12 @@ def test_feed_is_valid_atom_with_an_entry_per_closed_round(
     feed = feedparser.parse(body.content)
     assert not feed.bozo, feed.get("bozo_exception")
     assert feed.version == "atom10"
+    # What RFC 4287 requires of a feed: id, title, updated, an author (none per entry here).
     assert feed.feed.title and feed.feed.id and feed.feed.updated_parsed
+    assert feed.feed.author == "UnMentor"
+    assert any(
+        link.rel == "self" and link.href.endswith("/public/feed.atom") for link in feed.feed.links
+    )
     assert [e.title for e in feed.entries] == ["Round 2", "Round 1"], "closed rounds, newest first"
     for entry in feed.entries:
         assert entry.id.startswith("tag:127.0.0.1,2027-")
