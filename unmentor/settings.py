@@ -295,10 +295,6 @@ class Settings(BaseSettings):
             )
         return self
 
-    @property
-    def is_sqlite(self) -> bool:
-        return self.database_url.startswith("sqlite")
-
     @classmethod
     def settings_customise_sources(
         cls,

@@ -2,14 +2,18 @@
 
 `render_growth` draws sign-ups and active participants per day with each round marked by a dotted
 vertical line (and its met rate on a right-hand axis when known). `render_outcomes` draws one
-stacked bar per round with the shares of its links that met, did not meet, were never confirmed or
-still await an answer. Both contain counts only; each bar is an SVG `<g id="bars-{outcome}-r{n}">`
-so the service and the tests can find it.
+stacked bar per round with the shares of its conversations that met, did not meet, were never
+confirmed or still await an answer, as counted by the caller. Both contain counts only; each bar
+is an SVG `<g id="bars-{outcome}-r{n}">` so the service and the tests can find it.
+
+A round still open is provisional: its met rate is a hollow point off the line of final rates
+(`met_rate-provisional-r{n}`), its bar hatched and labelled "so far" (`provisional-r{n}`), so a
+half-answered round never reads as a spike or a final share.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
@@ -17,7 +21,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator, MultipleLocator, PercentFormatter
 
 from viz.canvas import Format, render
-from viz.data import OUTCOMES, GrowthPoint, Link, LinkArrays, RoundMark, as_link_arrays
+from viz.data import OUTCOMES, GrowthPoint, RoundMark, RoundOutcomes
 from viz.style import BAR_COLOURS, EDGE_STYLES
 
 SIGNED_UP_COLOUR = "#0072b2"
@@ -85,9 +89,10 @@ def render_growth(
         if rated:
             rate_ax = ax.twinx()
             rate_ax.spines[["top"]].set_visible(False)
+            final = [m for m in rated if not m.provisional]
             (line,) = rate_ax.plot(
-                [m.day for m in rated],
-                [m.met_rate for m in rated],
+                [m.day for m in final],
+                [m.met_rate for m in final],
                 color=RATE_COLOUR,
                 marker="o",
                 markersize=4,
@@ -96,11 +101,26 @@ def render_growth(
                 label="Met rate",
                 gid="line-met_rate",
             )
+            handles.append(line)
+            labels.append("Met rate")
+            open_rounds = [m for m in rated if m.provisional]
+            for mark in open_rounds:
+                (point,) = rate_ax.plot(
+                    [mark.day],
+                    [mark.met_rate],
+                    linestyle="none",
+                    marker="o",
+                    markersize=6,
+                    markerfacecolor="white",
+                    markeredgecolor=RATE_COLOUR,
+                    gid=f"met_rate-provisional-r{mark.number}",
+                )
+            if open_rounds:
+                handles.append(point)
+                labels.append("Met rate so far (round open)")
             rate_ax.set_ylim(0, 1.05)
             rate_ax.yaxis.set_major_formatter(PercentFormatter(1.0))
             rate_ax.set_ylabel("Met rate")
-            handles.append(line)
-            labels.append("Met rate")
         if handles:
             ax.legend(handles, labels, loc="upper left", frameon=False)
         if title:
@@ -110,19 +130,17 @@ def render_growth(
 
 
 def render_outcomes(
-    links: Iterable[Link] | LinkArrays,
+    rounds: Sequence[RoundOutcomes],
     *,
     fmt: Format = "svg",
     title: str | None = "Outcomes per round",
     size: tuple[int, int] = (900, 420),
 ) -> bytes:
-    """One stacked bar per round: shares of its links met, not met, unconfirmed and pending."""
-    table = as_link_arrays(links)
-    numbers = np.unique(table.round_number)
-    counts = np.zeros((len(numbers), len(OUTCOMES)), dtype=np.int64)
-    for row, number in enumerate(numbers.tolist()):
-        chosen = table.outcome[table.round_number == number]
-        counts[row] = np.bincount(chosen, minlength=len(OUTCOMES))
+    """One stacked bar per round: shares of its conversations met, not met, unconfirmed, pending."""
+    rounds = sorted(rounds, key=lambda r: r.number)
+    numbers = np.array([r.number for r in rounds], dtype=np.int64)
+    counts = np.array([r.counts() for r in rounds], dtype=np.int64).reshape(-1, len(OUTCOMES))
+    provisional = [r.provisional for r in rounds]
     totals = counts.sum(axis=1, keepdims=True)
     shares = counts / np.maximum(totals, 1)
 
@@ -141,13 +159,18 @@ def render_outcomes(
                 color=BAR_COLOURS[outcome],
                 label=EDGE_STYLES[outcome].label,
             )
-            for number, bar in zip(numbers.tolist(), bars, strict=True):
+            for number, bar, open_ in zip(numbers.tolist(), bars, provisional, strict=True):
                 bar.set_gid(f"bars-{outcome}-r{number}")
+                if open_:
+                    bar.set_hatch("//")
+                    bar.set_alpha(0.6)
             bottom += shares[:, code]
-        for x, total in zip(numbers.tolist(), totals[:, 0].tolist(), strict=True):
+        labels = zip(numbers.tolist(), totals[:, 0].tolist(), provisional, strict=True)
+        for x, total, open_ in labels:
             ax.annotate(
-                f"{total}",
+                f"{total} so far" if open_ else f"{total}",
                 (x, 1.0),
+                gid=f"provisional-r{x}" if open_ else None,
                 xytext=(0, 3),
                 textcoords="offset points",
                 ha="center",
@@ -160,7 +183,7 @@ def render_outcomes(
         # Every round labelled while that stays legible; beyond that, whole numbers only.
         many = len(numbers) > 24
         ax.xaxis.set_major_locator(MaxNLocator(integer=True) if many else MultipleLocator(1))
-        ax.set_xlabel("Round (pairs above each bar)")
+        ax.set_xlabel("Round (conversations above each bar; hatched: still open)")
         if len(numbers):
             ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
         if title:

@@ -1,4 +1,4 @@
-"""The organiser's experiments page in a real browser: reached from the tabs, four comparisons."""
+"""The organiser's experiments page in a real browser: reached from the tabs, five comparisons."""
 
 from __future__ import annotations
 
@@ -20,6 +20,6 @@ def test_experiments_page(page, server: LiveServer) -> None:
     page.click("button:has-text('Sign in')")
     page.click("nav >> text=Experiments")
     page.wait_for_selector("h1:has-text('Did the change help?')")
-    for key in ("rhythm", "cadence", "first_timers", "sector"):
+    for key in ("rhythm", "cadence", "first_timers", "sector", "picked_time"):
         assert "Too few conversations to tell" in page.inner_text(f"#experiment-{key}")
     assert "Wilson" in page.inner_text("#method")

@@ -39,7 +39,13 @@ def test_the_html_introduction_reads_well_and_its_button_works(
 ) -> None:
     with server.database.session() as session:
         ann = make_participant(session, name="Ann Smith", organisation="Devon CC")
-        make_participant(session, name="Bob Jones", organisation="NHS Devon", sector="Health")
+        bob = make_participant(session, name="Bob Jones", organisation="NHS Devon", sector="Health")
+        # An "about me" near its 140-character limit still fits a narrow screen.
+        bob.about_me = (
+            "I plan the night shifts of three wards, and I would love to hear how "
+            "other people make rotas that staff do not dread every single month!"
+        )
+        session.add(bob)
     now = utcnow()
     form_round(
         database=server.database, settings=server.settings, today=now.date(), now=now, seed=1
@@ -50,6 +56,8 @@ def test_the_html_introduction_reads_well_and_its_button_works(
     assert len(shot) > 10_000, "a screenshot with something on it"
     assert page.locator(".partner strong").inner_text() == "Bob Jones"
     assert page.locator("text=NHS Devon · Health").is_visible()
+    assert page.locator(".about-me").inner_text() == f"\u201c{bob.about_me}\u201d"
+    assert page.locator(".about-me").is_visible()
     met, not_met = page.locator("#met"), page.locator("#not-met")
     for button in (met, not_met):
         box = button.bounding_box()

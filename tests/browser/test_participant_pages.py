@@ -135,3 +135,21 @@ def test_choose_how_often_at_sign_up_and_change_it(page, server: LiveServer, mai
     page.wait_for_selector("#rhythm-notice")
     assert page.inner_text("#rhythm").strip() == "Every third round"
     assert _person(server, "rae@example.org").rhythm == 3
+
+
+def test_write_a_line_about_me_at_sign_up_and_change_it(page, server: LiveServer, mailbox):
+    page.goto(server.url + "/")
+    page.fill("#name", "Abe About")
+    page.fill("#email", "abe@example.org")
+    page.fill("#about_me", "I look after the county's bridges")
+    page.click("text=Sign up >> nth=-1")
+    page.wait_for_selector("h1:has-text('Check your email')")
+    page.goto(link_in(mailbox.wait_for("abe@example.org")[0], "/verify"))
+    page.click("button:has-text('Confirm my email')")
+    page.wait_for_selector("text=Your email is confirmed")
+    assert page.inner_text("#about-me").strip() == "I look after the county's bridges"
+    page.fill("#about-me-line", "Bridges, and <the people who cross them>")
+    page.click("#about-me-line ~ button")
+    page.wait_for_selector("#about-notice")
+    assert page.inner_text("#about-me").strip() == "Bridges, and <the people who cross them>"
+    assert _person(server, "abe@example.org").about_me == "Bridges, and <the people who cross them>"

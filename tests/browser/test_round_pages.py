@@ -75,14 +75,15 @@ def test_organiser_sees_the_round_and_closes_it(page, server: LiveServer, round_
     page.click(f"text=Round {round_.number}")
     page.wait_for_selector("#groups")
     assert page.inner_text("#met") == "1"
-    assert page.inner_text("#waiting") == "1"
+    assert page.inner_text("#awaiting") == "1"
+    assert "so far (1 of 2 answered)" in page.inner_text("#met-rate")
     waiting = page.inner_text("#not-answered")
     assert len(waiting.strip().splitlines()) == 2
     assert page.locator("#groups tbody tr").count() == 4
 
     page.click("button:has-text('Close this round now')")
     page.wait_for_selector("h1:has-text('closed')")
-    assert page.inner_text("#waiting") == "1"  # now shown as unconfirmed
+    assert page.inner_text("#unconfirmed") == "1" and page.inner_text("#awaiting") == "0"
     assert "Unconfirmed" in page.inner_text("#summary")
     page.screenshot(path="/tmp/organiser-round.png", full_page=True)
 

@@ -80,7 +80,7 @@ def test_round_page_links_to_its_neighbours(server: LiveServer, two_closed_one_o
     assert 'id="next"' not in third and "still open" in third
     assert 'src="/public/rounds/2/network.svg"' in second
     assert re.search(r"<li>\d+ people took part</li>", second)
-    assert re.search(r"<li>\d+% did not meet</li>", second)
+    assert re.search(r"<li>\d+ met, \d+ did not meet</li>", second)
 
 
 def test_public_pages_carry_share_tags_and_embed_snippets(

@@ -38,7 +38,7 @@ def test_create_then_read_a_participant(server: LiveServer) -> None:
     assert body["joined_on"] is not None
     assert set(body) == {
         "id", "name", "email", "organisation", "sector", "status",
-        "paused_until", "joined_on", "rhythm", "created_at",
+        "paused_until", "joined_on", "rhythm", "about_me", "created_at",
     }  # fmt: skip
     assert body["rhythm"] == 1, "the default_rhythm setting"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import ORGANISER_TOKEN, LiveServer
 from factories import make_participant
-from sqlmodel import Session
+from sqlmodel import Session, select
 from support import hidden_field
 
 from unmentor.clock import utcnow
@@ -86,6 +86,7 @@ def history(server: LiveServer) -> None:
     Round 1: 10 pairs of first-timers, 8 met.       (gap: none, left out of the cadence)
     Round 2: the same 20 people re-paired, 5 met.    (gap: 1 month)
     Round 3: 5 regular pairs, all met; 5 pairs of newcomers, 1 met.   (gap: 2 months)
+    Picked a time: round 1's 8 groups that met, round 2's 5 that did not, round 3's regulars.
     """
     with server.database.session() as session:
         old = [make_participant(session, organisation=f"Old {n}") for n in range(20)]
@@ -99,6 +100,12 @@ def history(server: LiveServer) -> None:
         regulars = [(old[i], old[i + 5], True) for i in range(0, 10, 2)]
         newcomers = [(new[i], new[i + 1], i == 0) for i in range(0, 10, 2)]
         _round(session, 3, "2026-04", regulars + newcomers)
+        picked = {1: range(1, 9), 2: range(6, 11), 3: range(1, 6)}
+        for member in session.exec(select(RoundMember).join(Round)).all():
+            number = session.get(Round, member.round_id).number
+            if member.group_no in picked[number]:
+                member.meeting_at = utcnow()
+                session.add(member)
 
 
 def test_experiments_by_api_and_page(server: LiveServer, history) -> None:
@@ -133,6 +140,20 @@ def test_experiments_by_api_and_page(server: LiveServer, history) -> None:
     assert [(s["conversations"], s["met"]) for s in sector["sides"]] == [(25, 18), (0, 0)]
     assert sector["left_out"] == 5
 
+    times = by_key["picked_time"]
+    # Picked: 8 + 0 + 5 met of 8 + 5 + 5 = 13/18; not: 0 + 5 + 1 of 2 + 5 + 5 = 6/12.
+    assert [(s["conversations"], s["met"]) for s in times["sides"]] == [(18, 13), (12, 6)]
+    assert times["left_out"] == 0
+    # pooled 19/30, se = sqrt(19/30 · 11/30 · (1/18 + 1/12)) = 0.17959, z = (13/18 - 1/2)/se.
+    assert times["z"] == pytest.approx(1.2374, abs=1e-4)
+    assert times["p_value"] == pytest.approx(0.2159, abs=1e-3)
+    assert times["bigger_than_chance"] is False
+    # 13/18: centre (0.7222 + 1.96²/36) / (1 + 1.96²/18) = 0.6831, half-width 0.1919.
+    assert (times["sides"][0]["low"], times["sides"][0]["high"]) == pytest.approx(
+        (0.4913, 0.8750), abs=1e-4
+    )
+    assert times["sentence"].startswith("Picked a suggested time met 72% of 18; No time")
+
     with server.client() as http:
         form = http.get("/organiser")
         http.post(
@@ -143,6 +164,7 @@ def test_experiments_by_api_and_page(server: LiveServer, history) -> None:
     assert page.status_code == 200
     assert firsts["sentence"].replace("'", "&#39;") in page.text
     assert "36\u201380%" in page.text  # 9/15's interval, as whole percentages
+    assert 'id="experiment-picked_time"' in page.text and "49\u201388%" in page.text
 
 
 def test_experiments_need_the_organiser(server: LiveServer) -> None:

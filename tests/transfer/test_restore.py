@@ -87,6 +87,9 @@ def test_export_restore_export_is_byte_identical(
     assert any(p["paused_until"] for p in first["participants"])
     assert any(p["organisation"] is None for p in first["participants"])
     assert {p["rhythm"] for p in first["participants"]} == {1, 3}
+    assert "Bus timetables by day, «open data» by night" in [
+        p["about_me"] for p in first["participants"]
+    ]
     assert {b["added_by"] for b in first["blocked_pairs"]} == {"participant", "organiser"}
     # The erased newest participant's id is past every id held, and stays given out.
     assert first["next_ids"]["participant"] > max(p["id"] for p in first["participants"]) + 1
@@ -169,6 +172,7 @@ def test_a_version_2_document_restores_without_comments(
                 del member["comment"]
     for person in document["participants"]:
         del person["rhythm"]
+        del person["about_me"]  # exports made before "about me" existed lack it
     older = tmp_path / "older.json"
     older.write_text(json.dumps(document), encoding="utf-8")
     target = fresh_sqlite(sqlite_template, tmp_path)
@@ -176,6 +180,7 @@ def test_a_version_2_document_restores_without_comments(
     again = _export(target, tmp_path / "second")
     assert again["version"] == 3
     assert {p["rhythm"] for p in again["participants"]} == {1}, "every round, as before"
+    assert {p["about_me"] for p in again["participants"]} == {None}
     assert all(
         m["comment"] is None for r in again["rounds"] for g in r["groups"] for m in g["members"]
     )

@@ -55,7 +55,7 @@ def round_close(number: Annotated[int, typer.Argument(help="The round's number."
 
 
 def round_list() -> None:
-    """List rounds with their met / not met / unconfirmed counts."""
+    """List rounds with groups met / not met / unconfirmed / awaiting (an open one's so far)."""
     from unmentor.rounds import service as rounds
 
     with open_database() as (_, database), database.read_session() as session:
@@ -63,11 +63,11 @@ def round_list() -> None:
     if not summaries:
         typer.echo("No rounds yet: `unmentor round form` forms the first.")
     for r in summaries:
-        rate = f"{r.met_rate:.0%}" if r.met_rate is not None else "-"
         typer.echo(
             f"round {r.number:>3}  {r.period}  {r.status:<6}  {r.people:>6} people  "
             f"{r.groups:>5} groups  met {r.met:>4}  not met {r.not_met:>4}  "
-            f"unconfirmed {r.unconfirmed:>4}  waiting {r.pending:>4}  met rate {rate}"
+            f"unconfirmed {r.unconfirmed:>4}  awaiting {r.pending:>4}  "
+            f"met rate {r.figures().rate_text()}"
         )
 
 
@@ -75,11 +75,41 @@ def demo(
     people: Annotated[int, typer.Option(min=2, max=100_000, help="How many participants.")] = 320,
     rounds: Annotated[int, typer.Option(min=1, max=60, help="How many rounds of history.")] = 8,
     seed: Annotated[int, typer.Option(help="Same seed, same community.")] = 2026,
+    features: Annotated[
+        bool,
+        typer.Option(
+            "--features/--without-features",
+            help="People choose rhythms and free times and pick suggested times, and meet more "
+            "often for it; without, the same community behaves as before those features.",
+        ),
+    ] = True,
+    fresh: Annotated[
+        bool,
+        typer.Option(
+            "--fresh", help="Delete everything in the database first (it asks before it does)."
+        ),
+    ] = False,
+    yes: Annotated[
+        bool,
+        typer.Option(
+            "--yes", "-y", help="With --fresh: do not ask (only for a local SQLite file)."
+        ),
+    ] = False,
 ) -> None:
     """Fill an empty database with a realistic community and several rounds."""
+    from unmentor import wiping
     from unmentor.demo import build_demo
 
     with open_database() as (settings, database):
+        with database.read_session() as session:
+            held = wiping.holdings(session=session)
+        where = wiping.described(settings.database_url)
+        if not held.is_empty:
+            if not fresh:
+                raise fail(_not_empty(where, held))
+            _confirm_wipe(settings, where, held, yes=yes)
+            wiping.wipe(database=database)
+            typer.echo(f"Deleted everything in {where}.")
         report = build_demo(
             database=database,
             settings=settings,
@@ -87,11 +117,64 @@ def demo(
             rounds=rounds,
             seed=seed,
             progress=lambda line: typer.echo(f"  {line}"),
+            features=features,
         )
     typer.echo(
         f"Demo ready: {report.people} people in {report.organisations} organisations, "
-        f"{report.rounds} rounds. Organisers: {settings.base_url}/organiser"
+        f"{report.rounds} rounds.\n"
+        f"Next: `unmentor serve` (or `make run`). Organisers: {settings.base_url}/organiser "
+        "with the organiser_token. To take part yourself, sign up at "
+        f'{settings.base_url}/: with mail_backend = "console" your confirmation link is '
+        "printed in the log (the demo's people are made up and are never emailed about the "
+        "past)."
     )
+
+
+def _not_empty(where: str, held) -> str:
+    return (
+        f"the demo needs an empty database, and {where} holds {held.in_words()}.\n"
+        "To start afresh: `unmentor demo --fresh` deletes everything in it first (it asks "
+        "before it does).\n"
+        "To keep it, give the demo a database of its own:\n"
+        "  UNMENTOR_DATABASE_URL=sqlite:///demo.db unmentor db upgrade\n"
+        "  UNMENTOR_DATABASE_URL=sqlite:///demo.db unmentor demo"
+    )
+
+
+def _confirm_wipe(settings, where: str, held, *, yes: bool) -> None:
+    """Stop unless wiping this database is allowed and confirmed.
+
+    A plain yes is enough for a local SQLite file; any other database (a shared PostgreSQL,
+    say) must be named in full, so that a stray UNMENTOR_DATABASE_URL cannot be wiped by
+    habit, and never in production.
+    """
+    from sqlalchemy.engine import make_url
+
+    from unmentor import wiping
+
+    refusal = wiping.refusal(settings)
+    if refusal:
+        raise fail(f"nothing was deleted: {refusal}")
+    if wiping.is_local_file(settings.database_url):
+        if yes or typer.confirm(
+            f"Delete everything in {where} ({held.in_words()})? This cannot be undone."
+        ):
+            return
+        raise fail("nothing was deleted.")
+    if yes:
+        raise fail(
+            f"nothing was deleted: --yes answers only for a local SQLite file, and {where} is "
+            "not one. Run without --yes and type the database's name when asked."
+        )
+    name = make_url(settings.database_url).database or ""
+    typed = typer.prompt(
+        f"{where} is not a local SQLite file and holds {held.in_words()}. To delete "
+        f"everything in it, type its name ({name})",
+        default="",
+        show_default=False,
+    )
+    if not name or typed.strip() != name:
+        raise fail("nothing was deleted.")
 
 
 def render(

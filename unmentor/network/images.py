@@ -18,7 +18,7 @@ from typing import Any, Literal, TypeVar
 from unmentor.dataversion import current_version
 from unmentor.db import Database
 from unmentor.network.data import NetworkData, load_network
-from unmentor.network.figures import RoundFigures
+from unmentor.network.figures import figure_lines
 from unmentor.network.flight import FlightCache
 from unmentor.network.jobs import (
     Layouts,
@@ -28,7 +28,6 @@ from unmentor.network.jobs import (
     card_job,
     connectivity_chart_job,
     connectivity_job,
-    figures_job,
     growth_job,
     layouts_job,
     network_job,
@@ -136,7 +135,7 @@ class NetworkImages:
         """Counts-only descriptions of the view's round pictures, by round number."""
 
         def build() -> dict[int, str]:
-            texts = self.workers.run(alt_texts_job, view.people, view.links)
+            texts = self.workers.run(alt_texts_job, view.people, view.links, view.figures)
             return {n: texts.get(n, f"Round {n}: no groups.") for n in view.rounds}
 
         return self.cache.get((view.generation, "alt"), build)
@@ -149,18 +148,15 @@ class NetworkImages:
         )
 
     def outcomes(self, view: View, *, fmt: Format = "svg") -> Picture:
-        """Met, not met and unconfirmed shares per round of the view."""
+        """Met, not met and unconfirmed shares of groups per round of the view."""
         return self.cache.get(
             (view.generation, "outcomes", fmt),
-            lambda: self.workers.run(outcomes_job, view.links, fmt),
+            lambda: self.workers.run(outcomes_job, view.outcomes, fmt),
         )
 
-    def figures(self, view: View) -> dict[int, RoundFigures]:
-        """Each of the view's rounds' headline figures (unmentor.network.figures)."""
-        return self.cache.get(
-            (view.generation, "figures"),
-            lambda: self.workers.run(figures_job, view.people, view.links),
-        )
+    def figure_lines(self, view: View) -> dict[int, list[str]]:
+        """Each of the view's rounds' figures in words (unmentor.network.figures)."""
+        return {n: figure_lines(view.figures.get(n)) for n in view.rounds}
 
     def animation(self, view: View) -> Picture:
         """A GIF of the network growing over the view's rounds, in their stable layout."""
@@ -191,8 +187,7 @@ class NetworkImages:
                 round_number,
                 layouts.positions(round_number),
                 layouts.frame,
-                # A round in which everyone sat out has people but no links, so no figures.
-                self.figures(view).get(round_number),
+                figure_lines(view.figures.get(round_number)),
                 public=view.public,
                 min_category=view.min_category,
             )

@@ -15,14 +15,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from unmentor.matching import Candidate, fresh_partner_counts
-from unmentor.network.figures import RoundFigures, round_figures
+from unmentor.rounds.figures import RoundFigures, describe
 from viz import (
     GrowthPoint,
     LinkArrays,
     Person,
     RoundMark,
+    RoundOutcomes,
     compute_layouts,
-    describe,
     layout_frame,
     metrics_by_round,
     render_growth,
@@ -125,13 +125,20 @@ def growth_job(points: Sequence[GrowthPoint], marks: Sequence[RoundMark], fmt: s
     return Picture.of(render_growth(points, marks, fmt=fmt, title="Growth of the network"))
 
 
-def outcomes_job(links: LinkArrays, fmt: str) -> Picture:
-    return Picture.of(render_outcomes(links, fmt=fmt, title="Did they meet?"))
+def outcomes_job(rounds: Sequence[RoundOutcomes], fmt: str) -> Picture:
+    return Picture.of(render_outcomes(rounds, fmt=fmt, title="Did they meet?"))
 
 
-def alt_texts_job(people: Sequence[Person], links: LinkArrays) -> dict[int, str]:
-    """Counts-only descriptions of every round's picture, by round number."""
-    return {m.round_number: describe(m) for m in metrics_by_round(people, links)}
+def alt_texts_job(
+    people: Sequence[Person], links: LinkArrays, figures: Mapping[int, RoundFigures]
+) -> dict[int, str]:
+    """Counts-only descriptions of every round's picture, by round number.
+
+    The network's size comes from the picture's links; every figure of the round itself from
+    `figures` (per group, as every page shows them).
+    """
+    size = {m.round_number: m.people for m in metrics_by_round(people, links)}
+    return {n: describe(f, people_in_network=size.get(n, 0)) for n, f in figures.items()}
 
 
 def stats_job(
@@ -148,11 +155,6 @@ def stats_job(
         [Candidate(id=pid, org=None if org is None else str(org)) for pid, org in active], pairs
     )
     return [metrics.as_dict() for metrics in by_round], fresh
-
-
-def figures_job(people: Sequence[Person], links: LinkArrays) -> dict[int, RoundFigures]:
-    """Every round's headline figures (unmentor.network.figures), by round number."""
-    return round_figures(people, links)
 
 
 def animation_job(
@@ -186,7 +188,7 @@ def card_job(
     round_number: int,
     layout: Mapping[int, Sequence[float]] | None,
     frame: tuple[float, float, float, float] | None,
-    figures: RoundFigures | None,
+    lines: Sequence[str],
     *,
     public: bool,
     min_category: int = 1,
@@ -200,7 +202,7 @@ def card_job(
             layout=layout,
             frame=frame,
             headline=f"Round {round_number}",
-            lines=figures.lines()[:5] if figures else ["No conversations this round"],
+            lines=lines,
             public=public,
             legend_title="Sector",
             min_category=min_category,

@@ -4,7 +4,8 @@ A round with fewer than `public_min_people` taking part is cut out of the public
 anything is drawn or counted, so no public output can show it: its links are gone from every
 network picture (including later rounds' cumulative ones), its people are gone unless a
 published round has them, and it has no point on the growth chart, no bar on the outcomes
-chart and no alt text. Sectors shared by fewer than that many of the people shown are drawn
+chart and no alt text. Its figures (how many groups met) come from unmentor.rounds.figures,
+like every other page's. Sectors shared by fewer than that many of the people shown are drawn
 as "Other" (viz folds them, given `min_category`).
 
 The public view is keyed by a fingerprint of its own content rather than by the data version:
@@ -20,7 +21,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from unmentor.network.data import NetworkData
-from viz import GrowthPoint, LinkArrays, Person, RoundMark
+from unmentor.rounds.figures import RoundFigures
+from viz import GrowthPoint, LinkArrays, Person, RoundMark, RoundOutcomes
 
 # Organisers see names on the picture while it stays readable.
 MAX_LABELLED_PEOPLE = 150
@@ -37,6 +39,8 @@ class View:
     rounds: list[int]  # round numbers with a picture, ascending
     points: list[GrowthPoint]
     marks: list[RoundMark]
+    outcomes: list[RoundOutcomes]  # what the outcomes chart draws, one per round shown
+    figures: Mapping[int, RoundFigures]  # round number -> its figures (alt texts)
     labels: Mapping[int, str] | None = None
     min_category: int = 1
     # Counted, never shown: an opaque number per organisation, for "organisations met".
@@ -61,6 +65,8 @@ def organiser_view(data: NetworkData, *, version: int) -> View:
         rounds=data.round_numbers(),
         points=points,
         marks=marks,
+        outcomes=data.outcomes(),
+        figures=data.figures,
         labels=labels,
         **_round_facts(data, set(data.round_numbers())),
     )
@@ -84,6 +90,8 @@ def public_view(data: NetworkData, *, min_people: int) -> View:
         rounds=shown,
         points=[p for p, _ in pairs],
         marks=[m for _, m in pairs],
+        outcomes=[o for o in data.outcomes() if o.number in keep],
+        figures={n: f for n, f in data.figures.items() if n in keep},
         min_category=min_people,
         **_round_facts(data, keep, linked),
     )
@@ -114,7 +122,8 @@ def _fingerprint(view: View) -> str:
     for column in (view.links.a, view.links.b, view.links.round_number, view.links.outcome):
         digest.update(column.tobytes())
     digest.update(repr([(p.key, p.category) for p in view.people]).encode())
-    digest.update(repr((view.rounds, view.points, view.marks, view.min_category)).encode())
+    shown = (view.rounds, view.points, view.marks, view.outcomes, view.min_category)
+    digest.update(repr(shown).encode())
     facts = (sorted(view.organisation_of.items()), view.starts_on, view.closed_at)
     digest.update(repr(facts).encode())
     return digest.hexdigest()

@@ -136,6 +136,7 @@ def sign_up(*, session: Session, request: SignupRequest, settings: Settings, now
             "sector": request.sector,
             "privacy_notice_version": request.privacy_notice_version,
             "rhythm": request.rhythm or settings.default_rhythm,
+            "about_me": request.about_me,
             "status": ParticipantStatus.pending,
             "created_at": now,
             "updated_at": now,
@@ -307,6 +308,18 @@ def set_rhythm(*, session: Session, participant_id: int, rhythm: int, now: datet
         raise InvalidInput("Choose every round, every second or every third.", field="rhythm")
     participant = get_participant(session=session, participant_id=participant_id)
     participant.rhythm = rhythm
+    participant.updated_at = now
+    session.add(participant)
+    session.flush()
+    return participant
+
+
+def set_about_me(
+    *, session: Session, participant_id: int, about_me: str | None, now: datetime
+) -> Participant:
+    """Change the one-line profile groupmates see in introductions (None: remove it)."""
+    participant = get_participant(session=session, participant_id=participant_id)
+    participant.about_me = about_me
     participant.updated_at = now
     session.add(participant)
     session.flush()

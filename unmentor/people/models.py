@@ -18,6 +18,8 @@ DOMAIN_MAX = 255
 NOTICE_VERSION_MAX = 64
 FREE_TIMES_MAX = 100
 TIME_ZONE_MAX = 64
+# "About me": one line, short enough to sit under a name in an introduction.
+ABOUT_ME_MAX = 140
 # How someone without an organisation is shown wherever an organisation's name would be.
 NO_ORGANISATION = "Independent"
 # Take part in every round (1), every second (2) or every third (3).
@@ -89,6 +91,8 @@ class Participant(SQLModel, table=True):
         sa_column_args=[CheckConstraint("rhythm IN (1, 2, 3)", name="ck_participant_rhythm")],
         sa_column_kwargs={"server_default": "1"},
     )
+    # A one-line profile in the person's own words, shown to their groupmates; None: not given.
+    about_me: str | None = Field(default=None, max_length=ABOUT_ME_MAX)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
     # Which privacy notice the sign-up page showed (a hash of its text); None before notices.

@@ -15,7 +15,13 @@ from pydantic import (
     StringConstraints,
 )
 
-from unmentor.people.models import EMAIL_MAX, NAME_MAX, SECTOR_MAX, ParticipantStatus
+from unmentor.people.models import (
+    ABOUT_ME_MAX,
+    EMAIL_MAX,
+    NAME_MAX,
+    SECTOR_MAX,
+    ParticipantStatus,
+)
 from unmentor.people.normalise import normalise_email, optional_text, required_text
 from unmentor.sqltypes import MAX_INT
 
@@ -30,6 +36,16 @@ Sector = Annotated[
     str,
     StringConstraints(max_length=SECTOR_MAX),
     AfterValidator(partial(optional_text, max_length=SECTOR_MAX)),
+]
+# Plain text on one line (tidy_text folds line breaks into spaces); blank means none.
+AboutMe = Annotated[
+    str,
+    StringConstraints(max_length=ABOUT_ME_MAX),
+    AfterValidator(partial(optional_text, max_length=ABOUT_ME_MAX)),
+    Field(
+        description=f"A one-line profile in the person's own words (at most {ABOUT_ME_MAX} "
+        "characters, plain text), shown to their groupmates in introductions; blank for none."
+    ),
 ]
 # Blank (or null) means no organisation: freelancers and independents take part too.
 OrganisationName = Annotated[
@@ -81,6 +97,7 @@ class SignupRequest(StrictModel):
         description="Which privacy notice the person was shown (the sign-up page sends it).",
     )
     rhythm: Rhythm | None = Field(None, description=RHYTHM_DEFAULT)
+    about_me: AboutMe | None = None
 
 
 class Accepted(BaseModel):
@@ -115,6 +132,7 @@ class ParticipantPublic(BaseModel):
     paused_until: date | None
     joined_on: date | None
     rhythm: Rhythm
+    about_me: str | None = Field(description="Their one-line profile; null: none given.")
     created_at: datetime
 
 
@@ -129,6 +147,7 @@ class ParticipantCreate(StrictModel):
     )
     joined_on: IsoDate | None = Field(None, description="Defaults to today for active people.")
     rhythm: Rhythm | None = Field(None, description=RHYTHM_DEFAULT)
+    about_me: AboutMe | None = None
 
 
 NEVER_NULL = ("name", "email", "status", "rhythm")
@@ -152,6 +171,7 @@ class ParticipantUpdate(StrictModel):
     status: ParticipantStatus = None
     paused_until: IsoDate | None = Field(None, description="Required when status is 'paused'.")
     rhythm: Rhythm = None
+    about_me: AboutMe | None = None
 
 
 class Page(BaseModel, Generic[T]):

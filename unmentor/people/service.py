@@ -170,6 +170,7 @@ def participant_public(*, session: Session, participant: Participant) -> Partici
         paused_until=participant.paused_until,
         joined_on=participant.joined_on,
         rhythm=participant.rhythm,
+        about_me=participant.about_me,
         created_at=participant.created_at,
     )
 
@@ -233,6 +234,7 @@ def create_participant(
         status=data.status,
         joined_on=(data.joined_on or now.date()) if active else data.joined_on,
         rhythm=data.rhythm or default_rhythm,
+        about_me=data.about_me,
         created_at=now,
         updated_at=now,
     )
@@ -259,6 +261,8 @@ def update_participant(
         participant.sector = changes["sector"]
     if changes.get("rhythm") is not None:
         participant.rhythm = changes["rhythm"]
+    if "about_me" in changes:
+        participant.about_me = changes["about_me"]
     if "organisation" in changes:
         participant.organisation_id = organisation_id_for(
             session=session, name=changes["organisation"], now=now

@@ -336,6 +336,7 @@ def export_participant(session: Session, participant: Participant) -> dict[str, 
         "usually_free": participant.free_times.split(",") if participant.free_times else [],
         "time_zone": participant.time_zone,
         "rhythm": participant.rhythm,
+        "about_me": participant.about_me,
         "signed_up_at": iso(participant.created_at),
         "privacy_notice_version_shown": participant.privacy_notice_version,
     }

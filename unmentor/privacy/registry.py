@@ -65,7 +65,8 @@ REGISTRY: tuple[Holding, ...] = (
     ),
     Holding(
         "outbox_mention",
-        "emails to other people that name the person (introductions, reminders)",
+        "emails to other people that name the person (introductions, reminders), with their "
+        "organisation, sector and 'about me' line",
         "unsent introductions and reminders are rewritten for the group without them; every "
         "other email naming them, sent or not, is deleted",
         "how many emails to others name them (the emails belong to their recipients)",
@@ -126,7 +127,7 @@ REGISTRY: tuple[Holding, ...] = (
     Holding(
         "participant",
         "name, email, organisation, sector, status, rhythm (how often they take part), dates, "
-        "which privacy notice was shown, usual free times, time zone",
+        "which privacy notice was shown, usual free times, time zone, their one-line 'about me'",
         "deleted",
         "everything in the row",
         h.erase_participant,

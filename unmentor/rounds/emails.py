@@ -40,6 +40,7 @@ class Person:
     sector: str | None = None
     free_times: str | None = None  # see unmentor.rounds.times
     time_zone: str | None = None
+    about_me: str | None = None  # their one-line profile, shown to groupmates
 
 
 def period_name(period_key: str) -> str:

@@ -6,7 +6,8 @@ Each comparison splits the conversations in two and gives each side its count, m
 95% Wilson interval, then a two-sided two-proportion z-test (pooled) of the difference.
 
 Who rests how often is what people chose *now*: the service keeps no history of rhythms, so
-"by rhythm" compares by each group's members' current choice.
+"by rhythm" compares by each group's members' current choice. A group "picked a time" when one
+of its members chose a suggested slot on the pick-a-time page (round_member.meeting_at).
 """
 
 from __future__ import annotations
@@ -85,6 +86,7 @@ class Conversation:
     sectors: list[str | None]
     first_timers: int  # members in their first round
     gap_months: int | None  # since the round before; None for the first round
+    picked_time: bool = False  # the group chose one of the suggested times
 
 
 def _months(period: str) -> int:
@@ -110,16 +112,17 @@ def conversations(*, session: Session) -> list[Conversation]:
             type_coerce(RoundMember.outcome, String),
             Participant.rhythm,
             Participant.sector,
+            RoundMember.meeting_at.is_not(None),
         ).join(Participant, Participant.id == RoundMember.participant_id)
     )
     numbers = {r.id: r.number for r in rounds}
     first_round: dict[int, int] = {}
     groups: dict[tuple[int, int], list] = defaultdict(list)
-    for round_id, group_no, pid, outcome, rhythm, sector in rows:
+    for round_id, group_no, pid, outcome, rhythm, sector, picked in rows:
         number = numbers[round_id]
         first_round[pid] = min(first_round.get(pid, number), number)
         if round_id in closed:
-            groups[(round_id, group_no)].append((pid, outcome, rhythm, sector))
+            groups[(round_id, group_no)].append((pid, outcome, rhythm, sector, picked))
     found = []
     for (round_id, _), members in sorted(groups.items()):
         number = closed[round_id]
@@ -127,11 +130,13 @@ def conversations(*, session: Session) -> list[Conversation]:
             Conversation(
                 round_number=number,
                 # A group met if anyone says so (group_outcome), stored values compared as text.
-                met=any(outcome == Outcome.met for _, outcome, _, _ in members),
-                rhythms=[rhythm for _, _, rhythm, _ in members],
-                sectors=[sector for _, _, _, sector in members],
-                first_timers=sum(first_round[pid] == number for pid, _, _, _ in members),
+                met=any(member[1] == Outcome.met for member in members),
+                rhythms=[member[2] for member in members],
+                sectors=[member[3] for member in members],
+                first_timers=sum(first_round[member[0]] == number for member in members),
                 gap_months=gap[round_id],
+                # Picking sets the time on every member; any one of them is enough to tell.
+                picked_time=any(member[4] for member in members),
             )
         )
     return found
@@ -233,6 +238,13 @@ def experiments(*, session: Session) -> Experiments:
             known_sectors,
             ("Same sector", lambda c: len({s.casefold() for s in c.sectors}) == 1),
             ("Different sectors", lambda c: len({s.casefold() for s in c.sectors}) > 1),
+        ),
+        compare(
+            "picked_time",
+            "With or without a picked time",
+            items,
+            ("Picked a suggested time", lambda c: c.picked_time),
+            ("No time picked", lambda c: not c.picked_time),
         ),
     ]
     # Groups with an unknown sector fall on neither side of the sector comparison.

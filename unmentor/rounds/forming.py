@@ -82,6 +82,7 @@ def _available_people(session: Session, today: date) -> dict[int, tuple[Person, 
             Participant.sector,
             Participant.free_times,
             Participant.time_zone,
+            Participant.about_me,
         )
         .outerjoin(Organisation, Organisation.id == Participant.organisation_id)
         .where(
@@ -104,10 +105,11 @@ def _available_people(session: Session, today: date) -> dict[int, tuple[Person, 
                 sector=sector,
                 free_times=free_times,
                 time_zone=time_zone,
+                about_me=about_me,
             ),
             org_id,
         )
-        for pid, name, email, org_id, org_name, sector, free_times, time_zone in rows
+        for pid, name, email, org_id, org_name, sector, free_times, time_zone, about_me in rows
     }
 
 

@@ -1,15 +1,20 @@
-"""What earlier rounds mean for the next one: who has met whom, and who has sat out."""
+"""What earlier rounds mean: who has met whom and who has sat out (for the next round), and
+each person's own rounds and partners (for their page)."""
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
+from datetime import date, datetime
 
 from sqlalchemy import func
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
-from unmentor.rounds.models import Round, RoundMember, RoundSitOut
+from unmentor.people.models import NO_ORGANISATION, Organisation, Participant
+from unmentor.rounds.figures import group_outcome
+from unmentor.rounds.models import Outcome, Round, RoundMember, RoundSitOut
 from unmentor.settings import Settings
 
 
@@ -131,3 +136,102 @@ def first_meetings(
         return {}
     rounds = pair_rounds(session=session, people=people, before_round=round_number)
     return PastMeetings(never_again=[], rounds=rounds).first_met(groups)
+
+
+@dataclass(frozen=True)
+class Partner:
+    """Someone a person shared a group with, as their own page shows them."""
+
+    id: int
+    name: str
+    email: str
+    organisation: str  # NO_ORGANISATION for someone without one
+    sector: str | None
+
+
+@dataclass
+class MyRound:
+    """One round a person was placed in, seen from their side."""
+
+    round_id: int
+    number: int
+    period: str
+    closes_on: date
+    is_open: bool
+    partners: list[Partner]
+    own_answer: Outcome | None
+    # How the group's meeting is counted: met / not_met / unconfirmed, or pending while open.
+    group_outcome: str
+    meeting_at: datetime | None
+
+
+def rounds_of(*, session: Session, participant_id: int) -> list[MyRound]:
+    """Every round the person was placed in, newest first, with the partners who still exist.
+
+    Erasing someone deletes their memberships, so an erased partner is simply absent; a
+    closed round left with no partner at all is left out (there is nobody to show), an open
+    one is kept so its page can say the partner has gone.
+    """
+    mine, theirs = aliased(RoundMember), aliased(RoundMember)
+    rows = session.exec(
+        select(
+            Round.id,
+            Round.number,
+            Round.period,
+            Round.closes_on,
+            Round.closed_at,
+            mine.outcome,
+            mine.meeting_at,
+            theirs.outcome,
+            Participant.id,
+            Participant.name,
+            Participant.email,
+            Organisation.name,
+            Participant.sector,
+        )
+        .join(mine, mine.round_id == Round.id)
+        .outerjoin(
+            theirs,
+            (theirs.round_id == mine.round_id)
+            & (theirs.group_no == mine.group_no)
+            & (theirs.participant_id != mine.participant_id),
+        )
+        .outerjoin(Participant, Participant.id == theirs.participant_id)
+        .outerjoin(Organisation, Organisation.id == Participant.organisation_id)
+        .where(mine.participant_id == participant_id)
+        .order_by(Round.number.desc(), Participant.name, Participant.id)
+    ).all()
+    found: list[MyRound] = []
+    answers: list[list[Outcome | None]] = []
+    for row in rows:
+        round_id, number, period, closes_on, closed_at, own, meeting_at, their_answer = row[:8]
+        partner_id, name, email, organisation, sector = row[8:]
+        if not found or found[-1].round_id != round_id:
+            found.append(
+                MyRound(
+                    round_id=round_id,
+                    number=number,
+                    period=period,
+                    closes_on=closes_on,
+                    is_open=closed_at is None,
+                    partners=[],
+                    own_answer=own,
+                    group_outcome="",
+                    meeting_at=meeting_at,
+                )
+            )
+            answers.append([own])
+        if partner_id is not None:
+            found[-1].partners.append(
+                Partner(
+                    id=partner_id,
+                    name=name,
+                    email=email,
+                    organisation=organisation or NO_ORGANISATION,
+                    sector=sector,
+                )
+            )
+            answers[-1].append(their_answer)
+    for my_round, group_answers in zip(found, answers, strict=True):
+        my_round.group_outcome = group_outcome(group_answers, closed=not my_round.is_open)
+    return [r for r in found if r.partners or r.is_open]

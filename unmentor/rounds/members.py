@@ -25,6 +25,7 @@ def groups_with_people(
             Participant.sector,
             Participant.free_times,
             Participant.time_zone,
+            Participant.about_me,
         )
         .join(Participant, Participant.id == RoundMember.participant_id)
         .outerjoin(Organisation, Organisation.id == Participant.organisation_id)
@@ -35,7 +36,7 @@ def groups_with_people(
         query = query.where(RoundMember.group_no.in_(group_nos))
     groups: dict[int, list[tuple[RoundMember, Person]]] = defaultdict(list)
     rows = session.exec(query).all()
-    for member, name, email, organisation, sector, free_times, time_zone in rows:
+    for member, name, email, organisation, sector, free_times, time_zone, about_me in rows:
         person = Person(
             id=member.participant_id,
             name=name,
@@ -44,6 +45,7 @@ def groups_with_people(
             sector=sector,
             free_times=free_times,
             time_zone=time_zone,
+            about_me=about_me,
         )
         groups[member.group_no].append((member, person))
     return dict(groups)

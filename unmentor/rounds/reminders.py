@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 
-from sqlalchemy import update
+from sqlalchemy import or_, update
 from sqlmodel import Session, select
 
 from unmentor.errors import Conflict, NotFound
@@ -61,6 +61,29 @@ def send_due_reminders(*, session: Session, settings: Settings, today: date, now
         )
         queued += len(rows)
     return queued
+
+
+def record_past_reminders(*, session: Session, today: date) -> int:
+    """Count every reminder whose day has passed as sent, without queueing any.
+
+    For history written after the fact (the demo): otherwise the scheduler's first run would
+    send, weeks late, one reminder to everyone in an open round who had not answered by its
+    reminder day. Returns how many members were marked.
+    """
+    marked = 0
+    for round_ in session.exec(select(Round).where(Round.reminder_on <= today)).all():
+        at = datetime.combine(round_.reminder_on, time(9), tzinfo=UTC)
+        result = session.exec(
+            update(RoundMember)
+            .where(
+                RoundMember.round_id == round_.id,
+                RoundMember.reminded_at.is_(None),
+                or_(RoundMember.answered_at.is_(None), RoundMember.answered_at > at),
+            )
+            .values(reminded_at=at)
+        )
+        marked += result.rowcount or 0
+    return marked
 
 
 def resend_introduction(

@@ -28,5 +28,3 @@ Never-match requests, one row per request:
     A participant's own request is kept as the address they typed; others must name a
     participant. Confidential: the second person is never told.
 """
-
-FORMATS_HELP = __doc__

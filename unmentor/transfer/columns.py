@@ -34,6 +34,7 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "joined": ("joined", "joined on", "date joined", "joined date", "join date", "start date"),
     "status": ("status", "state"),
     "rhythm": ("rhythm", "how often", "frequency", "take part"),
+    "about_me": ("about me", "about", "bio", "profile", "one line profile", "one liner"),
     "round": ("round", "round number", "round no", "round date", "number"),
     "date": ("date", "period", "month", "round month"),
     "met": ("met", "did they meet", "outcome", "happened", "meeting happened"),

@@ -2,8 +2,9 @@
 
 Everything a restore needs to carry on as if nothing had happened: organisations (with none
 of their members left, too; their parents, owned email domains, the aliases merges left and
-each merge with whom it moved), people with their status, pause end, sign-up and change dates
-and the privacy notice version they were shown, every round (open ones with their dates and
+each merge with whom it moved), people with their status, pause end, sign-up and change dates,
+the privacy notice version they were shown, rhythm, free times, time zone and "about me" line
+(absent from documents written before it: none), every round (open ones with their dates and
 seed), every member's own answer, reason, comment, answer and reminder time, who sat out and why,
 never-match requests, and the id counters. Rows keep their ids, so links already emailed keep
 working after a restore (an answer link names its round and participant id under an HMAC of
@@ -39,8 +40,8 @@ from unmentor.people.models import (
     OrganisationMergeMember,
     Participant,
 )
+from unmentor.rounds.figures import group_outcome
 from unmentor.rounds.models import Round, RoundMember, RoundSitOut
-from unmentor.rounds.outcomes import group_outcome
 
 FORMAT = "unmentor-export"
 # 3: members carry their not-met comment, participants their rhythm. A restore reads 2 as
@@ -89,6 +90,7 @@ def _people(session: Session) -> tuple[list[dict], list[dict], dict[int, str]]:
         Participant.privacy_notice_version,
         Participant.free_times,
         Participant.time_zone,
+        Participant.about_me,
     ).execution_options(yield_per=20_000)
     # Plain rows, not model objects: a tenth of the time at 100,000 people.
     for (
@@ -106,6 +108,7 @@ def _people(session: Session) -> tuple[list[dict], list[dict], dict[int, str]]:
         notice,
         free_times,
         time_zone,
+        about_me,
     ) in session.connection().execute(query):
         emails[pid] = email
         people.append(
@@ -124,6 +127,7 @@ def _people(session: Session) -> tuple[list[dict], list[dict], dict[int, str]]:
                 "privacy_notice_version": notice,
                 "free_times": free_times,
                 "time_zone": time_zone,
+                "about_me": about_me,
             }
         )
     people.sort(key=lambda person: person["email"])

@@ -89,7 +89,7 @@ def export_all(
     )
     _write_csv(
         directory / "participants.csv",
-        ["Name", "Email", "Organisation", "Sector", "Joined", "Status", "Rhythm"],
+        ["Name", "Email", "Organisation", "Sector", "Joined", "Status", "Rhythm", "About me"],
         [
             [
                 p["name"],
@@ -99,6 +99,7 @@ def export_all(
                 p["joined_on"],
                 p["status"],
                 p["rhythm"],
+                p["about_me"],
             ]
             for p in people
         ],

@@ -111,6 +111,7 @@ def write_participants(
                     "sector": r.sector,
                     "status": r.status,
                     "rhythm": r.rhythm or default_rhythm,
+                    "about_me": r.about_me,
                     "joined_on": r.joined_on,
                     # The growth chart counts sign-ups by created_at: history keeps its dates.
                     "created_at": datetime.combine(r.joined_on, time(), UTC)

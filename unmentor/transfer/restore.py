@@ -151,6 +151,8 @@ def _rows(document: dict[str, Any]) -> dict[str, list[dict]]:
                 # Absent from exports made before free times existed.
                 "free_times": p.get("free_times"),
                 "time_zone": p.get("time_zone"),
+                # Absent from exports made before "about me" existed.
+                "about_me": p.get("about_me"),
             }
             for p in document["participants"]
         ],

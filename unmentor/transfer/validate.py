@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
 
-from unmentor.people.models import NAME_MAX, SECTOR_MAX, ParticipantStatus
+from unmentor.people.models import ABOUT_ME_MAX, NAME_MAX, SECTOR_MAX, ParticipantStatus
 from unmentor.people.normalise import (
     normalise_email,
     optional_text,
@@ -53,6 +53,7 @@ class ParticipantRecord:
     joined_on: date | None
     status: ParticipantStatus
     rhythm: int | None = None  # None: the default_rhythm setting
+    about_me: str | None = None
 
 
 @dataclass
@@ -178,7 +179,10 @@ def check_participants(
         joined = row.read_day("joined")
         status = row.read("status", values.parse_status)
         every = row.read("rhythm", parse_rhythm)
-        record = ParticipantRecord(number, name, email, organisation, sector, joined, status, every)
+        about = row.read("about_me", _text(partial(optional_text, max_length=ABOUT_ME_MAX)))
+        record = ParticipantRecord(
+            number, name, email, organisation, sector, joined, status, every, about
+        )
         if email is not None and email in seen:
             first = seen[email]
             if row.ok and _same_person(first, record):
@@ -194,7 +198,7 @@ def check_participants(
 
 def _same_person(a: ParticipantRecord, b: ParticipantRecord) -> bool:
     """The same details, an organisation spelt two ways ("NHS devon ") counting as one."""
-    fields = ("name", "email", "sector", "joined_on", "status", "rhythm")
+    fields = ("name", "email", "sector", "joined_on", "status", "rhythm", "about_me")
     same_org = (a.organisation and organisation_key(a.organisation)) == (
         b.organisation and organisation_key(b.organisation)
     )

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse
 from unmentor.api.deps import DatabaseDep, SettingsDep
 from unmentor.clock import utcnow
 from unmentor.errors import LinkInvalid
-from unmentor.links.urls import OUTCOME_PATH
+from unmentor.links.urls import MANAGE_PATH, OUTCOME_PATH
 from unmentor.mail.compose import in_prose
 from unmentor.rounds import outcomes
 from unmentor.rounds.emails import period_name
@@ -88,4 +88,4 @@ def answer_submit(
         if outcome == Outcome.met
         else "Thank you for letting us know. We will introduce you to someone new next round."
     )
-    return message_page(request, "Answer recorded", text)
+    return message_page(request, "Answer recorded", text, link=(MANAGE_PATH, "Go to my page"))

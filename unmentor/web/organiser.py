@@ -106,6 +106,7 @@ def dashboard(request: Request, database: DatabaseDep, settings: SettingsDep) ->
         "organiser_dashboard.html",
         stats=stats,
         rounds=rounds,
+        figures={r.number: r.figures() for r in rounds},
         latest=latest,
         duplicates=duplicates,
         comments=comments,

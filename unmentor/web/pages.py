@@ -23,14 +23,16 @@ from unmentor.links import service as links
 from unmentor.links.models import LinkPurpose
 from unmentor.links.urls import LOGIN_PATH, MANAGE_PATH, VERIFY_PATH
 from unmentor.people import membership, suggestions
-from unmentor.people.models import NAME_MAX, TAKING_PART, Participant
+from unmentor.people.models import ABOUT_ME_MAX, NAME_MAX, TAKING_PART, Participant
 from unmentor.people.normalise import normalise_email, optional_text
 from unmentor.people.schemas import SignupRequest
 from unmentor.people.service import get_participant, organisation_of
 from unmentor.privacy import download, erasure
+from unmentor.rounds import history
 from unmentor.rounds import times as times_of
 from unmentor.rounds.rhythm import LABELS as RHYTHM_LABELS
 from unmentor.sessions import service as sessions
+from unmentor.web import my_rounds
 from unmentor.web.forms import require_csrf
 from unmentor.web.notice import privacy_notice, shown_version
 from unmentor.web.rendering import message_page, render, see_other
@@ -88,8 +90,15 @@ def signup_submit(
     privacy_notice_version: Annotated[str, Form(max_length=100)] = "",
     offered: Annotated[str, Form(max_length=10)] = "",
     rhythm: Annotated[str, Form(max_length=20)] = "",
+    about_me: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
-    values = {"name": name, "email": email, "organisation": organisation, "sector": sector}
+    values = {
+        "name": name,
+        "email": email,
+        "organisation": organisation,
+        "sector": sector,
+        "about_me": about_me,
+    }
     try:
         signup = SignupRequest(
             **values,
@@ -240,6 +249,7 @@ def manage_page(
     never: Literal["added", "removed"] | None = None,
     times: Literal["saved"] | None = None,
     rhythm: Literal["saved"] | None = None,
+    about: Literal["saved"] | None = None,
 ) -> HTMLResponse:
     participant_id = signed_in_participant(request, database)
     if participant_id is None:
@@ -253,6 +263,7 @@ def manage_page(
             organisation = organisation_of(session=session, participant=participant)
             never_list = blocking.own_entries(session=session, participant_id=participant_id)
             partners = blocking.past_partners(session=session, participant_id=participant_id)
+            rounds = history.rounds_of(session=session, participant_id=participant_id)
     except NotFound:
         response = render(request, "signin.html", error=None)
         forget_session_cookie(response)
@@ -266,6 +277,8 @@ def manage_page(
         welcome=welcome,
         never=never,
         rhythm_saved=rhythm == "saved",
+        about_saved=about == "saved",
+        about_max=ABOUT_ME_MAX,
         never_list=never_list,
         partners=partners,
         pause_from=today + timedelta(days=1),
@@ -278,6 +291,12 @@ def manage_page(
         weekday_names=times_of.WEEKDAY_NAMES,
         part_names=times_of.PART_NAMES,
         rhythms=RHYTHM_LABELS,
+        **my_rounds.page_context(
+            rounds=rounds,
+            participant_id=participant_id,
+            time_zone=participant.time_zone,
+            settings=settings,
+        ),
     )
 
 
@@ -292,6 +311,30 @@ def set_rhythm(
             session=session, participant_id=participant_id, rhythm=rhythm, now=utcnow()
         )
     return see_other(f"{MANAGE_PATH}?rhythm=saved")
+
+
+@posts.post("/me/about", response_class=HTMLResponse)
+def set_about_me(
+    request: Request,
+    participant_id: ParticipantIdDep,
+    database: DatabaseDep,
+    about_me: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    try:
+        line = optional_text(about_me, max_length=ABOUT_ME_MAX)
+    except ValueError as error:
+        return message_page(
+            request,
+            "Your “about me” was not changed",
+            f"It {error}.",
+            status_code=422,
+            link=(f"{MANAGE_PATH}#about", "Back"),
+        )
+    with database.session() as session:
+        membership.set_about_me(
+            session=session, participant_id=participant_id, about_me=line, now=utcnow()
+        )
+    return see_other(f"{MANAGE_PATH}?about=saved#about")
 
 
 @posts.post("/me/link", response_class=HTMLResponse)

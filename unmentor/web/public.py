@@ -91,7 +91,8 @@ async def gallery(request: Request) -> HTMLResponse:
         store = images(request)
         view = store.snapshot().public
         alt_texts = store.alt_texts(view)
-        gallery = [(n, alt_texts[n]) for n in view.rounds]
+        # An open round's figures are so far: its caption says so, as its alt text does.
+        gallery = [(n, alt_texts[n], view.figures[n].open) for n in view.rounds]
         latest = view.rounds[-1] if view.rounds else None
         return render(
             request,
@@ -121,7 +122,7 @@ async def round_page(
             "public_round.html",
             number=found,
             alt=store.alt_texts(view)[found],
-            figures=store.figures(view).get(found),
+            figures=store.figure_lines(view)[found],
             previous=view.rounds[at - 1] if at > 0 else None,
             next=view.rounds[at + 1] if at + 1 < len(view.rounds) else None,
             closed=found in view.closed_at,
@@ -175,7 +176,7 @@ async def feed(request: Request) -> Response:
         view = store.snapshot().public
 
         def build() -> Picture:
-            alt_texts, figures = store.alt_texts(view), store.figures(view)
+            alt_texts, figures = store.alt_texts(view), store.figure_lines(view)
             entries = [
                 round_entry(
                     base_url=base_url,
@@ -183,7 +184,7 @@ async def feed(request: Request) -> Response:
                     starts_on=view.starts_on[n],
                     closed_at=view.closed_at[n],
                     alt=alt_texts[n],
-                    lines=figures[n].lines() if n in figures else [],
+                    lines=figures[n],
                 )
                 for n in view.published()
             ]
