@@ -56,7 +56,7 @@ def render_card(
         fig.text(0.08, 0.86, headline, fontsize=26, fontweight="bold", va="top", wrap=True)
         y = 0.68
         for line in lines:
-            fig.text(0.08, y, line, fontsize=16, va="top", color=TEXT, wrap=True)
+            fig.text(0.08, y, line, fontsize=15, va="top", color=TEXT, wrap=True)
             y -= 0.085
         fig.text(
             0.08,
