@@ -82,7 +82,7 @@ def test_round_pages_lead_to_each_other(page, server: LiveServer, three_rounds) 
     page.click("details.embed summary")
     snippet = page.inner_text("details.embed code")
     assert snippet.startswith(f'<img src="{server.url}/public/rounds/1/network.svg"')
-    assert 'width="900" height="720" alt="Round 1:' in snippet
+    assert 'width="1200" height="960" alt="Round 1:' in snippet
     card = page.get_attribute("meta[property='og:image']", "content")
     assert card == f"{server.url}/public/rounds/1/card.png"
     assert "Person" not in page.content(), "no names on the public page"

@@ -109,12 +109,12 @@ def test_nothing_identifying_is_published(server: LiveServer, published) -> None
             "/public/", "/public/rounds/1/network.svg", "/public/rounds/2/network.svg",
             "/public/network.svg", "/public/growth.svg", "/public/outcomes.svg",
             "/public/rounds/1/", "/public/rounds/2/", "/public/connectivity.svg",
-            "/public/feed.atom",
+            "/public/feed.atom", "/public/organisations.svg",
         )]  # fmt: skip
         png = b"".join(http.get(path).content for path in (
             "/public/rounds/1/network.png", "/public/network.gif",
             "/public/rounds/1/card.png", "/public/rounds/2/card.png",
-            "/public/connectivity.png",
+            "/public/connectivity.png", "/public/organisations.png",
         ))  # fmt: skip
     everything = "\n".join(pages)
     for canary in [*CANARY_NAMES, *CANARY_ORGANISATIONS, "canary-mail", "Person Number"]:

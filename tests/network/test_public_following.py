@@ -96,7 +96,7 @@ def test_public_pages_carry_share_tags_and_embed_snippets(
         assert f'href="{base}/public/feed.atom"' in html
     snippet = re.search(r"<pre><code>(&lt;img [^<]*&gt;)</code></pre>", page).group(1)
     assert f'src="{base}/public/rounds/2/network.svg"' in snippet.replace("&#34;", '"')
-    assert 'width="900" height="720" alt="Round 2:' in snippet.replace("&#34;", '"')
+    assert 'width="1200" height="960" alt="Round 2:' in snippet.replace("&#34;", '"')
 
 
 def test_card_is_1200_by_630(server: LiveServer, two_closed_one_open) -> None:
@@ -142,7 +142,7 @@ def test_feed_is_valid_atom_with_an_entry_per_closed_round(
         content = entry.content[0].value
         img = re.search(r"<img [^>]*>", content).group(0)
         assert re.search(r'src="http://[^"]+/public/rounds/\d/network.png"', img)
-        assert 'width="900"' in img and 'height="720"' in img and 'alt="Round ' in img
+        assert 'width="1200"' in img and 'height="960"' in img and 'alt="Round ' in img
         assert "people took part" in content
     assert feed.feed.updated_parsed == max(e.updated_parsed for e in feed.entries)
 

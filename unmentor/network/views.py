@@ -8,6 +8,10 @@ chart and no alt text. Its figures (how many groups met) come from unmentor.roun
 like every other page's. Sectors shared by fewer than that many of the people shown are drawn
 as "Other" (viz folds them, given `min_category`).
 
+Organisations are named in public only when the deployment says so (`show_organisations`) and
+only those with at least `min_people` of the people shown; everyone else's organisation is
+"Other organisations", decided here so that no public job ever sees a name it may not draw.
+
 The public view is keyed by a fingerprint of its own content rather than by the data version:
 sign-ups, status changes and activity in unpublished rounds bump the version without changing
 anything public, and should not make every public picture be drawn again.
@@ -23,6 +27,7 @@ from datetime import date, datetime
 from unmentor.network.data import NetworkData
 from unmentor.rounds.figures import RoundFigures
 from viz import GrowthPoint, LinkArrays, Person, RoundMark, RoundOutcomes
+from viz.organisations import OTHER_ORGANISATIONS
 
 # Organisers see names on the picture while it stays readable.
 MAX_LABELLED_PEOPLE = 150
@@ -52,6 +57,14 @@ class View:
         """The view's rounds that are closed: their pictures and figures will not change."""
         return [n for n in self.rounds if n in self.closed_at]
 
+    # key -> organisation node of the organisations picture; None: one node per sector.
+    organisation_nodes: Mapping[int, str] | None = None
+
+    def month_of(self, round_number: int) -> str | None:
+        """The month a round was formed in, as a title says it ("March 2027")."""
+        day = next((m.day for m in self.marks if m.number == round_number), None)
+        return None if day is None else f"{day:%B %Y}"
+
 
 def organiser_view(data: NetworkData, *, version: int) -> View:
     """Every round, every person, names while the picture stays readable."""
@@ -72,7 +85,7 @@ def organiser_view(data: NetworkData, *, version: int) -> View:
     )
 
 
-def public_view(data: NetworkData, *, min_people: int) -> View:
+def public_view(data: NetworkData, *, min_people: int, show_organisations: bool = False) -> View:
     """Only rounds with at least `min_people` taking part, and only the people in them."""
     shown = data.published_rounds(min_people)
     keep = set(shown)
@@ -94,6 +107,9 @@ def public_view(data: NetworkData, *, min_people: int) -> View:
         figures={n: f for n, f in data.figures.items() if n in keep},
         min_category=min_people,
         **_round_facts(data, keep, linked),
+        organisation_nodes=_named_organisations(data, people, min_people)
+        if show_organisations
+        else None,
     )
     return replace(view, generation=("public", _fingerprint(view)))
 
@@ -116,6 +132,24 @@ def _round_facts(data: NetworkData, rounds: set[int], people: set[int] | None = 
     }
 
 
+def _named_organisations(
+    data: NetworkData, people: list[Person], min_people: int
+) -> dict[int, str]:
+    """Key -> organisation name if at least `min_people` of `people` belong to it, else Other."""
+    shown = [p.key for p in people]
+    counts: dict[str, int] = {}
+    for key in shown:
+        org = data.organisation_of.get(key)
+        if org is not None:
+            counts[org] = counts.get(org, 0) + 1
+    nodes = {}
+    for key in shown:
+        org = data.organisation_of.get(key)
+        named = org is not None and counts[org] >= min_people
+        nodes[key] = org if named else OTHER_ORGANISATIONS
+    return nodes
+
+
 def _fingerprint(view: View) -> str:
     """Changes whenever anything a public output shows changes."""
     digest = hashlib.sha256()
@@ -126,4 +160,6 @@ def _fingerprint(view: View) -> str:
     digest.update(repr(shown).encode())
     facts = (sorted(view.organisation_of.items()), view.starts_on, view.closed_at)
     digest.update(repr(facts).encode())
+    nodes = view.organisation_nodes
+    digest.update(repr(None if nodes is None else sorted(nodes.items())).encode())
     return digest.hexdigest()

@@ -54,7 +54,7 @@ def round_entry(
     picture = f"{base_url}/public/rounds/{number}/network.png"
     items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
     content = (
-        f'<p><img src="{html.escape(picture)}" width="900" height="720" alt="{html.escape(alt)}">'
+        f'<p><img src="{html.escape(picture)}" width="1200" height="960" alt="{html.escape(alt)}">'
         f"</p><ul>{items}</ul>"
         f'<p><a href="{html.escape(page)}">Round {number} on its own page</a></p>'
     )

@@ -35,7 +35,8 @@ MEDIA = {
     "atom": "application/atom+xml",
 }
 #: Pixel sizes of the pictures, for the width and height of <img> (the page and embed snippets).
-SIZES = {"network": (900, 720), "growth": (900, 450), "outcomes": (900, 420)}
+SIZES = {"network": (1200, 960), "growth": (1200, 640), "outcomes": (1200, 520)}
+SIZES |= {"organisations": (1200, 960), "animation": (900, 720)}
 SIZES |= {"connectivity": (900, 560), "card": (1200, 630)}
 PUBLIC_THREADS = 8
 T = TypeVar("T")
@@ -240,5 +241,19 @@ async def outcomes(request: Request, fmt: Literal["svg", "png"]) -> Response:
     def work() -> Picture:
         store = images(request)
         return store.outcomes(store.snapshot().public, fmt=fmt)
+
+    return _image(request, await _off_the_loop(request, work), fmt)
+
+
+@router.get("/public/organisations.{fmt}")
+async def organisations(request: Request, fmt: Literal["svg", "png"]) -> Response:
+    """Sectors (or, when the deployment allows, large organisations) and their conversations."""
+
+    def work() -> Picture:
+        store = images(request)
+        view = store.snapshot().public
+        if not view.rounds:
+            raise NotFound("Nothing is published yet.")
+        return store.organisations(view, fmt=fmt)
 
     return _image(request, await _off_the_loop(request, work), fmt)
