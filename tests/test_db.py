@@ -212,13 +212,13 @@ def test_participants_without_an_organisation_migrate_both_ways(database_url: st
 
 
 def test_second_chances_migrate_both_ways(database_url: str) -> None:
-    """0010 rebuilds round_member on SQLite (a new unique constraint): members already there
+    """0011 rebuilds round_member on SQLite (a new unique constraint): members already there
     get chance 1, the data-version trigger still follows the table, and going back refuses
     while a second-chance group exists."""
     from unmentor.db import downgrade
 
     now = {"now": "2026-01-01 00:00:00"}
-    downgrade(database_url, "0009")
+    downgrade(database_url, "0010")
     database = Database(database_url)
     try:
         with database.session() as session:
@@ -274,7 +274,7 @@ def test_second_chances_migrate_both_ways(database_url: str) -> None:
             )
         assert version() > before, "the network's data version still follows members"
         with pytest.raises(RuntimeError, match="second-chance"):
-            downgrade(database_url, "0009")
+            downgrade(database_url, "0010")
         assert current_revision(database_url) == head_revision()
     finally:
         database.dispose()

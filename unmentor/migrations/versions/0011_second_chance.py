@@ -13,8 +13,8 @@ SQLite cannot drop a table's UNIQUE constraint in place, so round_member is rebu
 rebuild drops its triggers, recreated here as 0003 made them. round_member has no
 AUTOINCREMENT counter to carry over.
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-01
 """
 
@@ -24,8 +24,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision: str = "0010"
-down_revision: str | None = "0009"
+revision: str = "0011"
+down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
