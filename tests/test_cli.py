@@ -179,6 +179,10 @@ def test_demo_builds_a_living_community(run) -> None:
     assert ("open" if still_open else "closed") in listed[0]
     assert all("closed" in line for line in listed[1:])
     assert all("met" in line for line in listed)
+    rendered = run("render", "pictures", "--no-png")
+    assert rendered.exit_code == 0, rendered.output
+    written = {path.name for path in Path("pictures").iterdir()}
+    assert {"network.gif", "connectivity.svg", "growth.svg", "round-004.svg"} <= written
     again = run("demo")
     assert again.exit_code == 1 and "empty database" in again.output
 

@@ -181,7 +181,7 @@ def render(
     directory: Annotated[Path, typer.Argument(help="Folder to write the images into.")],
     png: Annotated[bool, typer.Option("--png/--no-png", help="PNG copies as well as SVG.")] = True,
 ) -> None:
-    """Write every round's anonymised network image and the growth charts, for a blog post."""
+    """Write every round's anonymised network image, the animation and the charts, for a blog."""
     from unmentor.network.images import NetworkImages
 
     directory.mkdir(parents=True, exist_ok=True)
@@ -209,5 +209,12 @@ def render(
             if numbers:
                 picture = images.organisations(view, fmt=fmt)
                 (directory / f"organisations.{fmt}").write_bytes(picture.content)
+            connectivity = images.connectivity_chart(view, fmt=fmt).content
+            (directory / f"connectivity.{fmt}").write_bytes(connectivity)
+        if numbers:
+            (directory / "network.gif").write_bytes(images.animation(view).content)
     note = f" ({skipped} rounds below public_min_people left out)" if skipped else ""
-    typer.echo(f"Wrote {len(numbers)} round images and the growth charts to {directory}{note}.")
+    typer.echo(
+        f"Wrote {len(numbers)} round images, the animation and the growth and connectivity "
+        f"charts to {directory}{note}."
+    )
