@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 
 from unmentor.errors import Conflict, InvalidInput, NotFound
 from unmentor.people.models import Organisation, Participant
+from unmentor.people.normalise import tidy_text
 from unmentor.rounds.models import Outcome, Round, RoundMember
 from unmentor.rounds.tokens import read_outcome_token
 from unmentor.settings import Settings
@@ -22,8 +23,13 @@ from unmentor.stories.models import STORY_MAX, Attribution, Story, StoryStatus
 
 
 def clean_text(text: str | None) -> str:
-    """The story as stored: whitespace folded to single spaces; InvalidInput if empty or long."""
-    cleaned = " ".join((text or "").split())
+    """The story as stored: tidied like names (one space between words, no invisible or
+    control characters, which would break the page or disguise words); InvalidInput if empty
+    or too long."""
+    try:
+        cleaned = tidy_text(text or "")
+    except ValueError as error:
+        raise InvalidInput(f"Your story {error}.", field="text") from None
     if not cleaned:
         raise InvalidInput("Please write a sentence or two, or leave the form empty.", field="text")
     if len(cleaned) > STORY_MAX:
@@ -149,19 +155,33 @@ def list_for_review(
 ) -> tuple[list[StoryReview], int]:
     """Stories in review order (pending first), each with its group's names; and the total."""
     query = select(Story, Round.number, Round.period).join(Round, Round.id == Story.round_id)
+    counting = select(func.count()).select_from(Story)
     if status is not None:
         query = query.where(Story.status == status)
+        counting = counting.where(Story.status == status)
     query = query.order_by(
         _STATUS_ORDER,
         case((Story.status == StoryStatus.pending, Story.updated_at), else_=None),
         Story.decided_at.desc(),
         Story.id.desc(),
     )
-    counting = select(func.count()).select_from(Story)
-    if status is not None:
-        counting = counting.where(Story.status == status)
-    total = session.exec(counting).one()
     rows = session.exec(query.offset(offset).limit(limit)).all()
+    return _reviews(session, rows), session.exec(counting).one()
+
+
+def review_of(*, session: Session, story_id: int) -> StoryReview:
+    """One story as organisers review it; NotFound if there is none."""
+    rows = session.exec(
+        select(Story, Round.number, Round.period)
+        .join(Round, Round.id == Story.round_id)
+        .where(Story.id == story_id)
+    ).all()
+    if not rows:
+        raise NotFound(f"No story number {story_id}.")
+    return _reviews(session, rows)[0]
+
+
+def _reviews(session: Session, rows) -> list[StoryReview]:
     groups = _groups(session, [story for story, _, _ in rows])
     reviews = []
     for story, number, period in rows:
@@ -178,7 +198,7 @@ def list_for_review(
                 names_found=names_in(story.text, [m[1] for m in members], [m[3] for m in members]),
             )
         )
-    return reviews, total
+    return reviews
 
 
 def _groups(session: Session, stories: list[Story]) -> dict[tuple[int, int], list[tuple]]:
