@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import httpx
-
 import pytest
 from conftest import LiveServer
 from factories import make_participant
