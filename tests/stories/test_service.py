@@ -13,6 +13,7 @@ from sqlmodel import select
 
 from unmentor.clock import utcnow
 from unmentor.db import Database
+from unmentor.demo import build_demo
 from unmentor.errors import Conflict, InvalidInput, NotFound
 from unmentor.people.models import ParticipantStatus
 from unmentor.privacy.erasure import erase
@@ -252,3 +253,15 @@ def test_the_download_shows_only_the_authors_own_stories(database, settings, com
     assert [s["text"] for s in mine] == ["Rivers and «canals»."]
     assert mine[0]["status"] == "pending" and mine[0]["shown_as"] == "sector"
     assert theirs == []
+
+
+def test_the_demo_tells_stories(sqlite_url: str) -> None:
+    database = Database(sqlite_url)
+    settings = load_settings(database_url=sqlite_url)
+    build_demo(database=database, settings=settings, people=80, rounds=3, seed=11)
+    with database.read_session() as session:
+        shown = published.approved_stories(session=session, min_people=settings.public_min_people)
+        pending, _ = service.list_for_review(session=session, status=StoryStatus.pending)
+    assert shown and pending
+    assert all(s.attribution is None or s.attribution.startswith("a participant") for s in shown)
+    database.dispose()
