@@ -265,3 +265,22 @@ def test_the_demo_tells_stories(sqlite_url: str) -> None:
     assert shown and pending
     assert all(s.attribution is None or s.attribution.startswith("a participant") for s in shown)
     database.dispose()
+
+
+@given(
+    choice=st.sampled_from(list(Attribution)),
+    sector=st.none() | st.text(max_size=30),
+    size=st.integers(0, 20),
+    min_people=st.integers(2, 12),
+)
+def test_a_signature_is_a_common_sector_or_nobody(choice, sector, size, min_people) -> None:
+    folded = published._fold(sector)
+    signed = published.attribution_of(
+        choice, sector, sector_sizes={folded: size} if folded else {}, min_people=min_people
+    )
+    if choice == Attribution.anonymous:
+        assert signed is None
+    elif folded and size >= min_people:
+        assert signed == f"a participant from {' '.join(sector.split())}"
+    else:
+        assert signed == "a participant"
