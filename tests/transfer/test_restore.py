@@ -175,7 +175,7 @@ def test_a_version_2_document_restores_without_comments(
         for group in round_["groups"]:
             for member in group["members"]:
                 del member["comment"]
-    del document["stories"]  # version 4
+    del document["stories"]  # version 5
     for person in document["participants"]:
         del person["rhythm"]
         del person["about_me"]  # exports made before "about me" existed lack it

@@ -38,7 +38,7 @@ def test_an_open_rounds_rate_is_drawn_apart_as_provisional(read_svg):
     ids = set(svg.ids())
     assert "met_rate-provisional-r5" in ids and "met_rate-provisional-r4" not in ids
     line = svg.group("line-met_rate")
-    (path,) = [e for e in line.iter() if e.tag.endswith("path")]
+    (path,) = [e for e in line if e.tag.endswith("path")]  # the line, not a marker's <defs>
     # Four final rates on the line; the open round's is a point of its own.
     assert len(re.findall(r"[ML] ", path.get("d"))) == 4
     assert "Met rate so far (round open)" in {t for t, _ in svg.texts()}
@@ -127,3 +127,15 @@ def test_an_open_rounds_bar_is_marked_so_far(read_svg):
     ids = set(svg.ids())
     assert "provisional-r2" in ids and "provisional-r1" not in ids
     assert {"4", "7 so far"} <= {t for t, _ in svg.texts()}
+
+
+def test_growth_keeps_one_measure_per_axis_and_labels_the_top(read_svg):
+    svg = read_svg(render_growth(POINTS, ROUNDS))
+    texts = {t for t, _ in svg.texts()}
+    last = max(POINTS, key=lambda p: p.day)
+    # The last (top) values are written on the chart, not left to be read off the ticks.
+    assert f"{last.signed_up:,} signed up" in texts and f"{last.active:,} active" in texts
+    # The met rate has its own panel: two y-axes labelled, one measure each, no twin axis.
+    assert {"People", "Met rate"} <= texts
+    axes = [g for g in svg.ids() if g.startswith("axes_")]
+    assert len(axes) == 2

@@ -188,7 +188,12 @@ def render(
     formats = ["svg", "png"] if png else ["svg"]
     with open_database() as (settings, database):
         # Drawn on this thread: a command has nobody else to keep responsive.
-        images = NetworkImages(database, min_people=settings.public_min_people)
+        images = NetworkImages(
+            database,
+            min_people=settings.public_min_people,
+            scheme_name=settings.scheme_name,
+            show_organisations=settings.public_show_organisations,
+        )
         snapshot = images.snapshot()
         view = snapshot.public
         numbers = view.rounds
@@ -201,5 +206,8 @@ def render(
         for fmt in formats:
             (directory / f"growth.{fmt}").write_bytes(images.growth(view, fmt=fmt).content)
             (directory / f"outcomes.{fmt}").write_bytes(images.outcomes(view, fmt=fmt).content)
+            if numbers:
+                picture = images.organisations(view, fmt=fmt)
+                (directory / f"organisations.{fmt}").write_bytes(picture.content)
     note = f" ({skipped} rounds below public_min_people left out)" if skipped else ""
     typer.echo(f"Wrote {len(numbers)} round images and the growth charts to {directory}{note}.")

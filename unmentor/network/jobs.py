@@ -29,6 +29,7 @@ from viz import (
     render_network,
     render_outcomes,
 )
+from viz.organisations import render_organisations
 
 
 @dataclass(frozen=True)
@@ -74,11 +75,11 @@ class Layouts:
         return dict(zip(keys.tolist(), xy.tolist(), strict=True))
 
 
-def layouts_job(links: LinkArrays) -> Layouts:
-    """Stable layouts of every round in `links` and the last round's frame."""
+def layouts_job(links: LinkArrays, groups: Mapping[int, str | None] | None = None) -> Layouts:
+    """Stable layouts of every round in `links` (neighbourhoods by `groups`), the last frame."""
     if not len(links):
         return Layouts({}, None)
-    layouts = compute_layouts(links)
+    layouts = compute_layouts(links, groups=groups)
     frame = layout_frame(*layouts.values())
     rounds = {}
     for number, positions in layouts.items():
@@ -99,6 +100,7 @@ def network_job(
     fmt: str,
     labels: Mapping[int, str] | None = None,
     min_category: int = 1,
+    title: str | None = None,
 ) -> Picture:
     """The cumulative network after `round_number` (see viz.render_network)."""
     return Picture.of(
@@ -112,8 +114,33 @@ def network_job(
             frame=frame,
             legend_title="Sector",
             labels=labels,
-            title=f"After round {round_number}",
+            title=title or f"After round {round_number}",
             min_category=min_category,
+        )
+    )
+
+
+def organisations_job(
+    people: Sequence[Person],
+    links: LinkArrays,
+    nodes: Mapping[int, str] | None,
+    *,
+    public: bool,
+    min_category: int,
+    fmt: str,
+    title: str,
+) -> Picture:
+    """Sectors (or the organisations in `nodes`) and the conversations held between them."""
+    return Picture.of(
+        render_organisations(
+            people,
+            links,
+            group_of=nodes,
+            public=public,
+            min_category=min_category,
+            fmt=fmt,
+            title=title,
+            node_name="Sector" if nodes is None else "Organisation",
         )
     )
 

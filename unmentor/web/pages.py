@@ -22,14 +22,16 @@ from unmentor.errors import LinkInvalid, NotFound, readable_message
 from unmentor.links import service as links
 from unmentor.links.models import LinkPurpose
 from unmentor.links.urls import LOGIN_PATH, MANAGE_PATH, VERIFY_PATH
+from unmentor.mail.compose import in_prose
 from unmentor.people import membership, suggestions
 from unmentor.people.models import ABOUT_ME_MAX, NAME_MAX, TAKING_PART, Participant
 from unmentor.people.normalise import normalise_email, optional_text
 from unmentor.people.schemas import SignupRequest
 from unmentor.people.service import get_participant, organisation_of
 from unmentor.privacy import download, erasure
-from unmentor.rounds import history
+from unmentor.rounds import history, rematch
 from unmentor.rounds import times as times_of
+from unmentor.rounds.emails import rematch_link
 from unmentor.rounds.rhythm import LABELS as RHYTHM_LABELS
 from unmentor.sessions import service as sessions
 from unmentor.web import my_rounds
@@ -106,7 +108,7 @@ def signup_submit(
             rhythm=int(rhythm) if rhythm.isdigit() else None,
         )
     except ValidationError as error:
-        errors = {str(e["loc"][0]): readable_message(e) for e in error.errors()}
+        errors = {str(e["loc"][0]): readable_message(e, to_person=True) for e in error.errors()}
         values["rhythm"] = rhythm
         return render(
             request,
@@ -264,6 +266,19 @@ def manage_page(
             never_list = blocking.own_entries(session=session, participant_id=participant_id)
             partners = blocking.past_partners(session=session, participant_id=participant_id)
             rounds = history.rounds_of(session=session, participant_id=participant_id)
+            second_chances = [
+                (
+                    offer,
+                    rematch_link(settings, offer.round.id, participant_id),
+                    in_prose(offer.partners) or "your partner",
+                )
+                for offer in rematch.open_offers(
+                    session=session,
+                    settings=settings,
+                    participant_id=participant_id,
+                    today=utcnow().date(),
+                )
+            ]
     except NotFound:
         response = render(request, "signin.html", error=None)
         forget_session_cookie(response)
@@ -291,6 +306,7 @@ def manage_page(
         weekday_names=times_of.WEEKDAY_NAMES,
         part_names=times_of.PART_NAMES,
         rhythms=RHYTHM_LABELS,
+        second_chances=second_chances,
         **my_rounds.page_context(
             rounds=rounds,
             participant_id=participant_id,
@@ -348,7 +364,8 @@ def request_link(
     try:
         address = normalise_email(email)
     except ValueError as error:
-        return render(request, "signin.html", status_code=422, error=str(error), email=email)
+        said = "Please enter your email address." if not email.strip() else str(error)
+        return render(request, "signin.html", status_code=422, error=said, email=email)
     now = utcnow()
     with membership.counted_request(
         database=database, email=address, client=client, settings=settings, now=now

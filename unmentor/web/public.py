@@ -122,3 +122,17 @@ async def outcomes(request: Request, fmt: Literal["svg", "png"]) -> Response:
         return store.outcomes(store.snapshot().public, fmt=fmt)
 
     return _image(request, await _off_the_loop(request, work), fmt)
+
+
+@router.get("/public/organisations.{fmt}")
+async def organisations(request: Request, fmt: Literal["svg", "png"]) -> Response:
+    """Sectors (or, when the deployment allows, large organisations) and their conversations."""
+
+    def work() -> Picture:
+        store = images(request)
+        view = store.snapshot().public
+        if not view.rounds:
+            raise NotFound("Nothing is published yet.")
+        return store.organisations(view, fmt=fmt)
+
+    return _image(request, await _off_the_loop(request, work), fmt)
