@@ -171,6 +171,7 @@ def _stories(session, open_round: Round, first: RoundMember) -> None:
             Story(
                 round_id=open_round.id,
                 participant_id=first.participant_id,
+                chance=first.chance,
                 text="We found we both «love» timetables — who knew?",
                 attribution=Attribution.sector,
                 created_at=NOW,
@@ -179,6 +180,7 @@ def _stories(session, open_round: Round, first: RoundMember) -> None:
             Story(
                 round_id=approved.round_id,
                 participant_id=approved.participant_id,
+                chance=approved.chance,
                 text="A walk by the river; an idea for a shared dataset.",
                 attribution=Attribution.anonymous,
                 status=StoryStatus.approved,
@@ -190,6 +192,7 @@ def _stories(session, open_round: Round, first: RoundMember) -> None:
             Story(
                 round_id=rejected.round_id,
                 participant_id=rejected.participant_id,
+                chance=rejected.chance,
                 text="Not for publishing.",
                 attribution=Attribution.sector,
                 status=StoryStatus.rejected,
@@ -203,6 +206,7 @@ def _stories(session, open_round: Round, first: RoundMember) -> None:
     gone = Story(
         round_id=withdrawn.round_id,
         participant_id=withdrawn.participant_id,
+        chance=withdrawn.chance,
         text="Withdrawn again.",
         attribution=Attribution.anonymous,
         created_at=NOW,

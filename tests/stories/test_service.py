@@ -284,3 +284,35 @@ def test_a_signature_is_a_common_sector_or_nobody(choice, sector, size, min_peop
         assert signed == f"a participant from {' '.join(sector.split())}"
     else:
         assert signed == "a participant"
+
+
+def test_a_second_chance_group_has_its_own_story(database, settings, community) -> None:
+    round_id, ids = community
+    # Ann and Cat, who also met in round 1's first groups, meet again in a second-chance group.
+    with database.session() as session:
+        for name in ("ann", "cat"):
+            session.add(
+                RoundMember(
+                    round_id=round_id,
+                    group_no=3,
+                    participant_id=ids[name],
+                    chance=2,
+                    outcome=Outcome.met,
+                )
+            )
+    first = _share(database, settings, round_id, ids["ann"], text="With Bob.")
+    with database.session() as session:
+        second = service.share(
+            session=session,
+            settings=settings,
+            token=outcome_token(SECRET, round_id, ids["ann"], 2),
+            text="With Cat.",
+            attribution=Attribution.anonymous,
+            now=utcnow(),
+        ).id
+        assert second != first
+        assert service.review_of(session=session, story_id=second).partners == ["Cat Cobble"]
+        # Erasing Cat takes the story of the conversation with Cat, not the one with Bob.
+        erase(session=session, participant_id=ids["cat"], settings=settings, now=utcnow())
+    with database.read_session() as session:
+        assert session.exec(select(Story.id)).all() == [first]

@@ -1,7 +1,8 @@
 """The story table: one member's few sentences about one conversation, and its review.
 
-A story belongs to a round member (the composite key round_id + participant_id of
-round_member): when that membership goes, the story goes with it. A story also goes when any
+A story belongs to a round member (the composite key round_id + participant_id + chance of
+round_member: a member of a second-chance group has a row, and a conversation, of its own):
+when that membership goes, the story goes with it. A story also goes when any
 other member of that group is erased (unmentor.privacy.holdings), since it is about them too.
 """
 
@@ -35,11 +36,11 @@ class Attribution(StrEnum):
 class Story(SQLModel, table=True):
     __table_args__ = (
         # One story per member per round: a second one replaces the first while pending.
-        UniqueConstraint("round_id", "participant_id", name="uq_story_once_per_member"),
+        UniqueConstraint("round_id", "participant_id", "chance", name="uq_story_once_per_member"),
         # Erasing the author, or deleting the round, removes their membership and so the story.
         ForeignKeyConstraint(
-            ["round_id", "participant_id"],
-            ["round_member.round_id", "round_member.participant_id"],
+            ["round_id", "participant_id", "chance"],
+            ["round_member.round_id", "round_member.participant_id", "round_member.chance"],
             name="fk_story_round_member",
             ondelete="CASCADE",
         ),
@@ -50,6 +51,8 @@ class Story(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     round_id: int
     participant_id: int = Field(index=True)
+    # The member's group: 1 for the round's first groups, 2 for a second-chance group.
+    chance: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
     # The text as it stands: the member's words, or the organiser's edit of them (the
     # original is not kept, since an edit usually removes a name).
     text: str = Field(max_length=STORY_MAX)

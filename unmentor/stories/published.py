@@ -99,7 +99,8 @@ def approved_stories(
         .join(
             RoundMember,
             (RoundMember.round_id == Story.round_id)
-            & (RoundMember.participant_id == Story.participant_id),
+            & (RoundMember.participant_id == Story.participant_id)
+            & (RoundMember.chance == Story.chance),
         )
         .join(Participant, Participant.id == Story.participant_id)
         # An author who changed their answer to "we didn't meet" has no story to tell.

@@ -49,6 +49,7 @@ class MemberStory:
 
     round_id: int
     participant_id: int
+    chance: int
     round_number: int
     period: str
     met: bool
@@ -58,23 +59,34 @@ class MemberStory:
 
 def for_token(*, session: Session, settings: Settings, token: str) -> MemberStory:
     """The member an answer link belongs to and their story; LinkInvalid or NotFound if none."""
-    round_id, participant_id = read_outcome_token(settings.secret_key.get_secret_value(), token)
+    round_id, participant_id, chance = read_outcome_token(
+        settings.secret_key.get_secret_value(), token
+    )
     row = session.exec(
         select(RoundMember.outcome, Round.number, Round.period, Participant.sector)
         .join(Round, Round.id == RoundMember.round_id)
         .join(Participant, Participant.id == RoundMember.participant_id)
-        .where(RoundMember.round_id == round_id, RoundMember.participant_id == participant_id)
+        .where(
+            RoundMember.round_id == round_id,
+            RoundMember.participant_id == participant_id,
+            RoundMember.chance == chance,
+        )
     ).first()
     if row is None:
         # A genuine link whose member is gone: they (or their data) were erased.
         raise NotFound("This link no longer belongs to anyone taking part.")
     outcome, number, period, sector = row
     story = session.exec(
-        select(Story).where(Story.round_id == round_id, Story.participant_id == participant_id)
+        select(Story).where(
+            Story.round_id == round_id,
+            Story.participant_id == participant_id,
+            Story.chance == chance,
+        )
     ).first()
     return MemberStory(
         round_id=round_id,
         participant_id=participant_id,
+        chance=chance,
         round_number=number,
         period=period,
         met=outcome == Outcome.met,
@@ -103,6 +115,7 @@ def share(
     story = member.story or Story(
         round_id=member.round_id,
         participant_id=member.participant_id,
+        chance=member.chance,
         text=cleaned,
         attribution=attribution,
         created_at=now,
@@ -185,7 +198,7 @@ def _reviews(session: Session, rows) -> list[StoryReview]:
     groups = _groups(session, [story for story, _, _ in rows])
     reviews = []
     for story, number, period in rows:
-        members = groups.get((story.round_id, story.participant_id), [])
+        members = groups.get((story.round_id, story.participant_id, story.chance), [])
         author = next((m for m in members if m[0] == story.participant_id), None)
         reviews.append(
             StoryReview(
@@ -201,16 +214,17 @@ def _reviews(session: Session, rows) -> list[StoryReview]:
     return reviews
 
 
-def _groups(session: Session, stories: list[Story]) -> dict[tuple[int, int], list[tuple]]:
-    """(round, author) -> the group's members as (id, name, sector, organisation name)."""
+def _groups(session: Session, stories: list[Story]) -> dict[tuple[int, int, int], list[tuple]]:
+    """(round, author, chance) -> the group's members as (id, name, sector, organisation)."""
     if not stories:
         return {}
-    authors = {(s.round_id, s.participant_id) for s in stories}
-    rounds = {round_id for round_id, _ in authors}
+    authors = {(s.round_id, s.participant_id, s.chance) for s in stories}
+    rounds = {round_id for round_id, _, _ in authors}
     rows = session.exec(
         select(
             RoundMember.round_id,
             RoundMember.group_no,
+            RoundMember.chance,
             Participant.id,
             Participant.name,
             Participant.sector,
@@ -221,11 +235,11 @@ def _groups(session: Session, stories: list[Story]) -> dict[tuple[int, int], lis
         .where(RoundMember.round_id.in_(rounds))
     ).all()
     by_group: dict[tuple[int, int], list[tuple]] = {}
-    group_of: dict[tuple[int, int], tuple[int, int]] = {}
-    for round_id, group_no, pid, name, sector, organisation in rows:
+    group_of: dict[tuple[int, int, int], tuple[int, int]] = {}
+    for round_id, group_no, chance, pid, name, sector, organisation in rows:
         by_group.setdefault((round_id, group_no), []).append((pid, name, sector, organisation))
-        if (round_id, pid) in authors:
-            group_of[(round_id, pid)] = (round_id, group_no)
+        if (round_id, pid, chance) in authors:
+            group_of[(round_id, pid, chance)] = (round_id, group_no)
     return {author: by_group[group] for author, group in group_of.items()}
 
 
@@ -290,17 +304,22 @@ def reject(*, session: Session, story_id: int, now: datetime) -> Story:
 def delete_for_groups_of(*, session: Session, participant_id: int) -> int:
     """Delete every story told about a conversation `participant_id` was in; how many."""
     groups = session.exec(
-        select(RoundMember.round_id, RoundMember.group_no).where(
+        select(RoundMember.round_id, RoundMember.group_no, RoundMember.chance).where(
             RoundMember.participant_id == participant_id
         )
     ).all()
     deleted = 0
-    for round_id, group_no in groups:
+    for round_id, group_no, chance in groups:
+        # Every member of a group has the group's chance.
         tellers = select(RoundMember.participant_id).where(
             RoundMember.round_id == round_id, RoundMember.group_no == group_no
         )
         result = session.exec(
-            delete(Story).where(Story.round_id == round_id, Story.participant_id.in_(tellers))
+            delete(Story).where(
+                Story.round_id == round_id,
+                Story.chance == chance,
+                Story.participant_id.in_(tellers),
+            )
         )
         deleted += result.rowcount or 0
     return deleted

@@ -305,6 +305,7 @@ def _stories(session: Session, emails: dict[int, str]) -> list[dict]:
             "id": s.id,
             "round": s.round_id,
             "email": emails[s.participant_id],
+            "chance": s.chance,
             "text": s.text,
             "attribution": s.attribution.value,
             "status": s.status.value,

@@ -233,6 +233,7 @@ def _rows(document: dict[str, Any]) -> dict[str, list[dict]]:
             "id": s["id"],
             "round_id": s["round"],
             "participant_id": people[s["email"]],
+            "chance": s["chance"],
             "text": s["text"],
             "attribution": s["attribution"],
             "status": s["status"],

@@ -1,6 +1,6 @@
 """stories: a few sentences a member shares about a conversation that happened
 
-- story: one per round member (round_id, participant_id), pointing at round_member so that
+- story: one per round member (round_id, participant_id, chance), pointing at round_member so that
   the story goes with the membership (erasing the author, deleting a round); the text as it
   stands (after any organiser edit), the attribution the author chose (their sector or
   nothing), the review status and when it was decided. Ids are never reused (SQLite
@@ -29,6 +29,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("round_id", sa.Integer(), nullable=False),
         sa.Column("participant_id", sa.Integer(), nullable=False),
+        sa.Column("chance", sa.Integer(), server_default="1", nullable=False),
         sa.Column("text", sqlmodel.sql.sqltypes.AutoString(length=600), nullable=False),
         sa.Column(
             "attribution",
@@ -60,13 +61,15 @@ def upgrade() -> None:
         sa.Column("updated_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.Column("decided_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
         sa.ForeignKeyConstraint(
-            ["round_id", "participant_id"],
-            ["round_member.round_id", "round_member.participant_id"],
+            ["round_id", "participant_id", "chance"],
+            ["round_member.round_id", "round_member.participant_id", "round_member.chance"],
             name="fk_story_round_member",
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("round_id", "participant_id", name="uq_story_once_per_member"),
+        sa.UniqueConstraint(
+            "round_id", "participant_id", "chance", name="uq_story_once_per_member"
+        ),
         sqlite_autoincrement=True,
     )
     with op.batch_alter_table("story", schema=None) as batch_op:
