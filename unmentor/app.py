@@ -31,16 +31,19 @@ from unmentor.people import organisation_routes
 from unmentor.people import routes as people_routes
 from unmentor.rounds import routes as rounds_routes
 from unmentor.settings import Settings, load_settings
+from unmentor.stories import routes as stories_routes
 from unmentor.web import (
     answers,
     apidocs,
     blocked,
     never,
     organiser,
+    organiser_stories,
     pages,
     picking,
     public,
     rematch,
+    stories,
     unsubscribe,
 )
 from unmentor.web import organisations as organisation_pages
@@ -161,11 +164,13 @@ def create_app(
         rounds_routes.organiser,
         blocking_routes.organiser,
         network_routes.organiser,
+        stories_routes.organiser,
         pages.router,
         public.router,
         pages.posts,
         never.posts,
         answers.router,
+        stories.router,
         unsubscribe.router,
         picking.router,
         rematch.router,
@@ -175,6 +180,8 @@ def create_app(
         transfer_pages.pages,
         blocked.pages,
         blocked.actions,
+        organiser_stories.pages,
+        organiser_stories.actions,
         organisation_pages.pages,
         organisation_pages.actions,
         participant_pages.pages,

@@ -13,5 +13,6 @@ from unmentor.operations import models as _operations  # noqa: F401
 from unmentor.people import models as _people  # noqa: F401
 from unmentor.rounds import models as _rounds  # noqa: F401
 from unmentor.sessions import models as _sessions  # noqa: F401
+from unmentor.stories import models as _stories  # noqa: F401
 
 metadata = SQLModel.metadata

@@ -30,6 +30,17 @@ class Holding:
 
 REGISTRY: tuple[Holding, ...] = (
     Holding(
+        "story",
+        "a few sentences the person shared about a conversation (which may, despite the "
+        "form's request, name someone), the attribution they chose and the organisers' review",
+        "deleted: their own stories, and every story a groupmate told of a conversation with "
+        "them (before their memberships, by which those are found)",
+        "their own stories: the round, the text as it stands, how it is signed, its status",
+        h.erase_stories,
+        "stories",
+        h.export_stories,
+    ),
+    Holding(
         "round_member",
         "which rounds and groups the person was in, their answers, not-met reasons and "
         "comments (free text, seen only by organisers, that may name a groupmate), the time "

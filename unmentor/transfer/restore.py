@@ -227,6 +227,23 @@ def _rows(document: dict[str, Any]) -> dict[str, list[dict]]:
             {"round_id": r["id"], "participant_id": people[s["email"]], "reason": s["reason"]}
             for s in r["sat_out"]
         )
+    # Absent from documents written before stories existed (versions 2 to 4).
+    rows["story"] = [
+        {
+            "id": s["id"],
+            "round_id": s["round"],
+            "participant_id": people[s["email"]],
+            "chance": s["chance"],
+            "text": s["text"],
+            "attribution": s["attribution"],
+            "status": s["status"],
+            "edited": s["edited"],
+            "created_at": _moment(s["created_at"]),
+            "updated_at": _moment(s["updated_at"]),
+            "decided_at": _moment(s["decided_at"]),
+        }
+        for s in document.get("stories", [])
+    ]
     return rows
 
 

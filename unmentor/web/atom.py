@@ -1,4 +1,4 @@
-"""The public Atom feed (RFC 4287): one entry per published round, and later per story.
+"""The public Atom feed (RFC 4287): one entry per published round and per approved story.
 
 Built with ElementTree rather than a template, so every title, figure and alt text is escaped by
 the XML writer and the document is well-formed whatever it holds. Ids are tag URIs made of the
@@ -16,6 +16,8 @@ from datetime import UTC, date, datetime
 from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
+from unmentor.stories.published import PublishedStory
+
 ATOM = "http://www.w3.org/2005/Atom"
 #: When nothing is published yet the feed still needs an `updated`; a fixed one keeps it stable.
 EMPTY_FEED_UPDATED = datetime(2026, 1, 1, tzinfo=UTC)
@@ -23,7 +25,7 @@ EMPTY_FEED_UPDATED = datetime(2026, 1, 1, tzinfo=UTC)
 
 @dataclass(frozen=True)
 class Entry:
-    """One feed entry: a round now, a story later (issue 14.5 adds `story_entries`)."""
+    """One feed entry: a published round or an approved story."""
 
     id: str
     title: str
@@ -69,6 +71,25 @@ def round_entry(
     )
 
 
+def story_entry(*, base_url: str, story: PublishedStory) -> Entry:
+    """The entry of an approved story; its id is fixed by the story's never-reused id."""
+    host = urlsplit(base_url).hostname or "localhost"
+    page = f"{base_url}/public/stories#story-{story.id}"
+    signed = f"— {story.attribution}" if story.attribution else ""
+    content = f"<blockquote><p>{html.escape(story.text)}</p></blockquote>" + (
+        f"<p>{html.escape(signed)}</p>" if signed else ""
+    )
+    return Entry(
+        id=f"tag:{host},{story.approved_at.date().isoformat()}:unmentor/story-{story.id}",
+        title=f"A conversation in {story.month} (round {story.round_number})",
+        # An organiser's later edit is a change readers should see again.
+        updated=max(_utc(story.approved_at), _utc(story.updated_at)),
+        link=page,
+        summary=story.text,
+        content_html=content,
+    )
+
+
 def atom_feed(*, base_url: str, title: str, entries: Iterable[Entry]) -> bytes:
     """The feed document, newest entry first."""
     entries = sorted(entries, key=lambda e: (_utc(e.updated), e.id), reverse=True)
@@ -77,7 +98,12 @@ def atom_feed(*, base_url: str, title: str, entries: Iterable[Entry]) -> bytes:
     self_url = f"{base_url}/public/feed.atom"
     _add(feed, "id", self_url)
     _add(feed, "title", title)
-    _add(feed, "subtitle", "Each round of random conversations across organisations, as it closes.")
+    _add(
+        feed,
+        "subtitle",
+        "Each round of random conversations across organisations as it closes, and stories "
+        "from the conversations.",
+    )
     updated = max((_utc(e.updated) for e in entries), default=EMPTY_FEED_UPDATED)
     _add(feed, "updated", _stamp(updated))
     _add(feed, "link", rel="self", type="application/atom+xml", href=self_url)

@@ -24,7 +24,8 @@ from unmentor.errors import NotFound
 from unmentor.network.images import NetworkImages
 from unmentor.network.jobs import Picture
 from unmentor.network.views import View
-from unmentor.web.atom import atom_feed, round_entry
+from unmentor.stories.published import approved_stories
+from unmentor.web.atom import atom_feed, round_entry, story_entry
 from unmentor.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
@@ -171,10 +172,18 @@ async def connectivity(request: Request, fmt: Literal["svg", "png"]) -> Response
 @router.get("/public/feed.atom")
 async def feed(request: Request) -> Response:
     base_url = _base_url(request)
+    settings = request.app.state.settings
 
     def work() -> Picture:
         store = images(request)
         view = store.snapshot().public
+        # Stories are not part of the network's data version (approving one changes no
+        # picture), so the feed is keyed by the stories it shows as well: a few dozen rows.
+        with store.database.read_session() as session:
+            stories = approved_stories(
+                session=session, min_people=settings.public_min_people, limit=FEED_STORIES
+            )
+        shown = ",".join(f"{s.id}@{s.updated_at.isoformat()}" for s in stories)
 
         def build() -> Picture:
             alt_texts, figures = store.alt_texts(view), store.figure_lines(view)
@@ -189,14 +198,17 @@ async def feed(request: Request) -> Response:
                 )
                 for n in view.published()
             ]
-            # Approved stories (issue 14.5) join here as entries of their own.
-            return Picture.of(atom_feed(base_url=base_url, title="UnMentor", entries=entries))
+            entries += [story_entry(base_url=base_url, story=story) for story in stories]
+            document = atom_feed(base_url=base_url, title=settings.scheme_name, entries=entries)
+            return Picture.of(document)
 
-        return store.memo(view, f"feed {base_url}", build)
+        return store.memo(view, f"feed {base_url} {shown}", build)
 
     return picture_response(request, await _off_the_loop(request, work), "atom", _FEED_CACHE)
 
 
+# The newest stories a feed reader is offered; older ones stay on /public/stories.
+FEED_STORIES = 50
 # Feed readers poll; an hour between polls is plenty for a monthly round.
 _FEED_CACHE = "public, max-age=3600"
 
