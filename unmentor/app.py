@@ -26,11 +26,13 @@ from unmentor.mail.transports import Transport
 from unmentor.network import routes as network_routes
 from unmentor.network.images import NetworkImages
 from unmentor.network.workers import Workers
+from unmentor.organisers import routes as organiser_routes
 from unmentor.people import organisation_routes
 from unmentor.people import routes as people_routes
 from unmentor.rounds import routes as rounds_routes
 from unmentor.settings import Settings, load_settings
 from unmentor.web import (
+    accounts,
     answers,
     apidocs,
     blocked,
@@ -155,6 +157,8 @@ def create_app(
         rounds_routes.organiser,
         blocking_routes.organiser,
         network_routes.organiser,
+        organiser_routes.organiser,
+        organiser_routes.bootstrap,
         pages.router,
         public.router,
         pages.posts,
@@ -171,6 +175,10 @@ def create_app(
         organisation_pages.pages,
         organisation_pages.actions,
         transfer_pages.actions,
+        accounts.router,
+        accounts.posts,
+        accounts.pages,
+        accounts.actions,
         apidocs.router,
     ):
         app.include_router(router)

@@ -64,9 +64,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("token_hash"),
     )
-    op.create_index(
-        "ix_organiser_api_token_organiser_id", "organiser_api_token", ["organiser_id"]
-    )
+    op.create_index("ix_organiser_api_token_organiser_id", "organiser_api_token", ["organiser_id"])
     op.create_table(
         "organiser_link",
         sa.Column("id", sa.Integer(), nullable=False),
