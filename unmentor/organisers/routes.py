@@ -22,7 +22,7 @@ from unmentor.api.deps import (
 from unmentor.api.errors import error_responses
 from unmentor.clock import utcnow
 from unmentor.errors import Conflict, InvalidInput
-from unmentor.organisers import audit, service, tokens
+from unmentor.organisers import audit, privacy, service, tokens
 from unmentor.organisers.actor import SHARED_TOKEN
 from unmentor.organisers.schemas import (
     AuditEntryPublic,
@@ -71,6 +71,13 @@ def invite_organiser(
             now=utcnow(),
         )
         return OrganiserPublic.of(added)
+
+
+@organiser.get("/organisers/me/data")
+def my_data(database: DatabaseDep, actor: ActorDep) -> dict:
+    """Everything held about you as an organiser (your own personal-data download)."""
+    with database.read_session() as session:
+        return privacy.export_organiser(session=session, organiser_id=_own(actor))
 
 
 @organiser.delete(
