@@ -94,13 +94,16 @@ def test_shared_token_on_the_page_offers_the_first_account_only_while_nobody_is_
 def test_removing_an_organiser_ends_their_sessions_and_tokens(server: LiveServer) -> None:
     olga = make_account(server, "Olga", "olga@example.org")
     sam = make_account(server, "Sam", "sam@example.org")
-    with browser(server, sam) as sam_browser, api(server, sam) as sam_api:
-        with api(server, olga) as olga_api:
-            assert sam_browser.get("/organiser/dashboard").status_code == 200
-            assert sam_api.get("/api/v1/rounds").status_code == 200
-            assert olga_api.delete(f"/api/v1/organisers/{sam.id}").status_code == 204
-            dashboard = sam_browser.get("/organiser/dashboard", follow_redirects=False)
-            assert dashboard.status_code == 303
-            assert sam_api.get("/api/v1/rounds").status_code == 403
-            # The last organiser cannot remove themselves out of existence.
-            assert olga_api.delete(f"/api/v1/organisers/{olga.id}").status_code == 409
+    with (
+        browser(server, sam) as sam_browser,
+        api(server, sam) as sam_api,
+        api(server, olga) as olga_api,
+    ):
+        assert sam_browser.get("/organiser/dashboard").status_code == 200
+        assert sam_api.get("/api/v1/rounds").status_code == 200
+        assert olga_api.delete(f"/api/v1/organisers/{sam.id}").status_code == 204
+        dashboard = sam_browser.get("/organiser/dashboard", follow_redirects=False)
+        assert dashboard.status_code == 303
+        assert sam_api.get("/api/v1/rounds").status_code == 403
+        # The last organiser cannot remove themselves out of existence.
+        assert olga_api.delete(f"/api/v1/organisers/{olga.id}").status_code == 409
