@@ -95,7 +95,14 @@ def sign_in(
         with database.read_session() as session:
             nobody_yet = accounts.active_count(session=session) == 0
         if nobody_yet:
-            return render(request, "organiser_first.html", token=token, error=None)
+            # The form carries the token on to /organiser/first: never kept in a cache.
+            return render(
+                request,
+                "organiser_first.html",
+                headers={"Cache-Control": "no-store"},
+                token=token,
+                error=None,
+            )
         return render(
             request,
             "organiser_signin.html",
