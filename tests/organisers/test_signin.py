@@ -25,11 +25,11 @@ def test_first_organiser_by_shared_token_then_sign_in_by_emailed_link(
 def _first_by_shared_token(shared) -> None:
     assert shared.get("/api/v1/rounds").status_code == 403, "the shared token opens nothing"
     first = shared.post(
-        "/api/v1/organisers/first", json={"name": "Olga Org", "email": "Olga@Example.org"}
+        "/api/v1/first-organiser", json={"name": "Olga Org", "email": "Olga@Example.org"}
     )
     assert first.status_code == 201, first.text
     assert first.json()["role"] == "organiser" and first.json()["email"] == "olga@example.org"
-    again = shared.post("/api/v1/organisers/first", json={"name": "Eve", "email": "e@x.org"})
+    again = shared.post("/api/v1/first-organiser", json={"name": "Eve", "email": "e@x.org"})
     assert again.status_code == 409, "only while nobody is an organiser"
 
 

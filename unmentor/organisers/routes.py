@@ -39,9 +39,11 @@ organiser = APIRouter(
     prefix="/api/v1",
     tags=["organisers"],
     dependencies=[OrganiserOnly, StrictQuery],
-    responses=error_responses(401, 403, 422),
+    responses=error_responses(400, 401, 403, 422),
 )
-bootstrap = APIRouter(prefix="/api/v1", tags=["organisers"], responses=error_responses(401, 403))
+bootstrap = APIRouter(
+    prefix="/api/v1", tags=["organisers"], responses=error_responses(400, 401, 403, 422)
+)
 
 
 @organiser.get("/organisers", response_model=list[OrganiserPublic])
@@ -157,7 +159,7 @@ async def require_shared_token(
 
 
 @bootstrap.post(
-    "/organisers/first",
+    "/first-organiser",
     status_code=status.HTTP_201_CREATED,
     response_model=OrganiserPublic,
     responses=error_responses(409),

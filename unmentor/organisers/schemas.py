@@ -3,21 +3,32 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
+from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field, StringConstraints
 
 from unmentor.organisers.models import AuditEntry, Organiser, OrganiserApiToken, OrganiserRole
+from unmentor.people.normalise import required_text
+from unmentor.people.schemas import Email, Name, StrictModel
+
+TokenName = Annotated[
+    str,
+    StringConstraints(max_length=100),
+    AfterValidator(partial(required_text, max_length=100)),
+    Field(json_schema_extra={"minLength": 1}, description="What the token is for."),
+]
 
 
-class OrganiserCreate(BaseModel):
-    name: str = Field(min_length=1, max_length=200)
-    email: str = Field(min_length=3, max_length=320)
+class OrganiserCreate(StrictModel):
+    name: Name
+    email: Email
     role: OrganiserRole = OrganiserRole.organiser
 
 
-class FirstOrganiser(BaseModel):
-    name: str = Field(min_length=1, max_length=200)
-    email: str = Field(min_length=3, max_length=320)
+class FirstOrganiser(StrictModel):
+    name: Name
+    email: Email
 
 
 class OrganiserPublic(BaseModel):
@@ -33,8 +44,8 @@ class OrganiserPublic(BaseModel):
         return cls(**row.model_dump(include=set(cls.model_fields)))
 
 
-class TokenCreate(BaseModel):
-    name: str = Field(min_length=1, max_length=100, description="What the token is for.")
+class TokenCreate(StrictModel):
+    name: TokenName
 
 
 class TokenPublic(BaseModel):

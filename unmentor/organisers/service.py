@@ -13,6 +13,7 @@ from unmentor.mail.compose import compose
 from unmentor.mail.outbox import enqueue
 from unmentor.organisers import audit
 from unmentor.organisers.models import Organiser, OrganiserApiToken, OrganiserLink, OrganiserRole
+from unmentor.people.normalise import normalise_email, required_text
 from unmentor.security import hash_token, new_token
 from unmentor.sessions.models import SignInSession
 from unmentor.settings import Settings
@@ -21,10 +22,17 @@ ORGANISER_LOGIN_PATH = "/organiser/login"
 
 
 def _email_key(email: str) -> str:
-    email = email.strip().lower()
-    if "@" not in email or len(email) > 320 or any(c.isspace() for c in email):
-        raise InvalidInput("That is not an email address.", field="email")
-    return email
+    try:
+        return normalise_email(email)
+    except ValueError as error:
+        raise InvalidInput(f"email {error}", field="email") from None
+
+
+def _name(name: str, max_length: int = 200) -> str:
+    try:
+        return required_text(name, max_length=max_length)
+    except ValueError as error:
+        raise InvalidInput(f"name {error}", field="name") from None
 
 
 def active_count(*, session: Session) -> int:
@@ -55,9 +63,7 @@ def add(
     now: datetime,
 ) -> Organiser:
     """Add (or bring back) an organiser and email them a sign-in link."""
-    name = " ".join(name.split())
-    if not name or len(name) > 200:
-        raise InvalidInput("A name of 1 to 200 characters is needed.", field="name")
+    name = _name(name)
     key = _email_key(email)
     found = session.exec(select(Organiser).where(Organiser.email == key)).first()
     if found is not None and found.removed_at is None:

@@ -17,6 +17,7 @@ from unmentor.errors import InvalidInput, NotFound
 from unmentor.organisers import audit
 from unmentor.organisers.actor import Actor
 from unmentor.organisers.models import Organiser, OrganiserApiToken
+from unmentor.people.normalise import required_text
 from unmentor.security import hash_token, new_token
 
 # A prefix makes a leaked token recognisable (secret scanners, logs) without revealing it.
@@ -35,9 +36,10 @@ class NewToken:
 
 def create(*, session: Session, organiser_id: int, name: str, now: datetime) -> NewToken:
     """A new token for the organiser; the secret is returned here and nowhere else."""
-    name = " ".join(name.split())
-    if not name or len(name) > 100:
-        raise InvalidInput("A token name of 1 to 100 characters is needed.", field="name")
+    try:
+        name = required_text(name, max_length=100)
+    except ValueError as error:
+        raise InvalidInput(f"name {error}", field="name") from None
     secret = PREFIX + new_token()
     row = OrganiserApiToken(
         organiser_id=organiser_id, name=name, token_hash=hash_token(secret), created_at=now
