@@ -131,9 +131,9 @@ def main() -> None:
                 f"{label}: import {first:.2f} s, csv.reader + executemany {baseline:.2f} s "
                 f"(ratio {first / baseline:.1f}x, "
                 f"{args.rows / first:,.0f} rows/s) [{verdict} < {TARGET_SECONDS} s]; "
-                f"{'; '.join(changes)}"
+                f"{' '.join(changes)}"
             )
-            print(f"{label}: same file again {second:.2f} s; {'; '.join(again)}")
+            print(f"{label}: same file again {second:.2f} s; {' '.join(again)}")
         assert baseline_rows == args.rows + 1
 
 

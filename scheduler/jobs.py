@@ -109,6 +109,17 @@ def tidy_up(context: Context) -> str:
     return f"{expired} expired links, {ended} ended sessions, {windows} old counters removed"
 
 
+def heartbeat(context: Context) -> str:
+    """Show that the scheduler is alive (/readyz); tell organisers of email that failed for good."""
+    from unmentor.operations import alerts
+
+    with context.database.session() as session:
+        queued = alerts.mail_failing(session=session, settings=context.settings, now=utcnow())
+    if queued:
+        context.mailer.nudge()
+    return f"alive; {queued} alert emails queued" if queued else "alive"
+
+
 def backup(context: Context) -> str:
     """Back the database up into backup_dir (when set), keeping the newest backup_keep."""
     from pathlib import Path
@@ -148,6 +159,8 @@ JOBS: tuple[Job, ...] = (
     Job("tidy_up", tidy_up, "interval", {"hours": 1}),
     # At a quiet hour; does nothing unless backup_dir is set.
     Job("backup", backup, "cron", {"hour": 2, "minute": 30}),
+    # Its successful runs are the heartbeat /readyz looks for (operations.models.HEARTBEAT).
+    Job("heartbeat", heartbeat, "interval", {"minutes": 1}, at_start=True),
 )
 
 
@@ -155,8 +168,26 @@ def run_job(job: Job, context: Context) -> str:
     """Run one job, logging rather than raising, so one failure does not stop the scheduler."""
     try:
         summary = job.run(context)
-    except Exception:
+    except Exception as error:
         log.exception("job %s failed", job.name)
+        _record(job, context, f"{type(error).__name__}: {error}")
         return "failed (see log)"
     log.info("job %s: %s", job.name, summary)
+    _record(job, context, None)
     return summary
+
+
+def _record(job: Job, context: Context, error: str | None) -> None:
+    """Count the run in job_state; a third failure in a row alerts the organisers once."""
+    from unmentor.operations.jobs import record_run
+
+    try:
+        with context.database.session() as session:
+            opened = record_run(
+                session=session, settings=context.settings, name=job.name, error=error, now=utcnow()
+            )
+    except Exception:  # the database itself may be what failed; the log has the job's error
+        log.exception("could not record the run of job %s", job.name)
+        return
+    if opened:
+        context.mailer.nudge()

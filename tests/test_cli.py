@@ -74,8 +74,8 @@ def test_participants_add_refuses_bad_input_clearly(run) -> None:
     run("participants", "add", "Ann", "ann@example.org", "Org")
     duplicate = run("participants", "add", "Ann", "ANN@example.org", "Org")
     assert bad.exit_code == 2
-    assert "name: must not be empty" in bad.output
-    assert "email: not a valid email address" in bad.output
+    assert "Please enter a name." in bad.output
+    assert "That doesn't look like an email address: it needs an @." in bad.output
     assert duplicate.exit_code == 1
     assert "already exists" in duplicate.output
 

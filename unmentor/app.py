@@ -26,6 +26,7 @@ from unmentor.mail.transports import Transport
 from unmentor.network import routes as network_routes
 from unmentor.network.images import NetworkImages
 from unmentor.network.workers import Workers
+from unmentor.operations.install import install as install_operations
 from unmentor.organisers import routes as organiser_routes
 from unmentor.people import organisation_routes
 from unmentor.people import routes as people_routes
@@ -77,6 +78,8 @@ def create_app(
         min_people=settings.public_min_people,
         workers=Workers(settings.picture_processes),
         max_bytes=settings.picture_cache_megabytes * 2**20,
+        scheme_name=settings.scheme_name,
+        show_organisations=settings.public_show_organisations,
     )
 
     @asynccontextmanager
@@ -128,6 +131,7 @@ def create_app(
     app.add_middleware(AdmissionLimit, limit=settings.max_requests_in_flight)
     app.add_middleware(SecurityHeaders, https=settings.base_url.startswith("https://"))
     app.add_middleware(HeadAsGet)
+    install_operations(app)  # /readyz, /metrics, request ids
     access_log.install()
 
     @app.exception_handler(CsrfFailed)
@@ -203,8 +207,11 @@ def create_app(
 def create_worker_app() -> FastAPI:
     """The app of one of several web workers (`unmentor serve --workers N`): no scheduler."""
     from unmentor.heap import freeze_startup_heap
+    from unmentor.operations import logs
 
-    app = create_app(load_settings(), run_scheduler=False)
+    settings = load_settings()
+    logs.configure(settings.log_format)  # a fresh process: uvicorn left logging to us
+    app = create_app(settings, run_scheduler=False)
     freeze_startup_heap()
     return app
 

@@ -180,6 +180,17 @@ class Settings(BaseSettings):
     public_min_people: int = Field(
         10, ge=2, description="Publish a round's picture only if at least this many took part."
     )
+    public_show_organisations: bool = Field(
+        False,
+        description="Name organisations with at least public_min_people members on "
+        "/public/organisations.svg; false: one node per sector.",
+    )
+    scheme_name: str = Field(
+        "UnMentor",
+        min_length=1,
+        max_length=80,
+        description="The scheme's name, in the titles of the pictures.",
+    )
     picture_processes: int = Field(
         1,
         ge=0,
@@ -238,6 +249,21 @@ class Settings(BaseSettings):
     privacy_notice_file: str = Field(
         "",
         description="An HTML file replacing the built-in privacy notice; empty: the built-in one.",
+    )
+    organiser_emails: tuple[str, ...] = Field(
+        (),
+        description="Addresses told when a scheduler job keeps failing or email fails for good.",
+    )
+    expect_scheduler: bool = Field(
+        False,
+        description="/readyz also needs a recent scheduler heartbeat (set where one runs).",
+    )
+    metrics_token: SecretStr = Field(
+        SecretStr(""),
+        description="Bearer token for /metrics; empty turns /metrics off (404).",
+    )
+    log_format: Literal["text", "json"] = Field(
+        "text", description="text: one readable line per record; json: one JSON object."
     )
 
     @property

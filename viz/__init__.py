@@ -7,14 +7,24 @@
   people coloured by category, links by outcome, the round shown emphasised.
 - `compute_layouts` / `grow_layout`: stable positions, round after round; `layout_stability`
   measures how far people moved; `layout_frame` gives a frame shared by several images.
-- `render_growth`, `render_outcomes`: sign-ups and activity over time; outcome shares per round.
+- `render_growth`, `render_outcomes`: sign-ups and activity over time; outcome shares per round
+  (counted by the caller, `RoundOutcomes`; an open round's drawn as provisional).
 - `network_metrics` / `metrics_by_round`: counts, rates and connectedness; `describe`: alt text.
 
 Public images (`public=True`) carry counts and colours only: no keys, labels or dates, categories
 with fewer than three people folded into "Other", and the same bytes for the same input.
 """
 
-from viz.data import OUTCOMES, GrowthPoint, Link, LinkArrays, Outcome, Person, RoundMark
+from viz.data import (
+    OUTCOMES,
+    GrowthPoint,
+    Link,
+    LinkArrays,
+    Outcome,
+    Person,
+    RoundMark,
+    RoundOutcomes,
+)
 from viz.growth import render_growth, render_outcomes
 from viz.layout import (
     Positions,
@@ -37,6 +47,7 @@ __all__ = [
     "Person",
     "Positions",
     "RoundMark",
+    "RoundOutcomes",
     "category_colours",
     "compute_layouts",
     "describe",

@@ -56,11 +56,34 @@ class GrowthPoint:
 
 @dataclass(frozen=True, slots=True)
 class RoundMark:
-    """A round on the growth graph: its number, the day it was formed, its met rate if known."""
+    """A round on the growth graph: its number, the day it was formed, its met rate if known.
+
+    A `provisional` rate (a round still open) is drawn apart from the line of final ones.
+    """
 
     number: int
     day: date
     met_rate: float | None = None
+    provisional: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class RoundOutcomes:
+    """A round's conversations by outcome, as the caller counts them (viz does not recount).
+
+    `provisional` marks a round still open: its bar is drawn as such.
+    """
+
+    number: int
+    met: int = 0
+    not_met: int = 0
+    unconfirmed: int = 0
+    pending: int = 0
+    provisional: bool = False
+
+    def counts(self) -> tuple[int, ...]:
+        """The counts in OUTCOMES order."""
+        return tuple(getattr(self, outcome) for outcome in OUTCOMES)
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,22 @@ The forces are Fruchterman-Reingold-like, in units where a lone pair settles one
 - attraction along every link of every round (whatever its outcome, so a pending pair turning into
   "met" never moves anyone), divided by the person's number of links so that the picture does not
   shrink as people collect partners round after round;
-- a weak pull to the centre so that pairs not linked to anyone else stay in the picture.
+- a weak pull to the centre so that pairs not linked to anyone else stay in the picture;
+- when `groups` are given (the sector each person is coloured by), a pull towards the centre of
+  one's own group (newcomers start on its outer edge), so that sectors form neighbourhoods
+  (see below);
+- a short-range push between any two people closer than MIN_GAP, so that no two dots are drawn on
+  top of each other (the 1/d repulsion on the grid is smoothed below a cell and cannot do it).
+
+Why sectors and not organisations for neighbourhoods: the scheme pairs people across
+organisations, so an organisation's people never share a line and a neighbourhood of them says
+nothing about the conversations; sectors are what the picture colours, so their neighbourhoods
+are visible, and the lines running between them are the cross-sector conversations the scheme
+exists for. Organisations are also what the public must not be able to pick out; sectors shown
+in public are already folded ("Other") below the public threshold, and the caller passes those
+folded labels, so a neighbourhood never isolates a rare sector either. A group's newcomers start
+at the group's centre (round one: each group in its own wedge, in the order of its label), so
+neighbourhoods keep their place from round to round.
 
 Every random choice comes from a generator seeded with (seed, round), so the same input gives the
 same positions.
@@ -43,6 +58,9 @@ AREA_PER_PERSON = 2.0
 FIRST_ITERATIONS = 60
 NEXT_ITERATIONS = 30
 OLD_STEP = 0.02  # largest move per iteration of someone placed in an earlier round
+COHESION = 2.0  # pull towards one's group's centre, against GRAVITY's pull to the middle
+MIN_GAP = 0.6  # closest two people may be; lines are about one unit long
+SEPARATION_PASSES = 4
 EXACT_LIMIT = 200  # above this many people repulsion is computed on a grid
 MESH_CELL = 1.0
 MESH_MAX_CELLS = 256
@@ -55,8 +73,13 @@ def compute_layouts(
     *,
     present: Mapping[int, Collection[int]] | None = None,
     seed: int = 0,
+    groups: Mapping[int, str | None] | None = None,
 ) -> dict[int, Positions]:
-    """Positions after each round 1..upto_round, each layout grown from the one before."""
+    """Positions after each round 1..upto_round, each layout grown from the one before.
+
+    `groups` (key -> neighbourhood label, e.g. the sector a person is coloured by) draws each
+    group together; without it people are placed by their links alone.
+    """
     table = as_link_arrays(links)
     present = present or {}
     last = upto_round
@@ -68,7 +91,9 @@ def compute_layouts(
     extra: set[int] = set()
     for number in range(1, last + 1):
         extra.update(present.get(number, ()))
-        keys, xy = _grow(keys, xy, table.upto(number), extra, seed=seed, round_number=number)
+        keys, xy = _grow(
+            keys, xy, table.upto(number), extra, seed=seed, round_number=number, groups=groups
+        )
         layouts[number] = _as_positions(keys, xy)
     return layouts
 
@@ -80,13 +105,16 @@ def grow_layout(
     *,
     present: Collection[int] = (),
     seed: int = 0,
+    groups: Mapping[int, str | None] | None = None,
 ) -> Positions:
     """The layout after `upto_round`, grown from `previous` (the round before) with little drift."""
     previous = previous or {}
     prev_keys = np.array(sorted(previous), dtype=np.int64)
     prev_xy = np.array([previous[int(k)] for k in prev_keys], dtype=float).reshape(-1, 2)
     table = as_link_arrays(links).upto(upto_round)
-    keys, xy = _grow(prev_keys, prev_xy, table, present, seed=seed, round_number=upto_round)
+    keys, xy = _grow(
+        prev_keys, prev_xy, table, present, seed=seed, round_number=upto_round, groups=groups
+    )
     return _as_positions(keys, xy)
 
 
@@ -139,6 +167,7 @@ def _grow(
     *,
     seed: int,
     round_number: int,
+    groups: Mapping[int, str | None] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Sorted keys and their positions for the network in `table` (+ `present`), grown from prev."""
     rng = np.random.default_rng([seed, round_number])
@@ -147,18 +176,76 @@ def _grow(
     if n == 0:
         return keys, np.empty((0, 2))
     edges = _edge_index(keys, table)
+    group = _group_index(keys, groups)
     old = np.isin(keys, prev_keys)
     xy = np.empty((n, 2))
     if old.any():
         where = np.searchsorted(prev_keys, keys[old])
         xy[old] = prev_xy[where]
-        _place_newcomers(xy, old, edges, rng)
+        if group is None:
+            _place_newcomers(xy, old, edges, rng)
+        else:
+            _place_in_groups(xy, old, group, rng)
         iterations = NEXT_ITERATIONS
     else:
         xy[:] = _random_disk(rng, n, _radius(n))
+        if group is not None:
+            xy[:] = _wedges(xy, group)
         iterations = FIRST_ITERATIONS
-    xy = _relax(xy, edges, old, iterations)
+    xy = _relax(xy, edges, old, iterations, group)
     return keys, xy
+
+
+def _group_index(keys: np.ndarray, groups: Mapping[int, str | None] | None) -> np.ndarray | None:
+    """Each key's group as an index into the sorted group labels (None: a group of its own)."""
+    if groups is None:
+        return None
+    labels = [groups.get(k) for k in keys.tolist()]
+    names = sorted({"" if label is None else label for label in labels})
+    index = {name: i for i, name in enumerate(names)}
+    return np.array([index["" if label is None else label] for label in labels], dtype=np.int64)
+
+
+def _wedges(xy: np.ndarray, group: np.ndarray) -> np.ndarray:
+    """Points of a disk, each group turned into its own wedge (by label order): round one."""
+    count = int(group.max()) + 1
+    radius = np.hypot(xy[:, 0], xy[:, 1])
+    angle = np.arctan2(xy[:, 1], xy[:, 0]) % (2 * np.pi)
+    angle = 2 * np.pi * (group + angle / (2 * np.pi)) / count
+    return np.stack([radius * np.cos(angle), radius * np.sin(angle)], axis=1)
+
+
+def _place_in_groups(
+    xy: np.ndarray, old: np.ndarray, group: np.ndarray, rng: np.random.Generator
+) -> None:
+    """Each newcomer near the centre of its group's placed people, or on the rim if none is."""
+    n = len(xy)
+    count = np.bincount(group[old], minlength=int(group.max()) + 1)
+    centre = (
+        np.stack(
+            [np.bincount(group[old], xy[old, axis], minlength=len(count)) for axis in (0, 1)],
+            axis=1,
+        )
+        / np.maximum(count, 1)[:, None]
+    )
+    new = ~old
+    known = new & (count[group] > 0)
+    # On the group's outer edge (away from the middle of the picture), where the group can grow
+    # without pushing its old people aside.
+    spread = np.sqrt(np.maximum(count[group[known]], 1) * AREA_PER_PERSON / np.pi)
+    mine = centre[group[known]]
+    outward = np.arctan2(mine[:, 1], mine[:, 0])
+    angle = outward + rng.uniform(-np.pi / 3, np.pi / 3, int(known.sum()))
+    r = spread * rng.uniform(0.8, 1.1, int(known.sum()))
+    xy[known] = mine + np.stack([r * np.cos(angle), r * np.sin(angle)], axis=1)
+    rest = new & ~known
+    if rest.any():
+        # A group new this round starts together on the rim, at one angle of its own.
+        radius = _radius(n)
+        angle = rng.uniform(0, 2 * np.pi, int(group.max()) + 1)[group[rest]]
+        r = radius * rng.uniform(0.85, 1.0, int(rest.sum()))
+        xy[rest] = np.stack([r * np.cos(angle), r * np.sin(angle)], axis=1)
+        xy[rest] += rng.normal(0.0, 0.5, (int(rest.sum()), 2))
 
 
 def _edge_index(keys: np.ndarray, table: LinkArrays) -> np.ndarray:
@@ -216,7 +303,13 @@ def _place_newcomers(
         xy[rest] += rng.normal(0.0, 0.3, (count, 2))
 
 
-def _relax(xy: np.ndarray, edges: np.ndarray, old: np.ndarray, iterations: int) -> np.ndarray:
+def _relax(
+    xy: np.ndarray,
+    edges: np.ndarray,
+    old: np.ndarray,
+    iterations: int,
+    group: np.ndarray | None = None,
+) -> np.ndarray:
     """Move people along the forces for a few cooling iterations; old people by at most OLD_STEP."""
     n = len(xy)
     xy = xy.copy()
@@ -228,6 +321,8 @@ def _relax(xy: np.ndarray, edges: np.ndarray, old: np.ndarray, iterations: int) 
         heat = start * (1 - step / iterations) + 0.05
         force = repulse(xy)
         force -= GRAVITY * xy
+        if group is not None:
+            force += COHESION * (_group_centres(xy, group)[group] - xy)
         if len(edges):
             diff = xy[edges[:, 1]] - xy[edges[:, 0]]
             for axis in (0, 1):
@@ -236,11 +331,71 @@ def _relax(xy: np.ndarray, edges: np.ndarray, old: np.ndarray, iterations: int) 
                     - np.bincount(edges[:, 1], diff[:, axis], minlength=n)
                 )
         move = 0.3 * force
+        if step >= iterations // 2:
+            # Collisions in the cooler half, within the same caps: dots drawn apart, old
+            # people still only drift.
+            move += _collisions(xy, MIN_GAP)
         length = np.hypot(move[:, 0], move[:, 1])
         cap = np.where(old, min(OLD_STEP, heat), heat)
         scale = np.minimum(1.0, cap / np.maximum(length, 1e-12))
         xy += move * scale[:, None]
+    # The forces may still leave a few people on top of each other where a neighbourhood is
+    # crowded: a few passes of collisions alone part them; old people move by at most half of
+    # MIN_GAP in all, so the drift stays bounded.
+    for _ in range(SEPARATION_PASSES):
+        push = _collisions(xy, MIN_GAP)
+        length = np.hypot(push[:, 0], push[:, 1])
+        cap = np.where(old, MIN_GAP / (2 * SEPARATION_PASSES), MIN_GAP)
+        xy += push * np.minimum(1.0, cap / np.maximum(length, 1e-12))[:, None]
     return xy
+
+
+def _group_centres(xy: np.ndarray, group: np.ndarray) -> np.ndarray:
+    count = np.maximum(np.bincount(group), 1)
+    return np.stack([np.bincount(group, xy[:, axis]) for axis in (0, 1)], axis=1) / count[:, None]
+
+
+def _collisions(xy: np.ndarray, gap: float) -> np.ndarray:
+    """Moves that set apart every two people closer than `gap`, half the shortfall each.
+
+    Neighbours are found on a grid of `gap`-sized cells (sorted cell keys, the 3x3 cells around
+    each person), so this is O(n x people per cell) rather than O(n^2).
+    """
+    n = len(xy)
+    push = np.zeros_like(xy)
+    if n < 2:
+        return push
+    cell = np.floor((xy - xy.min(axis=0)) / gap).astype(np.int64)
+    width = int(cell[:, 1].max()) + 3
+    key = (cell[:, 0] + 1) * width + cell[:, 1] + 1
+    order = np.argsort(key, kind="stable")
+    counts = np.bincount(key, minlength=(int(cell[:, 0].max()) + 3) * width)
+    starts = np.cumsum(counts) - counts
+    # Half the neighbouring cells (and pairs within a cell once): each close pair is met once.
+    for dx, dy in ((0, 0), (0, 1), (1, -1), (1, 0), (1, 1)):
+        target = key + dx * width + dy
+        start, stop = starts[target], starts[target] + counts[target]
+        for k in range(int(counts.max())):
+            has = start + k < stop
+            i = np.nonzero(has)[0]
+            j = order[start[has] + k]
+            if dx == 0 and dy == 0:
+                keep = i < j
+                i, j = i[keep], j[keep]
+            delta = xy[i] - xy[j]
+            dist = np.hypot(delta[:, 0], delta[:, 1])
+            close = dist < gap
+            if not close.any():
+                continue
+            i, j, delta, dist = i[close], j[close], delta[close], dist[close]
+            # Two people on the very same spot part along a direction fixed by their rows.
+            same = dist < 1e-9
+            delta[same] = np.stack([np.cos(i[same] + j[same]), np.sin(i[same] + j[same])], 1)
+            dist[same] = 1.0
+            shift = delta * ((gap - np.where(same, 0.0, dist)) / (2 * dist))[:, None]
+            np.add.at(push, i, shift)
+            np.add.at(push, j, -shift)
+    return push
 
 
 def _exact_repulsion(xy: np.ndarray) -> np.ndarray:
@@ -300,3 +455,37 @@ class _MeshRepulsion:
             kernel[0, 0] = 0
             found = self._kernels[(size, cell)] = np.fft.fft2(kernel)
         return found
+
+
+def nearest_distances(xy: np.ndarray) -> np.ndarray:
+    """Each point's distance to its nearest other point, capped at the mean spacing.
+
+    Searched on a grid of cells the size of the mean spacing (the 3x3 cells around each point),
+    so it is O(n) for a layout; a point with nobody that near gets the mean spacing, which is
+    all a caller sizing dots needs to know.
+    """
+    n = len(xy)
+    if n < 2:
+        return np.full(n, 1.0)
+    span = np.maximum(xy.max(axis=0) - xy.min(axis=0), 1e-9)
+    cell_size = max(float(np.sqrt(span[0] * span[1] / n)), float(span.max()) / 2048, 1e-9)
+    best = np.full(n, cell_size)
+    cell = np.floor((xy - xy.min(axis=0)) / cell_size).astype(np.int64)
+    width = int(cell[:, 1].max()) + 3
+    key = (cell[:, 0] + 1) * width + cell[:, 1] + 1
+    order = np.argsort(key, kind="stable")
+    counts = np.bincount(key, minlength=(int(cell[:, 0].max()) + 3) * width)
+    starts = np.cumsum(counts) - counts
+    for dx in (-1, 0, 1):
+        for dy in (-1, 0, 1):
+            target = key + dx * width + dy
+            start, stop = starts[target], starts[target] + counts[target]
+            for k in range(int(counts[target].max(initial=0))):
+                has = start + k < stop
+                i = np.nonzero(has)[0]
+                j = order[start[has] + k]
+                keep = i != j
+                i, j = i[keep], j[keep]
+                dist = np.hypot(*(xy[i] - xy[j]).T)
+                np.minimum.at(best, i, dist)
+    return best

@@ -1,6 +1,9 @@
 """Colours and line styles, in one place so every picture speaks the same visual language.
 
-Red belongs to "did not meet" alone: no category colour is red or close to it, so a reader (and
+Outcomes differ by style as well as colour (met solid slate, did not meet solid red, not confirmed
+dashed grey, awaiting answer dotted black), for readers who cannot tell the colours apart, and
+no outcome colour is close to a category colour. Red belongs to "did not meet" alone: no
+category colour is red or close to it, so a reader (and
 a test counting red pixels) can trust that red means a conversation that did not happen. The
 category palette is Okabe-Ito's colour-blind-safe set minus its vermillion, plus a few of tab10.
 """
@@ -48,7 +51,9 @@ EDGE_STYLES: dict[Outcome, EdgeStyle] = {
     "met": EdgeStyle("#4f5b66", "solid", 0.45, "Met"),
     "not_met": EdgeStyle(NOT_MET_RED, "solid", 0.9, "Did not meet"),
     "unconfirmed": EdgeStyle("#8f8f8f", (0, (3.0, 2.0)), 0.55, "Not confirmed"),
-    "pending": EdgeStyle("#3c78d8", (0, (1.0, 1.5)), 0.8, "Awaiting answer"),
+    # Black and dotted: no sector colour is near black, and the dots tell it from "met" (solid
+    # slate) without colour.
+    "pending": EdgeStyle("#111111", (0, (1.0, 1.5)), 0.85, "Awaiting answer"),
 }
 #: The current round's links are drawn on top, this much wider and more opaque.
 CURRENT_WIDTH_FACTOR = 2.4

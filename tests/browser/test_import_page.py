@@ -77,7 +77,7 @@ def test_office_files_upload_or_are_refused_in_one_line(page, server: LiveServer
     page.uncheck("input[name=dry_run]")
     page.click("button:has-text('Check and import')")
     page.wait_for_selector("#import-result")
-    assert "participants: 150 new" in page.inner_text("#changes")
+    assert "Imported 150 people from " in page.inner_text("#changes")
     assert _people(server) == 150
 
     page.set_input_files("#file", str(files / "protected.xlsx"))

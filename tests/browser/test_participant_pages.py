@@ -72,7 +72,7 @@ def test_form_errors_are_shown_beside_the_fields_and_input_is_kept(page, server:
     page.fill("#organisation", "Devon County Council")
     page.click("text=Sign up >> nth=-1")
     error = page.wait_for_selector("#email-error")
-    assert "not a valid email address" in error.inner_text()
+    assert error.inner_text() == "That doesn't look like an email address: it needs an @."
     assert page.input_value("#name") == "Ann Smith"
     assert page.get_attribute("#email", "aria-invalid") == "true"
     assert _person(server, "not-an-email") is None

@@ -75,16 +75,57 @@ def test_organiser_sees_the_round_and_closes_it(page, server: LiveServer, round_
     page.click(f"text=Round {round_.number}")
     page.wait_for_selector("#groups")
     assert page.inner_text("#met") == "1"
-    assert page.inner_text("#waiting") == "1"
+    assert page.inner_text("#awaiting") == "1"
+    assert "so far (1 of 2 answered)" in page.inner_text("#met-rate")
+    assert not page.is_visible("#not-answered"), "the unanswered names start folded"
+    page.click("#not-answered-box summary")
     waiting = page.inner_text("#not-answered")
     assert len(waiting.strip().splitlines()) == 2
+    # Typing filters the list at once (and the same search works without JavaScript).
+    page.fill("#q", people[3].name)
+    assert page.locator("#not-answered li:visible").count() <= 1
     assert page.locator("#groups tbody tr").count() == 4
 
-    page.click("button:has-text('Close this round now')")
+    page.click("text=Close this round now")
+    page.wait_for_selector("h1:has-text('now?')")
+    assert "cannot be undone" in page.inner_text("#close-consequences")
+    page.click("text=No, keep it open")
+    page.wait_for_selector("#groups")
+    assert "open" in page.inner_text("h1")
+    page.click("text=Close this round now")
+    page.click("button:has-text('Yes, close round')")
     page.wait_for_selector("h1:has-text('closed')")
-    assert page.inner_text("#waiting") == "1"  # now shown as unconfirmed
+    status = page.locator("#flash[role=status]")
+    assert status.inner_text().startswith(f"Round {round_.number} is closed.")
+    assert page.evaluate("document.activeElement.id") == "flash"
+    assert page.inner_text("#unconfirmed") == "1" and page.inner_text("#awaiting") == "0"
     assert "Unconfirmed" in page.inner_text("#summary")
     page.screenshot(path="/tmp/organiser-round.png", full_page=True)
+
+
+def test_re_sending_an_introduction_says_so_where_the_organiser_looks(
+    page, server: LiveServer
+) -> None:
+    with server.database.session() as session:
+        people = make_community(session, {"A": 20, "B": 20})
+    now = utcnow()
+    form_round(
+        database=server.database, settings=server.settings, today=now.date(), now=now, seed=3
+    )
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(server.url + "/organiser")
+    page.fill("#token", ORGANISER_TOKEN)
+    page.click("button:has-text('Sign in')")
+    page.goto(server.url + "/organiser/rounds/1")
+    # The last button on a long page: the message must not be left off-screen at the top.
+    page.locator("button:has-text('Re-send introduction')").last.click()
+    status = page.wait_for_selector("#flash[role=status]")
+    assert status.inner_text().startswith("The introduction was sent again to ")
+    assert page.evaluate("document.activeElement.id") == "flash"
+    assert status.is_visible()
+    box = status.bounding_box()
+    assert 0 <= box["y"] < 800, "scrolled to the message"
+    assert len(people) == 40
 
 
 def test_preview_re_roll_and_form(page, server: LiveServer) -> None:

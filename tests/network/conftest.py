@@ -35,10 +35,16 @@ class LiveApp(LiveServer):
 
 
 @pytest.fixture
-def server(make_settings) -> Iterator[LiveApp]:
+def server_overrides() -> dict:
+    """Settings a test module wants different on its server (override this fixture)."""
+    return {}
+
+
+@pytest.fixture
+def server(make_settings, server_overrides) -> Iterator[LiveApp]:
     """The suite's live server, keeping hold of the app so tests can read its counters."""
     port = free_port()
-    settings = make_settings(base_url=f"http://127.0.0.1:{port}")
+    settings = make_settings(base_url=f"http://127.0.0.1:{port}", **server_overrides)
     database = Database(settings.database_url)
     app = create_app(settings, database=database)
     uv, thread = start_server(app, port)

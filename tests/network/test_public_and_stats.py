@@ -107,8 +107,10 @@ def test_nothing_identifying_is_published(server: LiveServer, published) -> None
         pages = [http.get(path).text for path in (
             "/public/", "/public/rounds/1/network.svg", "/public/rounds/2/network.svg",
             "/public/network.svg", "/public/growth.svg", "/public/outcomes.svg",
+            "/public/organisations.svg",
         )]  # fmt: skip
         png = http.get("/public/rounds/1/network.png").content
+        png += http.get("/public/organisations.png").content
     everything = "\n".join(pages)
     for canary in [*CANARY_NAMES, *CANARY_ORGANISATIONS, "canary-mail", "Person Number"]:
         assert canary not in everything

@@ -96,6 +96,21 @@ def test_outcomes_chart_has_no_bar_of_the_small_round(
     assert bars == {"1", "3"}
 
 
+def test_organisations_picture_has_no_conversation_of_the_small_round(
+    server: LiveServer, history
+) -> None:
+    """As small_middle_round, but round 2's pairs met: they must still not be counted."""
+    ids = history.people(["Health"] * 14)
+    history.round(1, not_met_groups=0)
+    history.set_status(ids[4:], ParticipantStatus.pending)
+    history.round(2, not_met_groups=0)
+    history.set_status(ids[4:], ParticipantStatus.active)
+    history.round(3, not_met_groups=0)
+    svg = _get(server, "/public/organisations.svg")
+    # Rounds 1 and 3: seven pairs each, all met; round 2's two pairs are left out.
+    assert "14 conversations held" in svg
+
+
 def test_organisers_still_see_the_small_round(
     server: LiveServer, small_middle_round, organiser_pages
 ) -> None:
@@ -114,6 +129,7 @@ def test_a_rare_sector_is_shown_publicly_as_other(
     history.round(1)
     public = [_get(server, path) for path in ("/public/", "/public/rounds/1/network.svg")]
     public.append(_get(server, "/public/network.svg"))
+    public.append(_get(server, "/public/organisations.svg"))
     assert all(RARE_SECTOR not in text for text in public)
     legend = re.search(r'<g id="legend">.*', public[1], re.S).group(0)
     assert ">Health<" in legend and ">Other<" in legend, "11 share Health: it is named"

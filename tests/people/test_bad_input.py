@@ -99,7 +99,7 @@ def test_a_name_of_only_invisible_characters_is_empty(server) -> None:
             json={"name": "\u200b\u202e", "email": "x@example.org", "organisation": "Acme"},
         )
     assert reply.status_code == 422
-    assert reply.json()["errors"] == [{"field": "name", "message": "must not be empty"}]
+    assert reply.json()["errors"] == [{"field": "name", "message": "Please enter a name."}]
 
 
 def test_a_name_that_grows_past_the_limit_when_normalised_is_refused(server) -> None:

@@ -51,7 +51,7 @@ def test_round_trip_reproduces_the_export(run, database, make_settings, tmp_path
     for name in ("participants.csv", "groups.csv", "blocked_pairs.csv"):
         result = run("import", str(first / name))
         assert result.exit_code == 0, result.output
-    assert "never-match requests: 3 new" in result.output
+    assert "Imported 3 never-match requests." in result.output
     assert run("export", str(second)).exit_code == 0
     # (Rounds are compared by test_export.py; the open round here comes back closed.)
     for name in ("participants.csv", "blocked_pairs.csv"):
@@ -62,7 +62,8 @@ def test_round_trip_reproduces_the_export(run, database, make_settings, tmp_path
     ]
     assert {path.name for path in first.iterdir()} == set(FILES)
     again = run("import", str(first / "blocked_pairs.csv"))
-    assert "never-match requests: 0 new, 3 already there" in again.output
+    assert "Nothing new to import." in again.output
+    assert "3 never-match requests already there were left unchanged." in again.output
     # A participant's own requests come back as addresses (tied to their owner, if any), an
     # organiser's by id alone.
     restored = {(r.other_id is not None, r.other_email, r.source) for r in rows(database)}

@@ -22,4 +22,4 @@ def test_long_import_shows_progress(run, database, files, tmp_path: Path) -> Non
     result = run("import", str(files.csv(tmp_path / "many.csv", rows)))
     assert result.exit_code == 0, result.output
     assert "Checking many.csv" in result.output and "Writing participants" in result.output
-    assert "participants: 6000 new" in result.output
+    assert "Imported 6,000 people from 40 organisations (all new)." in result.output

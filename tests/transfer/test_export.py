@@ -83,4 +83,4 @@ def test_round_trip_reproduces_the_export(run, database, make_settings, tmp_path
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
     # Importing the export again adds nothing.
     again = run("import", str(first / "groups.csv"))
-    assert "rounds: 0 new" in again.output
+    assert "Nothing new to import." in again.output

@@ -28,8 +28,9 @@ def test_rounds_are_written_closed_with_group_outcomes(run, database, files, tmp
     _with_people(run, files, tmp_path)
     result = run("import", str(files.csv(tmp_path / "rounds.csv", files.ROUNDS)))
     assert result.exit_code == 0, result.output
-    assert "past rounds, 4 rows" in result.output
-    assert "rounds: 2 new" in result.output and "groups: 4 new with 9 members" in result.output
+    assert "4 rows of past rounds." in result.output
+    said = "Imported 2 past rounds, written closed, with 4 groups and 9 members in all."
+    assert said in result.output
     with database.read_session() as session:
         summaries = {s.number: s for s in list_rounds(session=session)}
         first = round_detail(session=session, number=1)
@@ -58,8 +59,8 @@ def test_round_numbers_with_dates_and_twice_is_nothing_new(run, database, files,
     before = _members(database)
     again = run("import", str(path))
     assert again.exit_code == 0
-    assert "rounds: 0 new" in again.output and "groups: 0 new" in again.output
-    assert "2 in rounds already there" in again.output
+    assert "Nothing new to import." in again.output
+    assert "2 groups in rounds already there were left unchanged." in again.output
     assert _members(database) == before
     assert {number for number, *_ in before} == {7}
 

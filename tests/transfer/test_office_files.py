@@ -84,7 +84,7 @@ def test_people_files_import_once(run, database, tmp_path: Path, name: str) -> N
     path = _copy(tmp_path, name)
     result = run("import", str(path))
     assert result.exit_code == 0, result.output
-    assert f"participants, {EXPECTED['people_rows']} rows" in result.output
+    assert f"{EXPECTED['people_rows']} rows of participants." in result.output
     assert "warning: the same as row 24, so read once" in result.output
     assert "dates could be read either way" not in result.output  # 14/09/22 settles them
     assert _counts(database) == (
@@ -94,7 +94,7 @@ def test_people_files_import_once(run, database, tmp_path: Path, name: str) -> N
     )
     again = run("import", str(path))
     assert again.exit_code == 0, again.output
-    assert "participants: 0 new" in again.output and "organisations: 0 new" in again.output
+    assert "Nothing new to import." in again.output
 
 
 @SQLITE_ONLY
@@ -140,7 +140,7 @@ def test_round_files_import_once(run, database, tmp_path: Path, name: str, marks
     assert counts["members"] == EXPECTED["members"]
     assert {k: counts[k] for k in expected} == expected
     again = run("import", str(path))
-    assert "rounds: 0 new" in again.output and "groups: 0 new" in again.output
+    assert "Nothing new to import." in again.output
     assert _outcomes(database) == counts
 
 
@@ -266,12 +266,12 @@ def test_the_upload_reads_the_same_files_with_the_same_messages(
         bare = _upload(http, csrf, FILES / "people-uk.xlsx", name="people")
         assert bare.status_code == 200, bare.text
         assert "people is an XLSX workbook: read as one." in bare.text
-        assert "participants: 150 new" in bare.text
+        assert "Imported 150 people from " in bare.text
         again = _upload(http, csrf, FILES / "people.ods")
-        assert again.status_code == 200 and "participants: 0 new" in again.text
+        assert again.status_code == 200 and "Nothing new to import." in again.text
         rounds = _upload(http, csrf, FILES / "rounds-uk.csv")
         assert rounds.status_code == 200, rounds.text
-        assert f"groups: {EXPECTED['groups']} new" in rounds.text
+        assert f"with {EXPECTED['groups']:,} groups and" in rounds.text
         ticks = _upload(http, csrf, FILES / "rounds-ticks-uk.csv")
         assert ticks.status_code == 422
         assert "probably a ✓ or ✗ lost" in html.unescape(ticks.text)
@@ -299,7 +299,7 @@ def test_a_workbook_of_people_and_rounds_is_imported_sheet_by_sheet(
             files={"file": (path.name, path.read_bytes(), "application/octet-stream")},
         )
         assert reply.status_code == 200, reply.text
-        assert "rounds: 2 new" in reply.text
+        assert "Imported 2 past rounds," in reply.text
         csv = files.csv(tmp_path / "people.csv", files.PEOPLE)
         refused = http.post(
             "/organiser/import",

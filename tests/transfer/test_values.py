@@ -141,7 +141,7 @@ def test_exact_duplicate_people_are_read_once_conflicts_refused(
     result = run("import", str(files.csv(tmp_path / "people.csv", rows)))
     assert result.exit_code == 0, result.output
     assert "row 4: warning: the same as row 2, so read once" in result.output
-    assert "participants: 2 new" in result.output
+    assert "Imported 2 people" in result.output
     rows.append(["Ann Smyth", "ann@example.org", "NHS Devon", "", "", ""])
     refused = run("import", str(files.csv(tmp_path / "people2.csv", rows)))
     assert refused.exit_code == 1

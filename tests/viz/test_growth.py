@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections import Counter
 from datetime import date, timedelta
 
 import pytest
 
-from viz.data import GrowthPoint, RoundMark
+from viz.data import OUTCOMES, GrowthPoint, RoundMark, RoundOutcomes
 from viz.growth import render_growth, render_outcomes
 
 START = date(2024, 1, 1)
@@ -29,6 +30,27 @@ def test_growth_without_rates_has_no_rate_axis(read_svg):
     marks = [RoundMark(m.number, m.day) for m in ROUNDS]
     svg = read_svg(render_growth(POINTS, marks))
     assert "line-met_rate" not in svg.ids() and "Met rate" not in {t for t, _ in svg.texts()}
+
+
+def test_an_open_rounds_rate_is_drawn_apart_as_provisional(read_svg):
+    marks = [*ROUNDS[:-1], RoundMark(5, ROUNDS[-1].day, 0.95, provisional=True)]
+    svg = read_svg(render_growth(POINTS, marks))
+    ids = set(svg.ids())
+    assert "met_rate-provisional-r5" in ids and "met_rate-provisional-r4" not in ids
+    line = svg.group("line-met_rate")
+    (path,) = [e for e in line if e.tag.endswith("path")]  # the line, not a marker's <defs>
+    # Four final rates on the line; the open round's is a point of its own.
+    assert len(re.findall(r"[ML] ", path.get("d"))) == 4
+    assert "Met rate so far (round open)" in {t for t, _ in svg.texts()}
+
+
+def _counted(links) -> list[RoundOutcomes]:
+    """The caller's counts (here one per link), as viz is given them."""
+    counts = Counter((link.round_number, link.outcome) for link in links)
+    numbers = sorted({number for number, _ in counts})
+    return [
+        RoundOutcomes(number, **{o: counts[(number, o)] for o in OUTCOMES}) for number in numbers
+    ]
 
 
 def test_growth_png_decodes(png_tools):
@@ -54,7 +76,7 @@ def _bar_height(svg, gid: str) -> float:
 
 
 def test_outcome_bars_per_round_in_proportion(network, read_svg):
-    svg = read_svg(render_outcomes(network.links))
+    svg = read_svg(render_outcomes(_counted(network.links)))
     ids = set(svg.ids())
     assert {"bars-met-r1", "bars-not_met-r1", "bars-unconfirmed-r1", "bars-pending-r3"} <= ids
     # Round 2: 3 of 5 links met, 2 did not.
@@ -71,7 +93,7 @@ def test_outcome_bars_per_round_in_proportion(network, read_svg):
 
 
 def test_outcome_bars_stack_to_the_same_height(network, read_svg):
-    svg = read_svg(render_outcomes(network.links))
+    svg = read_svg(render_outcomes(_counted(network.links)))
     spans = {}
     for number, outcomes in ((1, ("met", "not_met", "unconfirmed")), (2, ("met", "not_met"))):
         ys = []
@@ -92,5 +114,28 @@ def test_outcome_bars_red_only_for_not_met(network, png_tools):
     from viz.data import Link
 
     met_only = [Link(1, 2, 1, "met"), Link(3, 4, 2, "unconfirmed")]
-    assert red_mask(read_png(render_outcomes(met_only, fmt="png"))).sum() == 0
-    assert red_mask(read_png(render_outcomes(network.links, fmt="png"))).sum() > 500
+    assert red_mask(read_png(render_outcomes(_counted(met_only), fmt="png"))).sum() == 0
+    assert red_mask(read_png(render_outcomes(_counted(network.links), fmt="png"))).sum() > 500
+
+
+def test_an_open_rounds_bar_is_marked_so_far(read_svg):
+    rounds = [
+        RoundOutcomes(1, met=3, not_met=1),
+        RoundOutcomes(2, met=2, pending=5, provisional=True),
+    ]
+    svg = read_svg(render_outcomes(rounds))
+    ids = set(svg.ids())
+    assert "provisional-r2" in ids and "provisional-r1" not in ids
+    assert {"4", "7 so far"} <= {t for t, _ in svg.texts()}
+
+
+def test_growth_keeps_one_measure_per_axis_and_labels_the_top(read_svg):
+    svg = read_svg(render_growth(POINTS, ROUNDS))
+    texts = {t for t, _ in svg.texts()}
+    last = max(POINTS, key=lambda p: p.day)
+    # The last (top) values are written on the chart, not left to be read off the ticks.
+    assert f"{last.signed_up:,} signed up" in texts and f"{last.active:,} active" in texts
+    # The met rate has its own panel: two y-axes labelled, one measure each, no twin axis.
+    assert {"People", "Met rate"} <= texts
+    axes = [g for g in svg.ids() if g.startswith("axes_")]
+    assert len(axes) == 2

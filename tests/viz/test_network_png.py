@@ -23,7 +23,7 @@ def drawing_area(image):
 def test_png_has_the_requested_size(network, png_tools):
     read_png, _ = png_tools
     image = read_png(render_network(network.people, network.links, 3, public=True, fmt="png"))
-    assert image.shape[:2] == (720, 900)
+    assert image.shape[:2] == (960, 1200)  # 1200 wide: a blog's full-width picture
     image = read_png(
         render_network(network.people, network.links, 3, public=True, fmt="png", size=(400, 300))
     )

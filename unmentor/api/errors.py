@@ -100,7 +100,9 @@ def install_api_error_handlers(app: FastAPI, *, is_api) -> None:
     async def _invalid(request: Request, error: RequestValidationError):
         problems = validation_problems(error)
         if not is_api(request):
-            return await app.state.page_error_handler(request, 422, _summary(problems))
+            # A person reads sentences; the field names are for API clients.
+            said = " ".join(dict.fromkeys(p.message for p in problems)) or _summary(problems)
+            return await app.state.page_error_handler(request, 422, said)
         return json_error(422, _summary(problems), errors=problems)
 
     @app.exception_handler(DomainError)
@@ -187,5 +189,5 @@ _METHODS = ("DELETE", "GET", "PATCH", "POST", "PUT")
 
 
 def _summary(problems: list[FieldProblem]) -> str:
-    listed = "; ".join(f"{p.field}: {p.message}" for p in problems[:5])
+    listed = "; ".join(f"{p.field}: {p.message.rstrip('.')}" for p in problems[:5])
     return f"The input is not valid ({listed})." if listed else "The input is not valid."

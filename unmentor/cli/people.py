@@ -55,7 +55,7 @@ def participants_add(
             status=ParticipantStatus.pending if pending else ParticipantStatus.active,
         )
     except ValidationError as error:
-        problems = "; ".join(f"{e['loc'][0]}: {readable_message(e)}" for e in error.errors())
+        problems = " ".join(readable_message(e) for e in error.errors())
         raise fail(problems, 2) from None
     with open_database() as (settings, database), database.session() as session:
         participant = service.create_participant(

@@ -55,7 +55,7 @@ def round_close(number: Annotated[int, typer.Argument(help="The round's number."
 
 
 def round_list() -> None:
-    """List rounds with their met / not met / unconfirmed counts."""
+    """List rounds with groups met / not met / unconfirmed / awaiting (an open one's so far)."""
     from unmentor.rounds import service as rounds
 
     with open_database() as (_, database), database.read_session() as session:
@@ -63,11 +63,11 @@ def round_list() -> None:
     if not summaries:
         typer.echo("No rounds yet: `unmentor round form` forms the first.")
     for r in summaries:
-        rate = f"{r.met_rate:.0%}" if r.met_rate is not None else "-"
         typer.echo(
             f"round {r.number:>3}  {r.period}  {r.status:<6}  {r.people:>6} people  "
             f"{r.groups:>5} groups  met {r.met:>4}  not met {r.not_met:>4}  "
-            f"unconfirmed {r.unconfirmed:>4}  waiting {r.pending:>4}  met rate {rate}"
+            f"unconfirmed {r.unconfirmed:>4}  awaiting {r.pending:>4}  "
+            f"met rate {r.figures().rate_text()}"
         )
 
 
@@ -190,7 +190,12 @@ def render(
     formats = ["svg", "png"] if png else ["svg"]
     with open_database() as (settings, database):
         # Drawn on this thread: a command has nobody else to keep responsive.
-        images = NetworkImages(database, min_people=settings.public_min_people)
+        images = NetworkImages(
+            database,
+            min_people=settings.public_min_people,
+            scheme_name=settings.scheme_name,
+            show_organisations=settings.public_show_organisations,
+        )
         snapshot = images.snapshot()
         view = snapshot.public
         numbers = view.rounds
@@ -203,5 +208,8 @@ def render(
         for fmt in formats:
             (directory / f"growth.{fmt}").write_bytes(images.growth(view, fmt=fmt).content)
             (directory / f"outcomes.{fmt}").write_bytes(images.outcomes(view, fmt=fmt).content)
+            if numbers:
+                picture = images.organisations(view, fmt=fmt)
+                (directory / f"organisations.{fmt}").write_bytes(picture.content)
     note = f" ({skipped} rounds below public_min_people left out)" if skipped else ""
     typer.echo(f"Wrote {len(numbers)} round images and the growth charts to {directory}{note}.")

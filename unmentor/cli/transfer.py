@@ -13,6 +13,7 @@ from unmentor.cli.common import (
     progressbar,
 )
 from unmentor.clock import utcnow
+from unmentor.words import count
 
 
 def import_command(
@@ -91,28 +92,38 @@ def import_command(
                 progress=progressbar,
             )
         except ImportRefused as refused:
+            typer.echo("How the file was read:")
             for line in refused.columns:
                 typer.echo(f"  {line}")
-            for problem in refused.checked.problems[:100]:
-                typer.echo(f"  {problem}", err=True)
-            more = len(refused.checked.problems) - 100
-            if more > 0:
-                typer.echo(f"  ... and {more} more", err=True)
+            _problems(refused.checked.problems, err=True)
             raise fail(
-                f"{len(refused.checked.errors)} problems in {file.name}, so nothing was imported "
-                f"(all listed in {refused.report}; --skip-bad-rows imports the good rows)."
+                f"{count(len(refused.checked.errors), 'problem')} in {file.name}, so nothing was "
+                f"imported (all listed in {refused.report}; --skip-bad-rows imports the good "
+                "rows)."
             ) from None
         except TransferError as error:
             raise fail(str(error)) from None
-    typer.echo(f"{file.name}: {result.kind}, {result.rows} rows.")
+    typer.echo(f"{file.name}: {result.read_as}")
+    typer.echo("How the file was read:")
     for line in result.notes + result.columns:
         typer.echo(f"  {line}")
-    for problem in result.problems[:100]:
-        typer.echo(f"  {problem}")
-    if result.skipped_rows:
-        typer.echo(f"Skipped {result.skipped_rows} bad rows (see {result.report}).")
-    prefix = "Would import (dry run, nothing written)" if result.dry_run else "Imported"
-    typer.echo(f"{prefix}: " + "; ".join(result.changes) + ".")
+    if result.problems:
+        typer.echo(result.problems_found)
+        _problems(result.problems)
+    if result.dry_run:
+        typer.echo("Dry run: nothing was written.")
+    for sentence in result.summary:
+        typer.echo(sentence)
+    if result.report and result.problems:
+        typer.echo(f"Every problem is listed in {result.report}.")
+
+
+def _problems(problems: list, *, err: bool = False, shown: int = 100) -> None:
+    for problem in problems[:shown]:
+        typer.echo(f"  {problem}", err=err)
+    more = len(problems) - shown
+    if more > 0:
+        typer.echo(f"  ... and {count(more, 'more problem')}", err=err)
 
 
 def _restore(document: Path) -> None:

@@ -14,9 +14,9 @@ from datetime import date
 from sqlmodel import Session, select
 
 from unmentor.people.models import Organisation, Participant
+from unmentor.rounds.figures import RoundFigures, group_outcome, tally
 from unmentor.rounds.models import Round, RoundMember, RoundSitOut
-from unmentor.rounds.outcomes import group_outcome
-from viz import GrowthPoint, Link, Person, RoundMark
+from viz import GrowthPoint, Link, Person, RoundMark, RoundOutcomes
 
 
 @dataclass
@@ -29,6 +29,7 @@ class NetworkData:
     name_of: dict[int, str]
     taking_part: dict[int, int] = field(default_factory=dict)  # round number -> people
     signed_up: list[date] = field(default_factory=list)
+    figures: dict[int, RoundFigures] = field(default_factory=dict)  # round number -> figures
 
     def round_numbers(self) -> list[int]:
         return [r.number for r in self.rounds]
@@ -40,8 +41,8 @@ class NetworkData:
     def growth(self) -> tuple[list[GrowthPoint], list[RoundMark]]:
         """Sign-ups over time and, at each round, how many took part."""
         marks, points = [], []
-        met_rate = _met_rates(self.links)
         for round_ in self.rounds:
+            figures = self.figures.get(round_.number)
             joined = sum(1 for day in self.signed_up if day <= round_.starts_on)
             points.append(
                 GrowthPoint(
@@ -52,18 +53,28 @@ class NetworkData:
             )
             marks.append(
                 RoundMark(
-                    number=round_.number, day=round_.starts_on, met_rate=met_rate.get(round_.number)
+                    number=round_.number,
+                    day=round_.starts_on,
+                    met_rate=figures.met_rate if figures else None,
+                    provisional=figures.open if figures else False,
                 )
             )
         return points, marks
 
-
-def _met_rates(links: list[Link]) -> dict[int, float]:
-    decided: dict[int, list[str]] = defaultdict(list)
-    for link in links:
-        if link.outcome != "pending":
-            decided[link.round_number].append(link.outcome)
-    return {n: outcomes.count("met") / len(outcomes) for n, outcomes in decided.items()}
+    def outcomes(self) -> list[RoundOutcomes]:
+        """Each round's groups by outcome, for the outcomes chart (an open round provisional)."""
+        return [
+            RoundOutcomes(
+                number=f.number,
+                met=f.met,
+                not_met=f.not_met,
+                unconfirmed=f.unconfirmed,
+                pending=f.pending,
+                provisional=f.open,
+            )
+            for f in (self.figures.get(n) for n in self.round_numbers())
+            if f is not None
+        ]
 
 
 def load_network(*, session: Session) -> NetworkData:
@@ -82,6 +93,12 @@ def load_network(*, session: Session) -> NetworkData:
     groups: dict[tuple[int, int], list[tuple[int, object]]] = defaultdict(list)
     for round_id, group_no, pid, outcome in members:
         groups[(round_id, group_no)].append((pid, outcome))
+    answers: dict[int, dict[int, list]] = defaultdict(dict)
+    for (round_id, group_no), group in groups.items():
+        answers[round_id][group_no] = [o for _, o in group]
+    figures = {
+        r.number: tally(r.number, answers.get(r.id, {}), closed=closed[r.id]) for r in rounds
+    }
     links = []
     for (round_id, _), group in sorted(groups.items()):
         outcome = group_outcome([o for _, o in group], closed=closed[round_id])
@@ -118,4 +135,5 @@ def load_network(*, session: Session) -> NetworkData:
         name_of={pid: name for pid, name, _, _, _ in rows},
         taking_part=dict(taking_part),
         signed_up=sorted(created.date() for *_, created in rows),
+        figures=figures,
     )

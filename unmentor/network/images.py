@@ -25,11 +25,13 @@ from unmentor.network.jobs import (
     growth_job,
     layouts_job,
     network_job,
+    organisations_job,
     outcomes_job,
 )
 from unmentor.network.stats import network_stats
 from unmentor.network.views import View, organiser_view, public_view
 from unmentor.network.workers import Workers
+from viz.network import neighbourhoods
 
 Format = Literal["svg", "png"]
 
@@ -58,9 +60,13 @@ class NetworkImages:
         min_people: int,
         workers: Workers | None = None,
         max_bytes: int = 256 * 2**20,
+        scheme_name: str = "UnMentor",
+        show_organisations: bool = False,
     ) -> None:
         self.database = database
         self.min_people = min_people
+        self.scheme_name = scheme_name
+        self.show_organisations = show_organisations
         self.workers = workers or Workers(0)
         self.cache = FlightCache(max_bytes)
         self._loads = FlightCache(0)  # single flight only: snapshots are kept in _snapshot
@@ -87,7 +93,9 @@ class NetworkImages:
             version=version,
             data=data,
             organiser=organiser_view(data, version=version),
-            public=public_view(data, min_people=self.min_people),
+            public=public_view(
+                data, min_people=self.min_people, show_organisations=self.show_organisations
+            ),
         )
         with self._lock:
             self.loads += 1
@@ -99,9 +107,17 @@ class NetworkImages:
         return snapshot
 
     def _layouts(self, view: View) -> Layouts:
-        return self.cache.get(
-            (view.generation, "layouts"), lambda: self.workers.run(layouts_job, view.links)
-        )
+        def build() -> Layouts:
+            # Neighbourhoods by the labels the picture colours by (folded in public): see
+            # viz.layout. Worked out only on a miss: a cached picture costs no pass over people.
+            groups = neighbourhoods(view.people, public=view.public, min_category=view.min_category)
+            return self.workers.run(layouts_job, view.links, groups)
+
+        return self.cache.get((view.generation, "layouts"), build)
+
+    def _title(self, view: View, what: str, round_number: int) -> str:
+        month = view.month_of(round_number)
+        return f"{self.scheme_name}: {what}" + (f", {month}" if month else "")
 
     def network(self, view: View, round_number: int, *, fmt: Format = "svg") -> Picture:
         """The cumulative network after `round_number`, that round's links emphasised."""
@@ -119,15 +135,35 @@ class NetworkImages:
                 fmt=fmt,
                 labels=view.labels,
                 min_category=view.min_category,
+                title=self._title(view, f"the network after round {round_number}", round_number),
             )
 
         return self.cache.get((view.generation, "network", round_number, fmt), build)
+
+    def organisations(self, view: View, *, fmt: Format = "svg") -> Picture:
+        """Sectors (or named organisations) and the conversations held between them."""
+        last = view.rounds[-1] if view.rounds else 0
+        what = "sectors" if view.organisation_nodes is None else "organisations"
+        title = self._title(view, f"conversations between {what}, rounds 1-{last}", last)
+        return self.cache.get(
+            (view.generation, "organisations", fmt),
+            lambda: self.workers.run(
+                organisations_job,
+                view.people,
+                view.links,
+                view.organisation_nodes,
+                public=view.public,
+                min_category=view.min_category,
+                fmt=fmt,
+                title=title,
+            ),
+        )
 
     def alt_texts(self, view: View) -> dict[int, str]:
         """Counts-only descriptions of the view's round pictures, by round number."""
 
         def build() -> dict[int, str]:
-            texts = self.workers.run(alt_texts_job, view.people, view.links)
+            texts = self.workers.run(alt_texts_job, view.people, view.links, view.figures)
             return {n: texts.get(n, f"Round {n}: no groups.") for n in view.rounds}
 
         return self.cache.get((view.generation, "alt"), build)
@@ -140,10 +176,10 @@ class NetworkImages:
         )
 
     def outcomes(self, view: View, *, fmt: Format = "svg") -> Picture:
-        """Met, not met and unconfirmed shares per round of the view."""
+        """Met, not met and unconfirmed shares of groups per round of the view."""
         return self.cache.get(
             (view.generation, "outcomes", fmt),
-            lambda: self.workers.run(outcomes_job, view.links, fmt),
+            lambda: self.workers.run(outcomes_job, view.outcomes, fmt),
         )
 
     def stats(self) -> dict[str, Any]:

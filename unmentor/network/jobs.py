@@ -15,19 +15,21 @@ from dataclasses import dataclass
 import numpy as np
 
 from unmentor.matching import Candidate, fresh_partner_counts
+from unmentor.rounds.figures import RoundFigures, describe
 from viz import (
     GrowthPoint,
     LinkArrays,
     Person,
     RoundMark,
+    RoundOutcomes,
     compute_layouts,
-    describe,
     layout_frame,
     metrics_by_round,
     render_growth,
     render_network,
     render_outcomes,
 )
+from viz.organisations import render_organisations
 
 
 @dataclass(frozen=True)
@@ -73,11 +75,11 @@ class Layouts:
         return dict(zip(keys.tolist(), xy.tolist(), strict=True))
 
 
-def layouts_job(links: LinkArrays) -> Layouts:
-    """Stable layouts of every round in `links` and the last round's frame."""
+def layouts_job(links: LinkArrays, groups: Mapping[int, str | None] | None = None) -> Layouts:
+    """Stable layouts of every round in `links` (neighbourhoods by `groups`), the last frame."""
     if not len(links):
         return Layouts({}, None)
-    layouts = compute_layouts(links)
+    layouts = compute_layouts(links, groups=groups)
     frame = layout_frame(*layouts.values())
     rounds = {}
     for number, positions in layouts.items():
@@ -98,6 +100,7 @@ def network_job(
     fmt: str,
     labels: Mapping[int, str] | None = None,
     min_category: int = 1,
+    title: str | None = None,
 ) -> Picture:
     """The cumulative network after `round_number` (see viz.render_network)."""
     return Picture.of(
@@ -111,8 +114,33 @@ def network_job(
             frame=frame,
             legend_title="Sector",
             labels=labels,
-            title=f"After round {round_number}",
+            title=title or f"After round {round_number}",
             min_category=min_category,
+        )
+    )
+
+
+def organisations_job(
+    people: Sequence[Person],
+    links: LinkArrays,
+    nodes: Mapping[int, str] | None,
+    *,
+    public: bool,
+    min_category: int,
+    fmt: str,
+    title: str,
+) -> Picture:
+    """Sectors (or the organisations in `nodes`) and the conversations held between them."""
+    return Picture.of(
+        render_organisations(
+            people,
+            links,
+            group_of=nodes,
+            public=public,
+            min_category=min_category,
+            fmt=fmt,
+            title=title,
+            node_name="Sector" if nodes is None else "Organisation",
         )
     )
 
@@ -121,13 +149,20 @@ def growth_job(points: Sequence[GrowthPoint], marks: Sequence[RoundMark], fmt: s
     return Picture.of(render_growth(points, marks, fmt=fmt, title="Growth of the network"))
 
 
-def outcomes_job(links: LinkArrays, fmt: str) -> Picture:
-    return Picture.of(render_outcomes(links, fmt=fmt, title="Did they meet?"))
+def outcomes_job(rounds: Sequence[RoundOutcomes], fmt: str) -> Picture:
+    return Picture.of(render_outcomes(rounds, fmt=fmt, title="Did they meet?"))
 
 
-def alt_texts_job(people: Sequence[Person], links: LinkArrays) -> dict[int, str]:
-    """Counts-only descriptions of every round's picture, by round number."""
-    return {m.round_number: describe(m) for m in metrics_by_round(people, links)}
+def alt_texts_job(
+    people: Sequence[Person], links: LinkArrays, figures: Mapping[int, RoundFigures]
+) -> dict[int, str]:
+    """Counts-only descriptions of every round's picture, by round number.
+
+    The network's size comes from the picture's links; every figure of the round itself from
+    `figures` (per group, as every page shows them).
+    """
+    size = {m.round_number: m.people for m in metrics_by_round(people, links)}
+    return {n: describe(f, people_in_network=size.get(n, 0)) for n, f in figures.items()}
 
 
 def stats_job(

@@ -16,10 +16,31 @@ from unmentor.rounds.history import earlier_pairs
 from viz import LinkArrays
 
 FEW_FRESH_PARTNERS = 3
+# viz counts outcomes per link (a triad is three); organisers are shown the rounds' figures
+# (unmentor.rounds.figures, per group) instead, so these link counts never reach them.
+_LINK_SHARES = ("not_met_rate", "unconfirmed_rate")
 
 
 def _inline(job: Callable, *args: object) -> Any:
     return job(*args)
+
+
+def _figures_of(data: NetworkData, number: int) -> dict[str, Any]:
+    """The round's figures, and the cumulative met rate over the rounds up to it, per group."""
+    figures = data.figures.get(number)
+    if figures is None:
+        return {}
+    upto = [f for n, f in data.figures.items() if n <= number]
+    met = sum(f.met for f in upto)
+    counted = sum(f.met + f.not_met + f.unconfirmed for f in upto)
+    shown = figures.as_dict()
+    del shown["number"]
+    return {
+        **shown,
+        "people_this_round": shown.pop("people"),
+        "cumulative_met": met,
+        "cumulative_met_rate": round(met / counted, 4) if counted else None,
+    }
 
 
 def network_stats(
@@ -54,7 +75,14 @@ def network_stats(
     kept_apart = {pid for a, b in blocked if a in active_ids and b in active_ids for pid in (a, b)}
     running_dry = sorted(pid for pid, count in fresh.items() if count < FEW_FRESH_PARTNERS)
     period_of = {r.number: r.period for r in data.rounds}
-    rounds = [{**entry, "period": period_of.get(entry["round_number"])} for entry in by_round]
+    rounds = [
+        {
+            **{key: value for key, value in entry.items() if key not in _LINK_SHARES},
+            **_figures_of(data, entry["round_number"]),
+            "period": period_of.get(entry["round_number"]),
+        }
+        for entry in by_round
+    ]
     return {
         "participants": {status.value: statuses.get(status, 0) for status in ParticipantStatus},
         "rounds": rounds,

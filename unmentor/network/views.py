@@ -4,8 +4,13 @@ A round with fewer than `public_min_people` taking part is cut out of the public
 anything is drawn or counted, so no public output can show it: its links are gone from every
 network picture (including later rounds' cumulative ones), its people are gone unless a
 published round has them, and it has no point on the growth chart, no bar on the outcomes
-chart and no alt text. Sectors shared by fewer than that many of the people shown are drawn
+chart and no alt text. Its figures (how many groups met) come from unmentor.rounds.figures,
+like every other page's. Sectors shared by fewer than that many of the people shown are drawn
 as "Other" (viz folds them, given `min_category`).
+
+Organisations are named in public only when the deployment says so (`show_organisations`) and
+only those with at least `min_people` of the people shown; everyone else's organisation is
+"Other organisations", decided here so that no public job ever sees a name it may not draw.
 
 The public view is keyed by a fingerprint of its own content rather than by the data version:
 sign-ups, status changes and activity in unpublished rounds bump the version without changing
@@ -19,7 +24,9 @@ from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, replace
 
 from unmentor.network.data import NetworkData
-from viz import GrowthPoint, LinkArrays, Person, RoundMark
+from unmentor.rounds.figures import RoundFigures
+from viz import GrowthPoint, LinkArrays, Person, RoundMark, RoundOutcomes
+from viz.organisations import OTHER_ORGANISATIONS
 
 # Organisers see names on the picture while it stays readable.
 MAX_LABELLED_PEOPLE = 150
@@ -36,8 +43,17 @@ class View:
     rounds: list[int]  # round numbers with a picture, ascending
     points: list[GrowthPoint]
     marks: list[RoundMark]
+    outcomes: list[RoundOutcomes]  # what the outcomes chart draws, one per round shown
+    figures: Mapping[int, RoundFigures]  # round number -> its figures (alt texts)
     labels: Mapping[int, str] | None = None
     min_category: int = 1
+    # key -> organisation node of the organisations picture; None: one node per sector.
+    organisation_nodes: Mapping[int, str] | None = None
+
+    def month_of(self, round_number: int) -> str | None:
+        """The month a round was formed in, as a title says it ("March 2027")."""
+        day = next((m.day for m in self.marks if m.number == round_number), None)
+        return None if day is None else f"{day:%B %Y}"
 
 
 def organiser_view(data: NetworkData, *, version: int) -> View:
@@ -52,11 +68,13 @@ def organiser_view(data: NetworkData, *, version: int) -> View:
         rounds=data.round_numbers(),
         points=points,
         marks=marks,
+        outcomes=data.outcomes(),
+        figures=data.figures,
         labels=labels,
     )
 
 
-def public_view(data: NetworkData, *, min_people: int) -> View:
+def public_view(data: NetworkData, *, min_people: int, show_organisations: bool = False) -> View:
     """Only rounds with at least `min_people` taking part, and only the people in them."""
     shown = data.published_rounds(min_people)
     keep = set(shown)
@@ -74,9 +92,32 @@ def public_view(data: NetworkData, *, min_people: int) -> View:
         rounds=shown,
         points=[p for p, _ in pairs],
         marks=[m for _, m in pairs],
+        outcomes=[o for o in data.outcomes() if o.number in keep],
+        figures={n: f for n, f in data.figures.items() if n in keep},
         min_category=min_people,
+        organisation_nodes=_named_organisations(data, people, min_people)
+        if show_organisations
+        else None,
     )
     return replace(view, generation=("public", _fingerprint(view)))
+
+
+def _named_organisations(
+    data: NetworkData, people: list[Person], min_people: int
+) -> dict[int, str]:
+    """Key -> organisation name if at least `min_people` of `people` belong to it, else Other."""
+    shown = [p.key for p in people]
+    counts: dict[str, int] = {}
+    for key in shown:
+        org = data.organisation_of.get(key)
+        if org is not None:
+            counts[org] = counts.get(org, 0) + 1
+    nodes = {}
+    for key in shown:
+        org = data.organisation_of.get(key)
+        named = org is not None and counts[org] >= min_people
+        nodes[key] = org if named else OTHER_ORGANISATIONS
+    return nodes
 
 
 def _fingerprint(view: View) -> str:
@@ -85,5 +126,8 @@ def _fingerprint(view: View) -> str:
     for column in (view.links.a, view.links.b, view.links.round_number, view.links.outcome):
         digest.update(column.tobytes())
     digest.update(repr([(p.key, p.category) for p in view.people]).encode())
-    digest.update(repr((view.rounds, view.points, view.marks, view.min_category)).encode())
+    shown = (view.rounds, view.points, view.marks, view.outcomes, view.min_category)
+    digest.update(repr(shown).encode())
+    nodes = view.organisation_nodes
+    digest.update(repr(None if nodes is None else sorted(nodes.items())).encode())
     return digest.hexdigest()

@@ -16,14 +16,21 @@ from email_validator import EmailNotValidError, validate_email
 _PLAIN_LOCAL = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*")
 
 
+EMAIL_EMPTY = "Please enter an email address."
+EMAIL_NEEDS_AT = "That doesn't look like an email address: it needs an @."
+NOT_AN_EMAIL = "That doesn't look like an email address"
+
+
 def normalise_email(raw: str) -> str:
-    """The address in canonical, lower-case form; ValueError with a readable reason if invalid.
+    """The address in canonical, lower-case form; ValueError with a plain sentence if invalid.
 
     An import checks 100,000 addresses that share a few hundred domains: the domain's check
     (IDNA, special-use names) is remembered per domain, and a plain local part needs none, so
     the result is the same as checking each address whole (tests/people/test_normalise.py).
     """
     address = raw.strip()
+    if not address:
+        raise ValueError(EMAIL_EMPTY)
     local, at, domain = address.rpartition("@")
     if at and domain.isascii() and len(local) <= 64 and _PLAIN_LOCAL.fullmatch(local):
         normalised = f"{local}@{_normalised_domain(domain)}"
@@ -41,7 +48,12 @@ def _checked_whole(address: str) -> str:
     try:
         result = validate_email(address, check_deliverability=False)
     except EmailNotValidError as error:
-        raise ValueError(f"not a valid email address: {error}") from None
+        if "@" not in address:
+            raise ValueError(EMAIL_NEEDS_AT) from None
+        # email_validator's reasons are sentences ("There must be something after the
+        # @-sign."): said after ours, in the same voice.
+        reason = str(error)
+        raise ValueError(f"{NOT_AN_EMAIL}: {reason[:1].lower()}{reason[1:]}") from None
     # Mailbox names are case-insensitive in practice; one person, one row.
     return result.normalized.lower()
 

@@ -53,11 +53,13 @@ OrganisationName = Annotated[
     StringConstraints(max_length=NAME_MAX),
     AfterValidator(partial(optional_text, max_length=NAME_MAX)),
 ]
+# minLength is stated for the schema only, as for Name: "" gets "Please enter an email
+# address." from normalise_email, not "String should have at least 3 characters".
 Email = Annotated[
     str,
-    StringConstraints(min_length=3, max_length=EMAIL_MAX),
+    StringConstraints(max_length=EMAIL_MAX),
     AfterValidator(normalise_email),
-    Field(json_schema_extra={"format": "email"}),
+    Field(json_schema_extra={"format": "email", "minLength": 3}),
 ]
 
 

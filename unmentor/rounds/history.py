@@ -13,8 +13,8 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from unmentor.people.models import NO_ORGANISATION, Organisation, Participant
+from unmentor.rounds.figures import group_outcome
 from unmentor.rounds.models import Outcome, Round, RoundMember, RoundSitOut
-from unmentor.rounds.outcomes import group_outcome
 from unmentor.settings import Settings
 
 

@@ -132,20 +132,6 @@ def clean_comment(comment: str | None) -> str | None:
     return text or None
 
 
-def group_outcome(answers: list[Outcome | None], *, closed: bool) -> str:
-    """A group met if anyone says so; 'pending' while open and nobody has answered."""
-    if Outcome.met in answers:
-        return "met"
-    if Outcome.not_met in answers:
-        return "not_met"
-    return "unconfirmed" if closed else "pending"
-
-
-def is_conflict(answers: list[Outcome | None]) -> bool:
-    """Members of one group gave opposite answers: organisers should look."""
-    return Outcome.met in answers and Outcome.not_met in answers
-
-
 @dataclass
 class Closed:
     round: Round

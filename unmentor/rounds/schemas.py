@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
+from unmentor.rounds.figures import RoundFigures
 from unmentor.rounds.models import COMMENT_MAX, NotMetReason
 from unmentor.sqltypes import MAX_INT
 
@@ -15,24 +16,39 @@ class RoundSummary(BaseModel):
     number: int
     period: str = Field(description="First month of the round's period, YYYY-MM.")
     status: Literal["open", "closed"]
+    open: bool = Field(
+        description="Still open: every figure is provisional, 'so far (answered of groups)'."
+    )
     starts_on: date
     reminder_on: date
     closes_on: date
     formed_at: datetime
     closed_at: datetime | None
     people: int = Field(description="Members placed in groups.")
-    groups: int
+    groups: int = Field(description="Conversations: a group of three counts once.")
     sat_out: int
     met: int = Field(description="Groups where someone confirmed meeting.")
     not_met: int
     unconfirmed: int = Field(description="Groups closed without any answer.")
-    pending: int = Field(description="Groups of an open round with no answer yet.")
-    conflicts: int = Field(description="Groups whose members gave opposite answers.")
-    met_rate: float | None = Field(description="met / groups with an answer or closed.")
+    pending: int = Field(description="Groups of an open round awaiting an answer.")
+    answered: int = Field(description="Groups with at least one answer (met + not_met).")
+    conflicts: int = Field(
+        description="Groups whose members gave opposite answers (counted as met)."
+    )
+    met_rate: float | None = Field(
+        description="met / (met + not_met + unconfirmed), per group; in an open round, of "
+        "the groups answered so far."
+    )
     reasons: dict[str, int] = Field(
         default_factory=dict,
         description="Members who answered not_met, by reason ('unspecified' when none given).",
     )
+
+    def figures(self) -> RoundFigures:
+        """The figures again, for their wording ('so far (n of N answered)')."""
+        return RoundFigures(
+            **{name: getattr(self, name) for name in RoundFigures.__dataclass_fields__}
+        )
 
 
 class MemberView(BaseModel):

@@ -10,8 +10,8 @@ from sqlmodel import Session, select
 
 from unmentor.errors import NotFound
 from unmentor.people.models import NO_ORGANISATION, Organisation, Participant
+from unmentor.rounds.figures import group_outcome, is_conflict, tally
 from unmentor.rounds.models import NotMetReason, Outcome, Round, RoundMember, RoundSitOut
-from unmentor.rounds.outcomes import group_outcome, is_conflict
 from unmentor.rounds.schemas import (
     GroupView,
     MemberView,
@@ -69,13 +69,9 @@ def _summary(
     round_: Round, groups: dict[int, list], sat_out: int, reasons: dict[str, int] | None = None
 ) -> dict:
     closed = round_.closed_at is not None
-    tally = defaultdict(int)
-    for answers in groups.values():
-        tally[group_outcome(answers, closed=closed)] += 1
-        tally["conflicts"] += is_conflict(answers)
-    settled = tally["met"] + tally["not_met"] + tally["unconfirmed"]
+    figures = tally(round_.number, groups, closed=closed).as_dict()
     return {
-        "number": round_.number,
+        **figures,
         "period": round_.period,
         "status": "closed" if closed else "open",
         "starts_on": round_.starts_on,
@@ -83,15 +79,7 @@ def _summary(
         "closes_on": round_.closes_on,
         "formed_at": round_.formed_at,
         "closed_at": round_.closed_at,
-        "people": sum(len(answers) for answers in groups.values()),
-        "groups": len(groups),
         "sat_out": sat_out,
-        "met": tally["met"],
-        "not_met": tally["not_met"],
-        "unconfirmed": tally["unconfirmed"],
-        "pending": tally["pending"],
-        "conflicts": tally["conflicts"],
-        "met_rate": round(tally["met"] / settled, 4) if settled else None,
         "reasons": reasons or {},
     }
 

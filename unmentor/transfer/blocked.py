@@ -22,6 +22,7 @@ from unmentor.people.models import Participant
 from unmentor.transfer import values
 from unmentor.transfer.columns import Columns
 from unmentor.transfer.validate import Checked, _email, _Row
+from unmentor.words import count, plural
 
 HEADER = ["Email", "Never meet email", "Added by", "Added on"]
 KEYS = ("email", "never_meet_email", "added_by", "added_on")  # in unmentor.json
@@ -104,11 +105,21 @@ class BlockedPlan:
     records: list[BlockedRecord]
     new: int = 0
 
-    def lines(self) -> list[str]:
-        return [
-            f"never-match requests: {self.new} new, {len(self.records) - self.new} already "
-            "there (left as they are)"
+    def sentences(self, *, dry_run: bool) -> list[str]:
+        """What the import writes (or would), as sentences for people."""
+        verb = "Would import" if dry_run else "Imported"
+        said = [
+            f"{verb} {count(self.new, 'never-match request')}."
+            if self.new
+            else "Nothing new to import."
         ]
+        existing = len(self.records) - self.new
+        if existing:
+            tense = "would be" if dry_run else plural(existing, "was")
+            said.append(
+                f"{count(existing, 'never-match request')} already there {tense} left unchanged."
+            )
+        return said
 
 
 def write_blocked(*, session: Session, records: list[BlockedRecord], now: datetime) -> BlockedPlan:

@@ -42,8 +42,8 @@ from unmentor.people.models import (
     OrganisationMergeMember,
     Participant,
 )
+from unmentor.rounds.figures import group_outcome
 from unmentor.rounds.models import Round, RoundMember, RoundSitOut
-from unmentor.rounds.outcomes import group_outcome
 
 FORMAT = "unmentor-export"
 # 3: members carry their not-met comment, participants their rhythm. A restore reads 2 as

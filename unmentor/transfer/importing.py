@@ -26,6 +26,7 @@ from unmentor.rounds.calendar import period_of
 from unmentor.rounds.models import Round, RoundMember
 from unmentor.settings import Settings
 from unmentor.transfer.validate import GroupRecord, ParticipantRecord
+from unmentor.words import count, plural
 
 CHUNK = 5_000
 Progress = Callable[[int], None]
@@ -56,11 +57,37 @@ class ParticipantPlan:
     existing: int
     new_organisations: dict[str, str]  # key -> name as first written
 
-    def lines(self) -> list[str]:
-        return [
-            f"participants: {len(self.new)} new, {self.existing} already there (left as they are)",
-            f"organisations: {len(self.new_organisations)} new",
-        ]
+    def sentences(self, *, dry_run: bool) -> list[str]:
+        """What the import writes (or would), as sentences for people."""
+        verb = "Would import" if dry_run else "Imported"
+        new = len(self.new)
+        organisations = {organisation_key(r.organisation) for r in self.new if r.organisation}
+        without = sum(1 for r in self.new if not r.organisation)
+        if not new:
+            said = ["Nothing new to import."]
+        elif not organisations:
+            said = [f"{verb} {count(new, 'person')} with no organisation."]
+        else:
+            sentence = (
+                f"{verb} {count(new, 'person')} from {count(len(organisations), 'organisation')}"
+            )
+            fresh = len(self.new_organisations)
+            if fresh:
+                everyone = "new" if len(organisations) == 1 else "all new"
+                some = f"{fresh} of them new"
+                sentence += f" ({everyone if fresh == len(organisations) else some})"
+            said = [sentence + "."]
+            if without:
+                said.append(f"{count(without, 'person')} {plural(without, 'has')} no organisation.")
+        if self.existing:
+            said.append(_left_alone(count(self.existing, "person"), self.existing, dry_run))
+        return said
+
+
+def _left_alone(what: str, number: int, dry_run: bool) -> str:
+    """'2 people already there were left unchanged.' (or 'would be', in a dry run)."""
+    tense = "would be" if dry_run else plural(number, "was")
+    return f"{what} already there {tense} left unchanged."
 
 
 def plan_participants(*, session: Session, records: list[ParticipantRecord]) -> ParticipantPlan:
@@ -131,14 +158,28 @@ class RoundPlan:
     groups: dict[str, list[GroupRecord]] = field(default_factory=dict)
     existing_groups: int = 0
 
-    def lines(self) -> list[str]:
+    def sentences(self, *, dry_run: bool) -> list[str]:
+        """What the import writes (or would), as sentences for people."""
+        verb = "Would import" if dry_run else "Imported"
         groups = sum(len(g) for g in self.groups.values())
         people = sum(len(r.emails) for g in self.groups.values() for r in g)
-        return [
-            f"rounds: {len(self.new_rounds)} new, written closed",
-            f"groups: {groups} new with {people} members, {self.existing_groups} in rounds "
-            "already there (left as they are)",
-        ]
+        rounds = len(self.new_rounds)
+        if rounds:
+            said = [
+                f"{verb} {count(rounds, 'past round')}, written closed, with "
+                f"{count(groups, 'group')} and {count(people, 'member')} in all."
+            ]
+        else:
+            said = ["Nothing new to import."]
+        if self.existing_groups:
+            said.append(
+                _left_alone(
+                    f"{count(self.existing_groups, 'group')} in rounds",
+                    self.existing_groups,
+                    dry_run,
+                )
+            )
+        return said
 
 
 def plan_rounds(*, session: Session, records: list[GroupRecord]) -> RoundPlan:

@@ -29,8 +29,9 @@ from unmentor.transfer.service import ProgressFactory
 
 CHUNK = 5_000
 # Rows here do not make a database "in use": a fresh one has its data-version counter, and an
-# organiser who signed in to check it has a session and rate-limit counters.
-IGNORED_WHEN_EMPTY = {"data_version", "rate_limit_counter", "sign_in_session"}
+# organiser who signed in to check it has a session and rate-limit counters, and a running
+# scheduler has written its heartbeat.
+IGNORED_WHEN_EMPTY = {"data_version", "job_state", "rate_limit_counter", "sign_in_session"}
 DOCUMENT = "unmentor.json"
 
 

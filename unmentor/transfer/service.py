@@ -23,6 +23,7 @@ from unmentor.transfer import blocked, importing
 from unmentor.transfer.columns import BLOCKED, PARTICIPANTS
 from unmentor.transfer.reading import TransferError, open_table
 from unmentor.transfer.validate import Checked, check_participants, check_rounds
+from unmentor.words import count, plural
 
 # Given a total, returns a context manager yielding a callback that advances by n.
 ProgressFactory = Callable[[int, str], AbstractContextManager[Callable[[int], None]]]
@@ -37,20 +38,74 @@ class ImportRefused(Exception):
 
     def __init__(self, checked: Checked, report: Path, columns: list[str]):
         self.checked, self.report, self.columns = checked, report, columns
-        super().__init__(f"{len(checked.errors)} problems")
+        super().__init__(count(len(checked.errors), "problem"))
+
+    def sentence(self) -> str:
+        """'1 problem was found, so nothing was imported.'"""
+        found = len(self.checked.errors)
+        return f"{count(found, 'problem')} {plural(found, 'was')} found, so nothing was imported."
+
+
+def rows_named(rows: list[int], *, shown: int = 5) -> str:
+    """'row 5', 'rows 5 and 9', 'rows 5, 7, 9 and 3 more'."""
+    rows = sorted(rows)
+    if len(rows) == 1:
+        return f"row {rows[0]}"
+    listed = [str(row) for row in rows[:shown]]
+    more = len(rows) - shown
+    if more > 0:
+        return f"rows {', '.join(listed)} and {more} more"
+    return f"rows {', '.join(listed[:-1])} and {listed[-1]}"
 
 
 @dataclass
 class Imported:
     kind: str
     rows: int
-    columns: list[str]
+    columns: list[str]  # how each column was read: shown apart from the problems
     notes: list[str]
-    changes: list[str]
+    changes: list[str]  # what was (or would be) written, as sentences
     problems: list = field(default_factory=list)
     skipped_rows: int = 0
     report: Path | None = None
     dry_run: bool = False
+    bad_rows: list[int] = field(default_factory=list)
+    # A dry run of a file with bad rows, without "skip bad rows": a real import would refuse it.
+    would_refuse: bool = False
+
+    @property
+    def read_as(self) -> str:
+        """'3 rows of participants.'"""
+        return f"{count(self.rows, 'row')} of {self.kind}."
+
+    @property
+    def problems_found(self) -> str:
+        """'1 problem was found:' (warnings included: each says so itself)."""
+        found = len(self.problems)
+        return f"{count(found, 'problem')} {plural(found, 'was')} found:"
+
+    @property
+    def skipped(self) -> str | None:
+        """'Skipped 1 bad row (row 5).' or, in a dry run, '1 row would be skipped (row 5).'"""
+        if not self.bad_rows:
+            return None
+        n, where = len(self.bad_rows), rows_named(self.bad_rows)
+        if self.dry_run:
+            return f"{count(n, 'row')} would be skipped ({where})."
+        return f"Skipped {count(n, 'bad row')} ({where})."
+
+    @property
+    def summary(self) -> list[str]:
+        """What was (or would be) done, sentence by sentence, rows skipped included."""
+        said = list(self.changes)
+        if self.skipped:
+            said.append(self.skipped)
+        if self.would_refuse:
+            said.append(
+                "A real import would write nothing while any row is bad: fix those rows first, "
+                "or choose to import only the good rows."
+            )
+        return said
 
 
 def report_path(path: Path) -> Path:
@@ -60,10 +115,11 @@ def report_path(path: Path) -> Path:
 
 def _write_report(path: Path, checked: Checked, *, skipped: bool) -> Path:
     target = report_path(path)
-    header = f"Import report for {path.name}: {len(checked.errors)} errors, "
-    header += f"{len(checked.problems) - len(checked.errors)} warnings"
+    warnings = len(checked.problems) - len(checked.errors)
+    header = f"Import report for {path.name}: {count(len(checked.errors), 'error')}, "
+    header += count(warnings, "warning")
     if skipped:
-        header += f"; {len(checked.bad_rows)} rows skipped"
+        header += f"; {count(len(checked.bad_rows), 'row')} skipped"
     target.write_text("\n".join([header, *map(str, checked.problems)]) + "\n", encoding="utf-8")
     return target
 
@@ -91,7 +147,8 @@ def import_file(
 ) -> Imported:
     """Import participants, past rounds or never-match requests from `path`.
 
-    ImportRefused if it has errors (nothing is written then, unless `skip_bad_rows`).
+    ImportRefused if it has errors (nothing is written then, unless `skip_bad_rows`). A dry
+    run never refuses: it says what the good rows would do and which rows would be skipped.
     """
     table = open_table(path, sheet=sheet, max_rows=max_rows)
     kind = table.columns.kind
@@ -121,7 +178,7 @@ def import_file(
     report = None
     if checked.problems:
         report = _write_report(path, checked, skipped=skip_bad_rows and not dry_run)
-    if checked.errors and not skip_bad_rows:
+    if checked.errors and not skip_bad_rows and not dry_run:
         raise ImportRefused(checked, report, table.notes + table.columns.describe())
     result = Imported(
         kind=kind,
@@ -133,13 +190,15 @@ def import_file(
         skipped_rows=len(checked.bad_rows),
         report=report,
         dry_run=dry_run,
+        bad_rows=sorted(checked.bad_rows),
+        would_refuse=bool(checked.errors) and not skip_bad_rows,
     )
     try:
         with database.session() as session:
             if kind == BLOCKED:
                 # Few rows, each checked against what exists: written at once, undone if dry.
                 written = blocked.write_blocked(session=session, records=checked.records, now=now)
-                result.changes = written.lines()
+                result.changes = written.sentences(dry_run=dry_run)
                 if dry_run:
                     session.rollback()
                 else:
@@ -157,7 +216,7 @@ def import_file(
             else:
                 plan = importing.plan_rounds(session=session, records=checked.records)
                 total, label = sum(len(g) for g in plan.groups.values()), "Writing groups"
-            result.changes = plan.lines()
+            result.changes = plan.sentences(dry_run=dry_run)
             if dry_run:
                 session.rollback()
                 return result

@@ -7,14 +7,15 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from unmentor.api.deps import DatabaseDep
+from unmentor.api.deps import DatabaseDep, SettingsDep
 from unmentor.blocking import service as blocking
 from unmentor.clock import utcnow
 from unmentor.errors import DomainError
 from unmentor.sqltypes import MAX_INT
+from unmentor.web.flash import redirect_with_flash
 from unmentor.web.forms import require_csrf
 from unmentor.web.organiser import HOME, require_organiser_page
-from unmentor.web.rendering import render, see_other
+from unmentor.web.rendering import render
 
 BLOCKED_PATH = f"{HOME}/blocked"
 PER_PAGE = 100
@@ -30,7 +31,7 @@ def _page(request: Request, database, page: int, status_code: int = 200, **conte
         views, total = blocking.list_pairs(
             session=session, participant_id=None, offset=(page - 1) * PER_PAGE, limit=PER_PAGE
         )
-    context = {"error": None, "values": {}, **context}
+    context = {"error": None, "error_field": None, "values": {}, **context}
     return render(
         request,
         "organiser_blocked.html",
@@ -56,6 +57,7 @@ def blocked_page(
 def add_pair(
     request: Request,
     database: DatabaseDep,
+    settings: SettingsDep,
     asker: Annotated[str, Form(max_length=2000)] = "",
     other: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
@@ -66,14 +68,29 @@ def add_pair(
             blocking.create_pair(
                 session=session, participant_id=first.id, other_id=second.id, now=utcnow()
             )
+            text = f"{first.name} and {second.name} will never be put in the same group."
     except DomainError as error:
         values = {"asker": asker, "other": other}
-        return _page(request, database, 1, status_code=422, error=error.message, values=values)
-    return see_other(f"{BLOCKED_PATH}?added=1")
+        field = getattr(error, "field", None)
+        return _page(
+            request,
+            database,
+            1,
+            status_code=422,
+            error=error.message,
+            error_field=field,
+            values=values,
+        )
+    return redirect_with_flash(BLOCKED_PATH, text, settings)
 
 
 @actions.post(f"{BLOCKED_PATH}/remove")
-def remove_pair(database: DatabaseDep, pair_id: Annotated[int, Form(ge=1, le=MAX_INT)]) -> Response:
+def remove_pair(
+    database: DatabaseDep,
+    settings: SettingsDep,
+    pair_id: Annotated[int, Form(ge=1, le=MAX_INT)],
+) -> Response:
     with database.session() as session:
         blocking.delete_pair(session=session, pair_id=pair_id)
-    return see_other(BLOCKED_PATH)
+    text = "Removed from the never-match list: those two may be grouped together again."
+    return redirect_with_flash(BLOCKED_PATH, text, settings)

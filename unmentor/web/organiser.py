@@ -12,15 +12,18 @@ from starlette.concurrency import run_in_threadpool
 from unmentor.api.deps import DatabaseDep, PathId, SettingsDep, admit
 from unmentor.clock import utcnow
 from unmentor.errors import NotFound
+from unmentor.operations import notices
 from unmentor.organisers import service as accounts
 from unmentor.organisers.actor import Actor
 from unmentor.people import organisations
+from unmentor.people.service import get_participant
 from unmentor.rounds import experiments, forming, outcomes, reminders, service
 from unmentor.rounds.calendar import period_of
 from unmentor.rounds.models import NotMetReason
 from unmentor.rounds.preview import preview_round
 from unmentor.sessions import service as sessions
 from unmentor.sqltypes import MAX_INT
+from unmentor.web.flash import redirect_with_flash
 from unmentor.web.forms import require_csrf
 from unmentor.web.public import picture_response
 from unmentor.web.rendering import render, see_other
@@ -30,8 +33,10 @@ from unmentor.web.signin import (
     organiser_session_id,
     organiser_signed_in,
 )
+from unmentor.words import count
 
 HOME = "/organiser"
+REROLLED = "Re-rolled: the groups below are a new draw. Nothing is sent until you form the round."
 # The reasons as organisers read them, in the order the tables show them.
 REASON_LABELS = {
     NotMetReason.no_time.value: "couldn't find a time",
@@ -134,16 +139,19 @@ def dashboard(request: Request, database: DatabaseDep, settings: SettingsDep) ->
         rounds = service.list_rounds(session=session)
         duplicates = organisations.likely_duplicates(session=session, webmail=settings.webmail)
         comments = service.recent_comments(session=session)
+        health = notices.for_dashboard(session=session, now=utcnow())
     latest = rounds[0].number if rounds else None
     return render(
         request,
         "organiser_dashboard.html",
         stats=stats,
         rounds=rounds,
+        figures={r.number: r.figures() for r in rounds},
         latest=latest,
         duplicates=duplicates,
         comments=comments,
         reason_labels=REASON_LABELS,
+        health=health,
     )
 
 
@@ -178,6 +186,7 @@ def preview_page(
     database: DatabaseDep,
     settings: SettingsDep,
     seed: Annotated[int | None, Query(ge=0, le=MAX_INT)] = None,
+    rerolled: Annotated[bool, Query()] = False,
 ) -> Response:
     if seed is None:
         # A seed in the address makes the preview reproducible: reloading shows the same.
@@ -194,6 +203,8 @@ def preview_page(
         preview=preview,
         current=current,
         reroll=forming.new_seed(),
+        # Only a flag comes from the address: the words are ours.
+        flash=REROLLED if rerolled else None,
     )
 
 
@@ -207,11 +218,30 @@ def form_round(
     formed = forming.form_round(
         database=database, settings=settings, today=now.date(), now=now, seed=seed
     )
-    return see_other(f"{HOME}/rounds/{formed.round.number}")
+    number = formed.round.number
+    if formed.created:
+        text = (
+            f"Round {number} formed: {count(formed.groups, 'group')}, "
+            f"{count(formed.sat_out, 'person', 'people')} sitting out. "
+            "The introductions are on their way."
+        )
+    else:
+        text = f"Nothing new was formed: this period's round is already round {number}."
+    return redirect_with_flash(f"{HOME}/rounds/{number}", text, settings)
+
+
+def _matches(member, typed: str) -> bool:
+    folded = typed.casefold()
+    return any(folded in (text or "").casefold() for text in (member.name, member.organisation))
 
 
 @pages.get(f"{HOME}/rounds/{{number}}", response_class=HTMLResponse)
-def round_page(request: Request, number: RoundNumber, database: DatabaseDep) -> HTMLResponse:
+def round_page(
+    request: Request,
+    number: RoundNumber,
+    database: DatabaseDep,
+    q: Annotated[str, Query(max_length=200)] = "",
+) -> HTMLResponse:
     with database.read_session() as session:
         detail = service.round_detail(session=session, number=number)
     waiting = [
@@ -220,13 +250,27 @@ def round_page(request: Request, number: RoundNumber, database: DatabaseDep) -> 
         if group.outcome == "pending"
         for member in group.members
     ]
+    typed = q.strip()
+    shown = [m for m in waiting if _matches(m, typed)] if typed else waiting
     return render(
         request,
         "organiser_round.html",
         round=detail,
         waiting=waiting,
+        shown=shown,
+        q=typed,
         reason_labels=REASON_LABELS,
     )
+
+
+@pages.get(f"{HOME}/rounds/{{number}}/close", response_class=HTMLResponse)
+def close_confirmation(request: Request, number: RoundNumber, database: DatabaseDep) -> Response:
+    """Closing cannot be undone: this page says what it will do and asks first."""
+    with database.read_session() as session:
+        summary = service.get_summary(session=session, number=number)
+    if summary.status == "closed":
+        return see_other(f"{HOME}/rounds/{number}")
+    return render(request, "organiser_close.html", round=summary)
 
 
 @actions.post(f"{HOME}/rounds/{{number}}/close")
@@ -237,8 +281,20 @@ def close(
 ) -> Response:
     with database.session() as session:
         round_ = service.get_round(session=session, number=number)
-        outcomes.close_round(session=session, settings=settings, round_=round_, now=utcnow())
-    return see_other(f"{HOME}/rounds/{number}")
+        closed = outcomes.close_round(
+            session=session, settings=settings, round_=round_, now=utcnow()
+        )
+    text = (
+        f"Round {number} is closed. {count(closed.unconfirmed, 'person', 'people')} who had not "
+        f"answered {'is' if closed.unconfirmed == 1 else 'are'} recorded as unconfirmed"
+    )
+    if closed.paused:
+        paused = len(closed.paused)
+        text += (
+            f"; {count(paused, 'person', 'people')} who never answer "
+            f"{'was' if paused == 1 else 'were'} paused"
+        )
+    return redirect_with_flash(f"{HOME}/rounds/{number}", text + ".", settings)
 
 
 @actions.post(f"{HOME}/rounds/{{number}}/resend")
@@ -257,4 +313,6 @@ def resend(
             participant_id=participant_id,
             now=utcnow(),
         )
-    return see_other(f"{HOME}/rounds/{number}?resent={participant_id}")
+        person = get_participant(session=session, participant_id=participant_id)
+        text = f"The introduction was sent again to {person.name} <{person.email}>."
+    return redirect_with_flash(f"{HOME}/rounds/{number}", text, settings)

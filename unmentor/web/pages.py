@@ -106,7 +106,7 @@ def signup_submit(
             rhythm=int(rhythm) if rhythm.isdigit() else None,
         )
     except ValidationError as error:
-        errors = {str(e["loc"][0]): readable_message(e) for e in error.errors()}
+        errors = {str(e["loc"][0]): readable_message(e, to_person=True) for e in error.errors()}
         values["rhythm"] = rhythm
         return render(
             request,
@@ -348,7 +348,8 @@ def request_link(
     try:
         address = normalise_email(email)
     except ValueError as error:
-        return render(request, "signin.html", status_code=422, error=str(error), email=email)
+        said = "Please enter your email address." if not email.strip() else str(error)
+        return render(request, "signin.html", status_code=422, error=said, email=email)
     now = utcnow()
     with membership.counted_request(
         database=database, email=address, client=client, settings=settings, now=now

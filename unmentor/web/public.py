@@ -70,7 +70,8 @@ async def gallery(request: Request) -> HTMLResponse:
         store = images(request)
         view = store.snapshot().public
         alt_texts = store.alt_texts(view)
-        gallery = [(n, alt_texts[n]) for n in view.rounds]
+        # An open round's figures are so far: its caption says so, as its alt text does.
+        gallery = [(n, alt_texts[n], view.figures[n].open) for n in view.rounds]
         latest = view.rounds[-1] if view.rounds else None
         return render(request, "public_gallery.html", rounds=gallery, latest=latest)
 
@@ -119,5 +120,19 @@ async def outcomes(request: Request, fmt: Literal["svg", "png"]) -> Response:
     def work() -> Picture:
         store = images(request)
         return store.outcomes(store.snapshot().public, fmt=fmt)
+
+    return _image(request, await _off_the_loop(request, work), fmt)
+
+
+@router.get("/public/organisations.{fmt}")
+async def organisations(request: Request, fmt: Literal["svg", "png"]) -> Response:
+    """Sectors (or, when the deployment allows, large organisations) and their conversations."""
+
+    def work() -> Picture:
+        store = images(request)
+        view = store.snapshot().public
+        if not view.rounds:
+            raise NotFound("Nothing is published yet.")
+        return store.organisations(view, fmt=fmt)
 
     return _image(request, await _off_the_loop(request, work), fmt)

@@ -8,9 +8,13 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
+from unmentor.web.flash import forget_flash, take_flash
 from unmentor.web.forms import csrf_token, set_csrf_cookie_if_new
+from unmentor.words import count
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+# Not "count": Jinja's own count filter is another name for length.
+templates.env.filters["counted"] = count  # {{ n | counted("row") }}: "1 row", "3 rows"
 
 
 def render(
@@ -20,13 +24,17 @@ def render(
     headers: dict[str, str] | None = None,
     **context: object,
 ) -> HTMLResponse:
-    """An HTML response for `template`, with a CSRF token ready for its forms."""
+    """An HTML response for `template`, with a CSRF token and any waiting flash message."""
     settings = request.app.state.settings
     context.setdefault("csrf_token", csrf_token(request, settings))
+    flash = take_flash(request, settings)
+    context.setdefault("flash", flash)
     response = templates.TemplateResponse(
         request, template, context, status_code=status_code, headers=headers
     )
     set_csrf_cookie_if_new(request, response, settings)
+    if flash is not None:
+        forget_flash(response)  # said once: a reload does not say it again
     return response
 
 
