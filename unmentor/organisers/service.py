@@ -42,6 +42,17 @@ def active_count(*, session: Session) -> int:
     ).one()
 
 
+def active_organiser_emails(*, session: Session) -> list[str]:
+    """The addresses of active organisers with the organiser role, for service alerts."""
+    return list(
+        session.exec(
+            select(Organiser.email)
+            .where(Organiser.removed_at.is_(None), Organiser.role == OrganiserRole.organiser)
+            .order_by(Organiser.id)
+        ).all()
+    )
+
+
 def list_all(*, session: Session) -> list[Organiser]:
     """Every organiser, active first, then by name."""
     rows = session.exec(select(Organiser)).all()
