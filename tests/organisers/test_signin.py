@@ -107,3 +107,22 @@ def test_removing_an_organiser_ends_their_sessions_and_tokens(server: LiveServer
         assert sam_api.get("/api/v1/rounds").status_code == 403
         # The last organiser cannot remove themselves out of existence.
         assert olga_api.delete(f"/api/v1/organisers/{olga.id}").status_code == 409
+
+
+def test_expired_organiser_links_are_tidied_away(server: LiveServer) -> None:
+    from datetime import timedelta
+
+    from sqlmodel import func, select
+
+    from unmentor.clock import utcnow
+    from unmentor.organisers import service as accounts
+    from unmentor.organisers.models import Organiser, OrganiserLink
+
+    make_account(server, "Olga", "olga@example.org")  # its invitation link is in the table
+    later = utcnow() + timedelta(minutes=server.settings.login_link_minutes + 1)
+    with server.database.session() as session:
+        olga = session.exec(select(Organiser)).one()
+        accounts.send_link(session=session, organiser=olga, settings=server.settings, now=later)
+        assert accounts.forget_expired_links(session=session, now=later) == 1
+        left = session.exec(select(func.count()).select_from(OrganiserLink)).one()
+    assert left == 1, "the link sent later is kept"

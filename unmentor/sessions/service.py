@@ -129,12 +129,6 @@ def participant_for(*, session: Session, token: str, now: datetime) -> int | Non
     return row.participant_id if row is not None else None
 
 
-def is_organiser(*, session: Session, token: str, settings: Settings, now: datetime) -> bool:
-    """Whether this session id is a live organiser session opened with today's token."""
-    row = _live(session, token, SessionKind.organiser, now)
-    return row is not None and hmac.compare_digest(row.organiser_key or "", organiser_key(settings))
-
-
 def end(*, session: Session, token: str) -> None:
     """End one session (signing out on this browser)."""
     session.exec(delete(SignInSession).where(SignInSession.token_hash == hash_token(token)))
