@@ -21,6 +21,10 @@ from unmentor.blocking import service as blocking
 from unmentor.clock import utcnow
 from unmentor.db import Database
 from unmentor.demo import build_demo
+from unmentor.organisers import service as accounts
+from unmentor.organisers import tokens
+from unmentor.organisers.actor import Actor, acting_as
+from unmentor.organisers.models import OrganiserRole
 from unmentor.people import domains, membership, organisations
 from unmentor.people.models import Organisation, Participant, ParticipantStatus
 from unmentor.people.normalise import organisation_key
@@ -150,6 +154,30 @@ def live_community(database: Database) -> None:
         people[11].privacy_notice_version = "0123456789ab"
         session.add(people[11])
         _stories(session, open_round, first)
+        # Organiser accounts: one acting (so the audit log has entries), a viewer removed,
+        # a token in use and one revoked.
+        olga = accounts.add(
+            session=session,
+            name="Olga Organiser",
+            email="olga@example.org",
+            role=OrganiserRole.organiser,
+            settings=settings,
+            now=NOW,
+        )
+        with acting_as(Actor(id=olga.id, name=olga.name, role=olga.role)):
+            viewer = accounts.add(
+                session=session,
+                name="Vic «Viewer»",
+                email="vic@example.org",
+                role=OrganiserRole.viewer,
+                settings=settings,
+                now=NOW + timedelta(microseconds=5),
+            )
+            kept = tokens.create(session=session, organiser_id=olga.id, name="reports", now=NOW)
+            tokens.note_use(session=session, token_id=kept.id, now=NOW + timedelta(hours=1))
+            gone = tokens.create(session=session, organiser_id=olga.id, name="old", now=NOW)
+            tokens.revoke(session=session, organiser_id=olga.id, token_id=gone.id, now=NOW)
+            accounts.remove(session=session, organiser_id=viewer.id, now=NOW + timedelta(days=1))
         newest = Participant(name="Gone Soon", email="gone@example.org")
         session.add(newest)
         session.flush()

@@ -27,12 +27,14 @@ from unmentor.network import routes as network_routes
 from unmentor.network.images import NetworkImages
 from unmentor.network.workers import Workers
 from unmentor.operations.install import install as install_operations
+from unmentor.organisers import routes as organiser_routes
 from unmentor.people import organisation_routes
 from unmentor.people import routes as people_routes
 from unmentor.rounds import routes as rounds_routes
 from unmentor.settings import Settings, load_settings
 from unmentor.stories import routes as stories_routes
 from unmentor.web import (
+    accounts,
     answers,
     apidocs,
     blocked,
@@ -165,6 +167,8 @@ def create_app(
         blocking_routes.organiser,
         network_routes.organiser,
         stories_routes.organiser,
+        organiser_routes.organiser,
+        organiser_routes.bootstrap,
         pages.router,
         public.router,
         pages.posts,
@@ -187,6 +191,10 @@ def create_app(
         participant_pages.pages,
         participant_pages.actions,
         transfer_pages.actions,
+        accounts.router,
+        accounts.posts,
+        accounts.pages,
+        accounts.actions,
         apidocs.router,
     ):
         app.include_router(router)

@@ -78,7 +78,14 @@ class Settings(BaseSettings):
     )
     organiser_token: SecretStr = Field(
         SecretStr("change-me"),
-        description="Bearer token for the organiser API and pages.",
+        description="Shared token that creates the first organiser account (and, while "
+        "organiser_token_signs_in is on, signs in to the organiser API and pages).",
+    )
+    organiser_token_signs_in: bool = Field(
+        False,
+        description="Transition: let the shared organiser_token act as an organiser on the "
+        "API and the sign-in page. Off, it only creates the first organiser; organisers sign "
+        "in by emailed link and scripts use named API tokens.",
     )
     mail_backend: Literal["console", "file", "smtp"] = Field(
         "console",

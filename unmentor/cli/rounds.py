@@ -122,8 +122,10 @@ def demo(
     typer.echo(
         f"Demo ready: {report.people} people in {report.organisations} organisations, "
         f"{report.rounds} rounds.\n"
-        f"Next: `unmentor serve` (or `make run`). Organisers: {settings.base_url}/organiser "
-        "with the organiser_token. To take part yourself, sign up at "
+        f"Next: `unmentor serve` (or `make run`). Organisers: `unmentor organisers add EMAIL "
+        f"--name NAME`, then ask for a sign-in link at {settings.base_url}/organiser (or use "
+        "the organiser_token there to create the first account). To take part yourself, "
+        "sign up at "
         f'{settings.base_url}/: with mail_backend = "console" your confirmation link is '
         "printed in the log (the demo's people are made up and are never emailed about the "
         "past)."

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from unmentor.db import Database
 from unmentor.heap import cycle_collection_paused
+from unmentor.organisers import audit
 from unmentor.people.models import ParticipantStatus
 from unmentor.rounds import welcome
 from unmentor.settings import Settings
@@ -202,6 +203,14 @@ def import_file(
                 result.changes = written.sentences(dry_run=dry_run)
                 if dry_run:
                     session.rollback()
+                else:
+                    audit.record(
+                        session=session,
+                        action=audit.Action.import_,
+                        target=path.name[:200],
+                        detail=f"{kind}: {checked.rows} rows, {len(checked.bad_rows)} skipped",
+                        now=now,
+                    )
                 return result
             if kind == PARTICIPANTS:
                 plan = importing.plan_participants(session=session, records=checked.records)
@@ -234,6 +243,13 @@ def import_file(
                     importing.write_rounds(
                         session=session, plan=plan, settings=settings, progress=advance
                     )
+            audit.record(
+                session=session,
+                action=audit.Action.import_,
+                target=path.name[:200],
+                detail=f"{kind}: {checked.rows} rows, {len(checked.bad_rows)} skipped",
+                now=now,
+            )
     except IntegrityError as error:
         raise TransferError(
             f"the database refused the import, so nothing was written: {error.orig}"

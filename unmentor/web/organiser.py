@@ -7,11 +7,14 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
+from starlette.concurrency import run_in_threadpool
 
-from unmentor.api.deps import DatabaseDep, PathId, SettingsDep
+from unmentor.api.deps import DatabaseDep, PathId, SettingsDep, admit
 from unmentor.clock import utcnow
 from unmentor.errors import NotFound
 from unmentor.operations import notices
+from unmentor.organisers import service as accounts
+from unmentor.organisers.actor import Actor
 from unmentor.people import organisations
 from unmentor.people.service import get_participant
 from unmentor.rounds import experiments, forming, outcomes, reminders, service
@@ -48,9 +51,21 @@ class OrganiserSignInNeeded(Exception):
     """An organiser page was asked for without the organiser cookie."""
 
 
-def require_organiser_page(request: Request, database: DatabaseDep, settings: SettingsDep) -> None:
-    if not organiser_signed_in(request, database, settings):
+async def require_organiser_page(
+    request: Request, database: DatabaseDep, settings: SettingsDep
+) -> Actor:
+    """Who is signed in on this browser, admitted by role (viewers only look).
+
+    `async def` so that the actor is set in the request's own context and the route's thread
+    sees it; the session lookup runs on the thread pool, off the event loop.
+    """
+    actor = await run_in_threadpool(organiser_signed_in, request, database, settings)
+    if actor is None:
         raise OrganiserSignInNeeded
+    return admit(request, actor)
+
+
+OrganiserPage = Annotated[Actor, Depends(require_organiser_page)]
 
 
 RoundNumber = PathId
@@ -75,10 +90,29 @@ def sign_in(
     settings: SettingsDep,
     token: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
+    """The shared token: signs in only in transition; otherwise it creates the first organiser."""
     expected = settings.organiser_token.get_secret_value()
     if not hmac.compare_digest(token.encode(), expected.encode()):
         return render(
             request, "organiser_signin.html", status_code=403, error="That is not the token."
+        )
+    if not settings.organiser_token_signs_in:
+        with database.read_session() as session:
+            nobody_yet = accounts.active_count(session=session) == 0
+        if nobody_yet:
+            # The form carries the token on to /organiser/first: never kept in a cache.
+            return render(
+                request,
+                "organiser_first.html",
+                headers={"Cache-Control": "no-store"},
+                token=token,
+                error=None,
+            )
+        return render(
+            request,
+            "organiser_signin.html",
+            status_code=403,
+            error="The shared token only creates the first organiser. Ask for a sign-in link.",
         )
     with database.session() as session:
         session_id = sessions.open_for_organiser(session=session, settings=settings, now=utcnow())
