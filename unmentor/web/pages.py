@@ -33,6 +33,7 @@ from unmentor.rounds import times as times_of
 from unmentor.rounds.rhythm import LABELS as RHYTHM_LABELS
 from unmentor.sessions import service as sessions
 from unmentor.web import my_rounds
+from unmentor.web.flash import redirect_with_flash
 from unmentor.web.forms import require_csrf
 from unmentor.web.notice import privacy_notice, shown_version
 from unmentor.web.rendering import message_page, render, see_other
@@ -373,7 +374,12 @@ def pause(
             settings=settings,
             now=utcnow(),
         )
-    return see_other(MANAGE_PATH)
+    return redirect_with_flash(
+        MANAGE_PATH,
+        f"You are paused until {until:%-d %B %Y}: we will not introduce you to anyone before "
+        "then. You can take part again at any time below.",
+        settings,
+    )
 
 
 @posts.post("/me/organisation", response_class=HTMLResponse)
@@ -421,14 +427,20 @@ def save_free_times(
 
 
 @posts.post("/me/resume")
-def resume(participant_id: ParticipantIdDep, database: DatabaseDep) -> Response:
+def resume(
+    participant_id: ParticipantIdDep, database: DatabaseDep, settings: SettingsDep
+) -> Response:
     with database.session() as session:
         membership.resume(session=session, participant_id=participant_id, now=utcnow())
-    return see_other(MANAGE_PATH)
+    return redirect_with_flash(
+        MANAGE_PATH, "Welcome back: you take part in the next round.", settings
+    )
 
 
 @posts.post("/me/leave")
-def leave(request: Request, participant_id: ParticipantIdDep, database: DatabaseDep) -> Response:
+def leave(
+    request: Request, participant_id: ParticipantIdDep, database: DatabaseDep, settings: SettingsDep
+) -> Response:
     with database.session() as session:
         membership.leave(
             session=session,
@@ -436,7 +448,12 @@ def leave(request: Request, participant_id: ParticipantIdDep, database: Database
             now=utcnow(),
             keep_session=session_id(request),
         )
-    return see_other(MANAGE_PATH)
+    return redirect_with_flash(
+        MANAGE_PATH,
+        "You have left UnMentor: you will not be introduced to anyone again. Your data is kept "
+        "until you erase it below; you can also take part again.",
+        settings,
+    )
 
 
 @posts.post("/me/erase", response_class=HTMLResponse)
