@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -158,9 +159,15 @@ def visits_for(app, values: dict[str, str]) -> list[Visit]:
     for template in page_routes(app):
         samples = samples_for(template)
         assert samples is not None, f"no sample for {template}"
-        for index, sample in enumerate(samples):
+        for sample in samples:
             path = _address(template, sample, values)
-            name = _slug(path.split("?")[0]) + (f"-{index + 1}" if len(samples) > 1 else "")
+            name = _slug(path.split("?")[0])
+            taken = {visit.name for visit in visits}
+            name = (
+                next(f"{name}-{n}" for n in range(1, 99) if f"{name}-{n}" not in taken)
+                if name in taken
+                else name
+            )
             visits.append(Visit(name, role_of(template), path))
     return visits
 
@@ -194,6 +201,7 @@ def site(tmp_path_factory, sqlite_template: Path, smtp_server) -> Iterator[Site]
         mail_dir=directory / "mail",
         public_min_people=4,
     )
+    shutil.rmtree(ARTEFACTS / "screenshots", ignore_errors=True)  # none left from older runs
     database = Database(settings.database_url)
     now = utcnow()
     last_month = (now.date().replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
@@ -288,10 +296,15 @@ def _axe_script() -> Path:
 
 
 def _pages_by_role(browser, site: Site) -> dict[str, object]:
-    """One page per role; bypass_csp lets axe's script in (our own scripts never need it)."""
+    """One page per role, each with axe-core loaded into every document it opens.
+
+    An init script is not subject to the page's Content-Security-Policy, so the pages are
+    checked under the policy they are really served with.
+    """
     pages = {}
     for role in ("visitor", "participant", "organiser"):
-        context = browser.new_context(bypass_csp=True)
+        context = browser.new_context()
+        context.add_init_script(path=str(AXE))
         page = context.new_page()
         page.set_default_timeout(15_000)
         pages[role] = page
@@ -321,6 +334,7 @@ LAYOUT_FACTS = """() => {
   const nav = [...document.querySelectorAll('header.site nav a, nav.tabs a')];
   const footer = document.querySelector('footer.site');
   const box = footer ? footer.getBoundingClientRect() : null;
+  const out = e => e.getBoundingClientRect().right > window.innerWidth + 1;
   return {
     scrollWidth: document.scrollingElement.scrollWidth,
     innerWidth: window.innerWidth,
@@ -332,6 +346,11 @@ LAYOUT_FACTS = """() => {
                      .map(a => a.getAttribute('href')),
     here: location.pathname,
     navHrefs: nav.map(a => a.getAttribute('href')),
+    // The innermost elements that stick out on the right: what to fix when the page is too wide.
+    tooWide: [...document.querySelectorAll('body *')]
+      .filter(e => out(e) && ![...e.children].some(out))
+      .slice(0, 3)
+      .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')),
   };
 }"""
 
@@ -350,7 +369,8 @@ def _problems_on(page, visit: Visit, size: str, base_url: str) -> list[str]:
     facts = page.evaluate(LAYOUT_FACTS)
     if facts["scrollWidth"] > facts["innerWidth"]:
         problems.append(
-            f"scrolls sideways: {facts['scrollWidth']} px wide in {facts['innerWidth']}"
+            f"scrolls sideways: {facts['scrollWidth']} px wide in {facts['innerWidth']} "
+            f"(sticking out: {', '.join(facts['tooWide'])})"
         )
     if facts["footerBottom"] is None or facts["footerBottom"] < facts["innerHeight"] - 1:
         problems.append(f"the footer ends at {facts['footerBottom']} px, above the screen's end")
@@ -364,10 +384,27 @@ def _problems_on(page, visit: Visit, size: str, base_url: str) -> list[str]:
     ]
     if unmarked:
         problems.append(f"menu links to this page without aria-current=page: {unmarked}")
-    page.add_script_tag(path=str(AXE))
     results = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
     problems.extend(_serious(results))
     return problems
+
+
+def test_the_check_finds_what_it_should(browser) -> None:
+    """The harness itself: a page with known faults is caught (axe loaded, impacts read)."""
+    _axe_script()
+    context = browser.new_context()
+    context.add_init_script(path=str(AXE))
+    try:
+        page = context.new_page()
+        page.set_content(
+            '<html lang="en"><title>t</title><main><img src="x.png">'
+            '<p style="color:#eee;background:#fff">faint</p></main></html>'
+        )
+        found = _serious(page.evaluate("() => axe.run(document, {resultTypes: ['violations']})"))
+    finally:
+        context.close()
+    assert any(f.startswith("image-alt (critical)") for f in found), found
+    assert any(f.startswith("color-contrast (serious)") for f in found), found
 
 
 @pytest.mark.parametrize("size", list(SIZES))
@@ -378,14 +415,20 @@ def test_every_page_fits_and_passes_axe(browser, site: Site, size: str) -> None:
     width, height = SIZES[size]
     for page in pages.values():
         page.set_viewport_size({"width": width, "height": height})
-    report = []
+    report, seconds = [], {}
     visits = visits_for(site.server.app, site.values)
     try:
         for visit in visits:
+            started = time.monotonic()
             found = _problems_on(pages[visit.role], visit, size, site.server.url)
+            seconds[visit.name] = time.monotonic() - started
             report.extend(f"{visit.name} ({visit.path}, {size}): {p}" for p in found)
     finally:
         for page in pages.values():
             page.context.close()
-    print(f"\n{len(visits)} pages at {size}: screenshots in {ARTEFACTS / 'screenshots'}")
+    slowest = ", ".join(
+        f"{n} {s:.1f} s" for n, s in sorted(seconds.items(), key=lambda i: -i[1])[:5]
+    )
+    print(f"\n{len(visits)} pages at {size} (slowest: {slowest})")
+    print(f"screenshots in {ARTEFACTS / 'screenshots'}")
     assert not report, "\n".join(report)
