@@ -364,6 +364,11 @@ def _problems_on(page, visit: Visit, size: str, base_url: str) -> list[str]:
     content_type = "" if response is None else response.headers.get("content-type", "")
     if not content_type.startswith("text/html"):
         return [*problems, f"not a page ({content_type}): excuse it in NOT_PAGES"]
+    # Lazy pictures below the fold would be blank in a full-page screenshot: load them all.
+    page.evaluate(
+        "() => document.querySelectorAll('img[loading=lazy]').forEach(i => i.loading = 'eager')"
+    )
+    page.wait_for_function("() => [...document.images].every(i => i.complete)")
     shot = ARTEFACTS / "screenshots" / f"{visit.name}-{size}.png"
     page.screenshot(path=str(shot), full_page=True)
     facts = page.evaluate(LAYOUT_FACTS)
