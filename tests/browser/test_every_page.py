@@ -275,6 +275,7 @@ def test_every_page_has_a_sample() -> None:
         organiser_token=ORGANISER_TOKEN,
     )
     app = create_app(settings)
+    app.state.database.dispose()  # only its routes are read
     missing = [path for path in page_routes(app) if samples_for(path) is None]
     assert not missing, (
         f"pages with no sample address in {Path(__file__).name}: {missing}; add a value to "
