@@ -92,6 +92,7 @@ EXTRA_VISITS = [
     Visit("me-signed-out", "visitor", "/me"),
     Visit("organiser-sign-in", "visitor", "/organiser"),
     Visit("not-found", "visitor", "/no-such-page", expect_status=404),
+    Visit("organiser-not-found", "organiser", "/organiser/rounds/999", expect_status=404),
     Visit("link-unusable", "visitor", f"{VERIFY_PATH}?token=not-a-real-token", expect_status=400),
 ]
 
@@ -347,6 +348,10 @@ LAYOUT_FACTS = """() => {
                      .map(a => a.getAttribute('href')),
     here: location.pathname,
     navHrefs: nav.map(a => a.getAttribute('href')),
+    // A form's hint is read out with its field: some control names it in aria-describedby.
+    untiedHints: [...document.querySelectorAll('form .hint, form + .hint')]
+      .filter(h => !h.id || !document.querySelector(`[aria-describedby~="${h.id}"]`))
+      .map(h => h.textContent.trim().slice(0, 40)),
     // The innermost elements that stick out on the right: what to fix when the page is too wide.
     tooWide: [...document.querySelectorAll('body *')]
       .filter(e => out(e) && ![...e.children].some(out))
@@ -380,6 +385,8 @@ def _problems_on(page, visit: Visit, size: str, base_url: str) -> list[str]:
         )
     if facts["footerBottom"] is None or facts["footerBottom"] < facts["innerHeight"] - 1:
         problems.append(f"the footer ends at {facts['footerBottom']} px, above the screen's end")
+    if facts["untiedHints"]:
+        problems.append(f"hints no field points to with aria-describedby: {facts['untiedHints']}")
     if not facts["publicLink"]:
         problems.append("no link to /public/")
     if visit.role == "organiser" and facts["participantMenu"]:
