@@ -17,7 +17,7 @@ from unmentor.errors import Conflict
 from unmentor.links import service as links
 from unmentor.mail.mailer import Mailer
 from unmentor.people import membership
-from unmentor.rounds import forming, outcomes, reminders
+from unmentor.rounds import forming, outcomes, rematch_pairing, reminders
 from unmentor.rounds.calendar import period_of
 from unmentor.sessions import service as sessions
 from unmentor.settings import Settings
@@ -65,6 +65,22 @@ def send_reminders(context: Context) -> str:
     return f"{count} reminders queued"
 
 
+def second_chances(context: Context) -> str:
+    """Pair members waiting for someone else; after the rematch day, tell the rest kindly.
+
+    Asking already pairs two compatible askers at once; this catches two asks that raced
+    each other, and ends the wait of whoever is left when the rematch day has passed.
+    """
+    now = utcnow()
+    with context.database.session() as session:
+        settled = rematch_pairing.close_requests(
+            session=session, settings=context.settings, today=now.date(), now=now
+        )
+    if settled.groups or settled.not_found:
+        context.mailer.nudge()
+    return f"{settled.groups} second-chance groups, {settled.not_found} told nobody was found"
+
+
 def close_rounds(context: Context) -> str:
     """Close open rounds whose closing day has come."""
     now = utcnow()
@@ -109,6 +125,17 @@ def tidy_up(context: Context) -> str:
     return f"{expired} expired links, {ended} ended sessions, {windows} old counters removed"
 
 
+def heartbeat(context: Context) -> str:
+    """Show that the scheduler is alive (/readyz); tell organisers of email that failed for good."""
+    from unmentor.operations import alerts
+
+    with context.database.session() as session:
+        queued = alerts.mail_failing(session=session, settings=context.settings, now=utcnow())
+    if queued:
+        context.mailer.nudge()
+    return f"alive; {queued} alert emails queued" if queued else "alive"
+
+
 def backup(context: Context) -> str:
     """Back the database up into backup_dir (when set), keeping the newest backup_keep."""
     from pathlib import Path
@@ -143,11 +170,14 @@ JOBS: tuple[Job, ...] = (
     Job("form_round", form_round, "interval", {"hours": 1}, at_start=True),
     Job("close_rounds", close_rounds, "interval", {"hours": 1}, at_start=True),
     Job("send_reminders", send_reminders, "interval", {"hours": 1}, at_start=True),
+    Job("second_chances", second_chances, "interval", {"hours": 1}, at_start=True),
     Job("send_mail", send_mail, "loop", {}),
     Job("end_pauses", end_pauses, "cron", {"hour": 0, "minute": 5}),
     Job("tidy_up", tidy_up, "interval", {"hours": 1}),
     # At a quiet hour; does nothing unless backup_dir is set.
     Job("backup", backup, "cron", {"hour": 2, "minute": 30}),
+    # Its successful runs are the heartbeat /readyz looks for (operations.models.HEARTBEAT).
+    Job("heartbeat", heartbeat, "interval", {"minutes": 1}, at_start=True),
 )
 
 
@@ -155,8 +185,26 @@ def run_job(job: Job, context: Context) -> str:
     """Run one job, logging rather than raising, so one failure does not stop the scheduler."""
     try:
         summary = job.run(context)
-    except Exception:
+    except Exception as error:
         log.exception("job %s failed", job.name)
+        _record(job, context, f"{type(error).__name__}: {error}")
         return "failed (see log)"
     log.info("job %s: %s", job.name, summary)
+    _record(job, context, None)
     return summary
+
+
+def _record(job: Job, context: Context, error: str | None) -> None:
+    """Count the run in job_state; a third failure in a row alerts the organisers once."""
+    from unmentor.operations.jobs import record_run
+
+    try:
+        with context.database.session() as session:
+            opened = record_run(
+                session=session, settings=context.settings, name=job.name, error=error, now=utcnow()
+            )
+    except Exception:  # the database itself may be what failed; the log has the job's error
+        log.exception("could not record the run of job %s", job.name)
+        return
+    if opened:
+        context.mailer.nudge()

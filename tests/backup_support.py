@@ -1,9 +1,10 @@
 """A live community for the backup, restore and copy tests.
 
 The demo's history (an open round with half its answers in) plus what the demo lacks:
-conflicting answers, a reminder, a sit-out, a pause with its end date, someone who left,
-someone without an organisation, an organisation nobody belongs to any more, never-match
-requests of every kind, and an erased newest participant whose id must never come back.
+conflicting answers, a reminder, second chances, a sit-out, a pause with its end date,
+someone who left, someone without an organisation, an organisation nobody belongs to any
+more, never-match requests of every kind, and an erased newest participant whose id must
+never come back.
 """
 
 from __future__ import annotations
@@ -23,7 +24,14 @@ from unmentor.people import domains, membership, organisations
 from unmentor.people.models import Organisation, Participant, ParticipantStatus
 from unmentor.people.normalise import organisation_key
 from unmentor.privacy.erasure import erase_person
-from unmentor.rounds.models import NotMetReason, Outcome, Round, RoundMember, RoundSitOut
+from unmentor.rounds.models import (
+    NotMetReason,
+    Outcome,
+    Round,
+    RoundMember,
+    RoundSitOut,
+    SecondChance,
+)
 from unmentor.settings import load_settings
 from unmentor.tables import metadata
 
@@ -62,6 +70,28 @@ def live_community(database: Database) -> None:
         # The first group picked a time; one person gave free times and a zone of their own.
         first.meeting_at = second.meeting_at = NOW + timedelta(days=2, hours=3)
         session.add_all([first, second, members[2]])
+        # Two members of the last groups asked for someone else and were grouped again (a
+        # second chance); a third still waits.
+        by_group: dict[int, RoundMember] = {}
+        for member in members:
+            by_group.setdefault(member.group_no, member)
+        *_, asker_a, asker_b, waiting = (by_group[g] for g in sorted(by_group))
+        for asker in (asker_a, asker_b, waiting):
+            asker.outcome, asker.reason = Outcome.not_met, NotMetReason.no_reply
+            asker.answered_at = asker.second_chance_asked_at = NOW + timedelta(hours=1)
+            asker.second_chance = SecondChance.found
+        waiting.second_chance = SecondChance.waiting
+        session.add_all([asker_a, asker_b, waiting])
+        for asker in (asker_a, asker_b):
+            session.add(
+                RoundMember(
+                    round_id=open_round.id,
+                    group_no=members[-1].group_no + 1,
+                    participant_id=asker.participant_id,
+                    chance=2,
+                    joined_at=NOW + timedelta(hours=2),
+                )
+            )
         people = session.exec(select(Participant).order_by(Participant.id)).all()
         people[4].free_times, people[4].time_zone = "mon-am,thu-pm", "America/New_York"
         people[4].about_me = "Bus timetables by day, «open data» by night"

@@ -7,7 +7,7 @@ import sqlite3
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import text
+from sqlalchemy import Column, text
 
 from unmentor.db import Database, current_revision, head_revision, upgrade
 from unmentor.tables import metadata
@@ -68,10 +68,31 @@ def test_foreign_keys_are_enforced(database: Database) -> None:
         )
 
 
+# SQLite cannot reflect expression indexes (lower(name)), so alembic skips comparing them
+# there, saying so; PostgreSQL compares them, and the test below checks SQLite has them.
+@pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")
+@pytest.mark.filterwarnings("ignore:autogenerate skipping metadata-specified expression-based")
 def test_migrations_produce_exactly_the_models(database: Database) -> None:
     with database.engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), metadata)
     assert differences == []
+
+
+def test_migrations_make_the_expression_indexes(database: Database) -> None:
+    expected = {
+        index.name
+        for table in metadata.tables.values()
+        for index in table.indexes
+        if any(not isinstance(expression, Column) for expression in index.expressions)
+    }
+    assert "ix_participant_name_lower" in expected
+    with database.engine.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            query = "SELECT name FROM sqlite_master WHERE type = 'index'"
+        else:
+            query = "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()"
+        present = set(connection.execute(text(query)).scalars())
+    assert expected <= present
 
 
 def test_database_is_at_the_newest_revision(database_url: str) -> None:
@@ -206,6 +227,75 @@ def test_participants_without_an_organisation_migrate_both_ways(database_url: st
         assert version() > before, "the network's data version still follows participants"
         with pytest.raises(RuntimeError, match="no organisation"):
             downgrade(database_url, "0003")
+        assert current_revision(database_url) == head_revision()
+    finally:
+        database.dispose()
+
+
+def test_second_chances_migrate_both_ways(database_url: str) -> None:
+    """0011 rebuilds round_member on SQLite (a new unique constraint): members already there
+    get chance 1, the data-version trigger still follows the table, and going back refuses
+    while a second-chance group exists."""
+    from unmentor.db import downgrade
+
+    now = {"now": "2026-01-01 00:00:00"}
+    downgrade(database_url, "0010")
+    database = Database(database_url)
+    try:
+        with database.session() as session:
+            connection = session.connection()
+            connection.execute(
+                text(
+                    "INSERT INTO organisation (name, name_key, created_at) VALUES ('A', 'a', :now)"
+                ),
+                now,
+            )
+            org = connection.execute(text("SELECT id FROM organisation")).scalar_one()
+            connection.execute(
+                text(
+                    "INSERT INTO participant (name, email, organisation_id, status, created_at,"
+                    " updated_at) VALUES ('ann', 'ann@x.org', :org, 'active', :now, :now)"
+                ),
+                {"org": org, **now},
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO round (number, period, starts_on, reminder_on, closes_on, seed,"
+                    " formed_at) VALUES (1, '2026-01', '2026-01-01', '2026-01-10', '2026-01-20',"
+                    " 0, :now)"
+                ),
+                now,
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO round_member (round_id, group_no, participant_id)"
+                    " SELECT round.id, 1, participant.id FROM round, participant"
+                )
+            )
+        upgrade(database_url)
+
+        def version() -> int:
+            with database.read_session() as session:
+                return (
+                    session.connection()
+                    .execute(text("SELECT sum(version) FROM data_version"))
+                    .scalar_one()
+                )
+
+        with database.read_session() as session:
+            chances = session.connection().execute(text("SELECT chance FROM round_member"))
+            assert chances.scalars().all() == [1]
+        before = version()
+        with database.session() as session:
+            session.connection().execute(
+                text(
+                    "INSERT INTO round_member (round_id, group_no, participant_id, chance)"
+                    " SELECT round_id, 2, participant_id, 2 FROM round_member"
+                )
+            )
+        assert version() > before, "the network's data version still follows members"
+        with pytest.raises(RuntimeError, match="second-chance"):
+            downgrade(database_url, "0010")
         assert current_revision(database_url) == head_revision()
     finally:
         database.dispose()

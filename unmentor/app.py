@@ -26,6 +26,7 @@ from unmentor.mail.transports import Transport
 from unmentor.network import routes as network_routes
 from unmentor.network.images import NetworkImages
 from unmentor.network.workers import Workers
+from unmentor.operations.install import install as install_operations
 from unmentor.people import organisation_routes
 from unmentor.people import routes as people_routes
 from unmentor.rounds import routes as rounds_routes
@@ -39,9 +40,11 @@ from unmentor.web import (
     pages,
     picking,
     public,
+    rematch,
     unsubscribe,
 )
 from unmentor.web import organisations as organisation_pages
+from unmentor.web import participants as participant_pages
 from unmentor.web import transfer as transfer_pages
 from unmentor.web.forms import CsrfFailed
 from unmentor.web.rendering import message_page
@@ -128,6 +131,7 @@ def create_app(
     app.add_middleware(AdmissionLimit, limit=settings.max_requests_in_flight)
     app.add_middleware(SecurityHeaders, https=settings.base_url.startswith("https://"))
     app.add_middleware(HeadAsGet)
+    install_operations(app)  # /readyz, /metrics, request ids
     access_log.install()
 
     @app.exception_handler(CsrfFailed)
@@ -164,6 +168,7 @@ def create_app(
         answers.router,
         unsubscribe.router,
         picking.router,
+        rematch.router,
         organiser.router,
         organiser.pages,
         organiser.actions,
@@ -172,6 +177,8 @@ def create_app(
         blocked.actions,
         organisation_pages.pages,
         organisation_pages.actions,
+        participant_pages.pages,
+        participant_pages.actions,
         transfer_pages.actions,
         apidocs.router,
     ):
@@ -197,8 +204,11 @@ def create_app(
 def create_worker_app() -> FastAPI:
     """The app of one of several web workers (`unmentor serve --workers N`): no scheduler."""
     from unmentor.heap import freeze_startup_heap
+    from unmentor.operations import logs
 
-    app = create_app(load_settings(), run_scheduler=False)
+    settings = load_settings()
+    logs.configure(settings.log_format)  # a fresh process: uvicorn left logging to us
+    app = create_app(settings, run_scheduler=False)
     freeze_startup_heap()
     return app
 

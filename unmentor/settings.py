@@ -158,6 +158,12 @@ class Settings(BaseSettings):
         description="Every how many rounds a newcomer takes part unless they choose: 1 = every "
         "round, 2 = every second, 3 = every third.",
     )
+    welcome_imported_people: bool = Field(
+        True,
+        description="Email a welcome (what the scheme is, when their first introduction comes, "
+        "how to pause or leave) to active people added by an import, the organiser page, the "
+        "API or the CLI, before their first introduction.",
+    )
     round_every_months: int = Field(
         1, ge=1, le=12, description="A new round every this many months (1 = monthly)."
     )
@@ -169,6 +175,14 @@ class Settings(BaseSettings):
     )
     round_close_after_days: int = Field(
         25, ge=2, description="Close the round this many days after forming; silence = unconfirmed."
+    )
+    rematch_until_day: int = Field(
+        10,
+        ge=0,
+        description=(
+            "Until this many days after a round starts, a member whose partner has not replied, "
+            "has left or has paused may ask for someone else; 0 turns second chances off."
+        ),
     )
     public_min_people: int = Field(
         10, ge=2, description="Publish a round's picture only if at least this many took part."
@@ -242,6 +256,21 @@ class Settings(BaseSettings):
     privacy_notice_file: str = Field(
         "",
         description="An HTML file replacing the built-in privacy notice; empty: the built-in one.",
+    )
+    organiser_emails: tuple[str, ...] = Field(
+        (),
+        description="Addresses told when a scheduler job keeps failing or email fails for good.",
+    )
+    expect_scheduler: bool = Field(
+        False,
+        description="/readyz also needs a recent scheduler heartbeat (set where one runs).",
+    )
+    metrics_token: SecretStr = Field(
+        SecretStr(""),
+        description="Bearer token for /metrics; empty turns /metrics off (404).",
+    )
+    log_format: Literal["text", "json"] = Field(
+        "text", description="text: one readable line per record; json: one JSON object."
     )
 
     @property

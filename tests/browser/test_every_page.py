@@ -31,9 +31,9 @@ from unmentor.clock import utcnow
 from unmentor.db import Database
 from unmentor.links import service as links
 from unmentor.links.models import LinkPurpose
-from unmentor.links.urls import LOGIN_PATH, VERIFY_PATH
+from unmentor.links.urls import LOGIN_PATH, REMATCH_PATH, VERIFY_PATH
 from unmentor.people.models import ParticipantStatus
-from unmentor.rounds.emails import answer_links, pause_link, pick_link
+from unmentor.rounds.emails import answer_links, pause_link, pick_link, rematch_link
 from unmentor.rounds.forming import form_round
 from unmentor.sessions import service as sessions
 from unmentor.settings import load_settings
@@ -75,6 +75,7 @@ ROUTE_SAMPLES = {
     "/outcome": ["{met_link}", "{not_met_link}"],
     "/pause": ["{pause_link}"],
     "/pick-time": ["{pick_link}"],
+    REMATCH_PATH: ["{rematch_link}"],
 }
 
 
@@ -257,6 +258,7 @@ def site(tmp_path_factory, sqlite_template: Path, smtp_server) -> Iterator[Site]
         "not_met_link": not_met,
         "pause_link": pause_link(settings, ann_id),
         "pick_link": pick_link(settings, current.round.id, ann_id),
+        "rematch_link": rematch_link(settings, current.round.id, ann_id),
     }
     app = create_app(settings, database=database)
     uv, thread = start_server(app, port)

@@ -237,6 +237,9 @@ def test_my_data_lists_my_rounds_and_partners(database, make_settings) -> None:
             "reason": None,
             "time_picked": None,
             "comment": None,
+            "second_chance_group": False,
+            "asked_for_someone_else": None,
+            "asked_at": None,
         }
     ]
     assert [email["subject"] for email in data["emails"]] == ["UnMentor November 2026: meet Bob"]

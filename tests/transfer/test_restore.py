@@ -178,7 +178,7 @@ def test_a_version_2_document_restores_without_comments(
     target = fresh_sqlite(sqlite_template, tmp_path)
     restore(database=target, path=older)
     again = _export(target, tmp_path / "second")
-    assert again["version"] == 3
+    assert again["version"] == 4
     assert {p["rhythm"] for p in again["participants"]} == {1}, "every round, as before"
     assert {p["about_me"] for p in again["participants"]} == {None}
     assert all(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import logging
 from typing import Annotated
 
 import typer
@@ -43,10 +42,12 @@ def serve(
 
     from unmentor.app import create_app
     from unmentor.heap import freeze_startup_heap
+    from unmentor.operations import logs, metrics
 
     settings = settings_or_exit()
     require_current_schema(settings)
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    logs.configure(settings.log_format)
+    metrics.clear_multiprocess_dir()
     typer.echo(
         f"UnMentor on http://{host}:{port}  (mail: {settings.mail_backend}, "
         f"{workers} worker{'s' if workers > 1 else ''}, "
@@ -55,7 +56,7 @@ def serve(
     if workers == 1:
         application = create_app(settings, run_scheduler=scheduler)
         freeze_startup_heap()
-        uvicorn.run(application, host=host, port=port, **proxy_options(settings))
+        uvicorn.run(application, host=host, port=port, log_config=None, **proxy_options(settings))
         return
     # Each worker builds its own app from the same settings (the environment is inherited);
     # the scheduler runs here, in the supervisor, so there is exactly one however many workers.
@@ -71,6 +72,7 @@ def serve(
             host=host,
             port=port,
             workers=workers,
+            log_config=None,  # logging is ours (log_format), in each worker too
             **proxy_options(settings),
         )
     finally:
@@ -91,10 +93,11 @@ def proxy_options(settings) -> dict:
 def scheduler_alone() -> None:
     """Run the scheduler and the mail relay alone (web workers use --no-scheduler)."""
     from scheduler.runner import run_forever
+    from unmentor.operations import logs
 
     settings = settings_or_exit()
     require_current_schema(settings)
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    logs.configure(settings.log_format)
     typer.echo("Scheduler running; press Ctrl+C to stop.")
     with contextlib.suppress(KeyboardInterrupt):
         run_forever(job_context(settings))

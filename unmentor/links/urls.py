@@ -14,3 +14,7 @@ def absolute(base_url: str, path: str, token: str | None = None) -> str:
     """A full link for an email, e.g. https://site/verify?token=..."""
     link = base_url.rstrip("/") + path
     return f"{link}?token={token}" if token else link
+
+
+# A member whose partner went silent asks for someone else: GET shows, POST acts.
+REMATCH_PATH = "/another-partner"

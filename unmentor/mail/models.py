@@ -4,14 +4,36 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Text
+from sqlalchemy import Index, Text, text
 from sqlmodel import Field, SQLModel
 
 from unmentor.clock import utcnow
 
+# /metrics counts mail still to send and mail given up on at every scrape: two small partial
+# indexes answer both alone, however many sent messages the table keeps. The pending index
+# leads with sent_at and failed_at so that SQLite's planner, without statistics, prefers it.
+_PENDING = text("sent_at IS NULL AND failed_at IS NULL")
+_FAILED = text("failed_at IS NOT NULL")
+
 
 class OutboxMessage(SQLModel, table=True):
     __tablename__ = "outbox_message"
+    __table_args__ = (
+        Index(
+            "ix_outbox_message_pending",
+            "sent_at",
+            "failed_at",
+            "created_at",
+            sqlite_where=_PENDING,
+            postgresql_where=_PENDING,
+        ),
+        Index(
+            "ix_outbox_message_failed_at",
+            "failed_at",
+            sqlite_where=_FAILED,
+            postgresql_where=_FAILED,
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     # One email per key, ever: a retried request or a second relay cannot send it twice.

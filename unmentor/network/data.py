@@ -88,10 +88,11 @@ def load_network(*, session: Session) -> NetworkData:
             RoundMember.group_no,
             RoundMember.participant_id,
             RoundMember.outcome,
+            RoundMember.chance,
         )
     ).all()
     groups: dict[tuple[int, int], list[tuple[int, object]]] = defaultdict(list)
-    for round_id, group_no, pid, outcome in members:
+    for round_id, group_no, pid, outcome, _ in members:
         groups[(round_id, group_no)].append((pid, outcome))
     answers: dict[int, dict[int, list]] = defaultdict(dict)
     for (round_id, group_no), group in groups.items():
@@ -105,8 +106,9 @@ def load_network(*, session: Session) -> NetworkData:
         for (a, _), (b, _) in itertools.combinations(sorted(group), 2):
             links.append(Link(a=a, b=b, round_number=number_of[round_id], outcome=outcome))
     taking_part: dict[int, int] = defaultdict(int)
-    for round_id, _, _, _ in members:
-        taking_part[number_of[round_id]] += 1
+    for round_id, _, _, _, chance in members:
+        # Someone given a second chance is in two groups of the round: counted once.
+        taking_part[number_of[round_id]] += chance == 1
     for round_id, _ in session.exec(select(RoundSitOut.round_id, RoundSitOut.participant_id)).all():
         taking_part[number_of[round_id]] += 1
     rows = session.exec(

@@ -88,7 +88,7 @@ def export_memberships(session: Session, participant: Participant) -> list[dict[
         select(Round, RoundMember)
         .join(RoundMember, RoundMember.round_id == Round.id)
         .where(RoundMember.participant_id == participant.id)
-        .order_by(Round.number)
+        .order_by(Round.number, RoundMember.chance)
     ).all()
     rounds = []
     for round_, member in mine:
@@ -110,6 +110,12 @@ def export_memberships(session: Session, participant: Participant) -> list[dict[
                 "reason": member.reason.value if member.reason else None,
                 "time_picked": iso(member.meeting_at),
                 "comment": member.comment,
+                # A group formed during the round among members who asked for someone else.
+                "second_chance_group": member.chance > 1,
+                "asked_for_someone_else": (
+                    member.second_chance.value if member.second_chance else None
+                ),
+                "asked_at": iso(member.second_chance_asked_at),
             }
         )
     return rounds

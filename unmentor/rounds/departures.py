@@ -15,10 +15,11 @@ from unmentor.mail.compose import compose
 from unmentor.mail.models import OutboxMention, OutboxMessage
 from unmentor.mail.outbox import enqueue, record_mentions
 from unmentor.people.models import Participant
-from unmentor.rounds.emails import footer, group_email_kind, group_email_rows
+from unmentor.rounds.emails import footer, group_email_kind, group_email_rows, rematch_link
 from unmentor.rounds.history import first_meetings
 from unmentor.rounds.members import groups_with_people, meetings_of
-from unmentor.rounds.models import Round, RoundMember
+from unmentor.rounds.models import FIRST_CHANCE, Round, RoundMember
+from unmentor.rounds.rematch_rules import rematch_open
 from unmentor.settings import Settings
 
 
@@ -27,12 +28,13 @@ def tell_groupmates(
 ) -> int:
     """Email the others in each open round's group of `participant`; returns how many."""
     memberships = session.exec(
-        select(RoundMember.round_id, RoundMember.group_no)
+        select(RoundMember.round_id, RoundMember.group_no, RoundMember.chance)
         .join(Round, Round.id == RoundMember.round_id)
         .where(RoundMember.participant_id == participant.id, Round.closed_at.is_(None))
     ).all()
+    chances = {(round_id, group_no): chance for round_id, group_no, chance in memberships}
     told = 0
-    for round_id, group_no in memberships:
+    for round_id, group_no in chances:
         group = groups_with_people(session=session, round_id=round_id, group_nos={group_no})
         people = [person for _, person in group.get(group_no, [])]
         others = [p for p in people if p.id != participant.id]
@@ -46,6 +48,15 @@ def tell_groupmates(
                     "partner_left",
                     name=person.name,
                     others=[p.name for p in still_there],
+                    rematch_link=(
+                        rematch_link(settings, round_id, person.id)
+                        if not still_there
+                        and chances[round_id, group_no] == FIRST_CHANCE
+                        and rematch_open(
+                            session.get(Round, round_id), settings=settings, today=now.date()
+                        )
+                        else None
+                    ),
                     footer=footer(settings),
                 ),
                 participant_id=person.id,
@@ -67,17 +78,20 @@ def rewrite_for_group_as_it_is(
     kind = group_email_kind(message.idempotency_key)
     if kind is None or message.participant_id is None or message.sent_at is not None:
         return False
-    template, round_id = kind
+    template, round_id, chance = kind
     round_ = session.get(Round, round_id)
     if round_ is None or round_.closed_at is not None:
         return False
-    group_no = session.exec(
-        select(RoundMember.group_no).where(
-            RoundMember.round_id == round_id, RoundMember.participant_id == message.participant_id
+    member = session.exec(
+        select(RoundMember).where(
+            RoundMember.round_id == round_id,
+            RoundMember.participant_id == message.participant_id,
+            RoundMember.chance == chance,
         )
     ).first()
-    if group_no is None:
+    if member is None:
         return False
+    group_no = member.group_no
     group = groups_with_people(session=session, round_id=round_id, group_nos={group_no})
     people = [person for _, person in group.get(group_no, [])]
     if len(people) < 2:
@@ -93,8 +107,11 @@ def rewrite_for_group_as_it_is(
         now=now,
         recipients={message.participant_id},
         group_nos=[group_no],
-        formed_at=round_.formed_at,
+        formed_at=member.group_formed_at(round_),
         meetings=meetings_of(group),
+        chances={group_no: chance},
+        offer_rematch=template == "reminder"
+        and rematch_open(round_, settings=settings, today=now.date()),
         first_met=first_meetings(
             session=session, groups=[[p.id for p in people]], round_number=round_.number
         ),

@@ -13,7 +13,14 @@ from datetime import date, datetime
 from sqlalchemy import insert
 from sqlmodel import Session
 
-from unmentor.links.urls import MANAGE_PATH, OUTCOME_PATH, PAUSE_PATH, PICK_TIME_PATH, absolute
+from unmentor.links.urls import (
+    MANAGE_PATH,
+    OUTCOME_PATH,
+    PAUSE_PATH,
+    PICK_TIME_PATH,
+    REMATCH_PATH,
+    absolute,
+)
 from unmentor.mail.compose import Attachment, compose, in_prose
 from unmentor.mail.models import OutboxMessage
 from unmentor.mail.outbox import record_mentions
@@ -27,7 +34,7 @@ from unmentor.rounds.times import (
     suggest_slots,
     zone,
 )
-from unmentor.rounds.tokens import outcome_token, pause_token, pick_token
+from unmentor.rounds.tokens import outcome_token, pause_token, pick_token, rematch_token
 from unmentor.settings import Settings
 
 
@@ -48,9 +55,11 @@ def period_name(period_key: str) -> str:
     return date.fromisoformat(f"{period_key}-01").strftime("%B %Y")
 
 
-def answer_links(settings: Settings, round_id: int, participant_id: int) -> tuple[str, str]:
-    """The 'we met' and 'we didn't meet' links of one member."""
-    token = outcome_token(settings.secret_key.get_secret_value(), round_id, participant_id)
+def answer_links(
+    settings: Settings, round_id: int, participant_id: int, chance: int = 1
+) -> tuple[str, str]:
+    """The 'we met' and 'we didn't meet' links of one member (of their group of `chance`)."""
+    token = outcome_token(settings.secret_key.get_secret_value(), round_id, participant_id, chance)
     base = absolute(settings.base_url, OUTCOME_PATH, token)
     return f"{base}&answer=met", f"{base}&answer=not_met"
 
@@ -88,10 +97,22 @@ def conversation_starters(settings: Settings, round_id: int, group_index: int) -
     return [starters[(start + i) % len(starters)] for i in range(STARTERS_PER_EMAIL)]
 
 
-def pick_link(settings: Settings, round_id: int, participant_id: int) -> str:
-    """A member's "pick a time" page."""
-    token = pick_token(settings.secret_key.get_secret_value(), round_id, participant_id)
+def pick_link(settings: Settings, round_id: int, participant_id: int, chance: int = 1) -> str:
+    """A member's "pick a time" page (for their group of `chance`)."""
+    token = pick_token(settings.secret_key.get_secret_value(), round_id, participant_id, chance)
     return absolute(settings.base_url, PICK_TIME_PATH, token)
+
+
+def rematch_link(settings: Settings, round_id: int, participant_id: int) -> str:
+    """A first-group member's "ask for someone else" page."""
+    token = rematch_token(settings.secret_key.get_secret_value(), round_id, participant_id)
+    return absolute(settings.base_url, REMATCH_PATH, token)
+
+
+def member_key(key_prefix: str, round_id: int, participant_id: int, chance: int = 1) -> str:
+    """An outbox key of a group email; a second-chance group's end in its chance."""
+    key = f"{key_prefix}:{round_id}:{participant_id}"
+    return f"{key}:{chance}" if chance > 1 else key
 
 
 def mail_domain(settings: Settings) -> str:
@@ -150,8 +171,16 @@ def group_email_rows(
     group_nos: list[int] | None = None,
     formed_at: datetime | None = None,
     meetings: Mapping[int, datetime] | None = None,
+    chances: Mapping[int, int] | None = None,
+    offer_rematch: bool = False,
+    recipient_rows: set[tuple[int, int]] | None = None,
 ) -> list[dict]:
     """One outbox row per member of each group (or per one of `recipients`), naming the others.
+
+    `chances` gives the chance of groups (by number) other than 1 (second-chance groups):
+    their links and keys carry it. `offer_rematch` links first-group members to "ask for
+    someone else". `recipient_rows` limits it to (group number, person id) pairs, for
+    someone in two groups of a round who needs the email of one.
 
     `first_met` gives, for pairs (low id, high id) meeting again, the round they first met.
     `group_nos` numbers the groups (1, 2 ... by default), `formed_at` is when the round was
@@ -160,6 +189,7 @@ def group_email_rows(
     """
     first_met = first_met or {}
     meetings = meetings or {}
+    chances = chances or {}
     group_nos = group_nos or list(range(1, len(groups) + 1))
     rows = []
     shared = {
@@ -189,10 +219,13 @@ def group_email_rows(
             )
             for slot in (slots if template == "introduction" else [])
         )
+        chance = chances.get(group_no, 1)
         for person in group:
             if recipients is not None and person.id not in recipients:
                 continue
-            met, not_met = answer_links(settings, round_id, person.id)
+            if recipient_rows is not None and (group_no, person.id) not in recipient_rows:
+                continue
+            met, not_met = answer_links(settings, round_id, person.id, chance)
             where = zone(person.time_zone, settings.time_zone)
             email = compose(
                 template,
@@ -202,7 +235,13 @@ def group_email_rows(
                 starters=starters,
                 pause_link=pause_link(settings, person.id),
                 manage_link=absolute(settings.base_url, MANAGE_PATH),
-                pick_link=pick_link(settings, round_id, person.id),
+                pick_link=pick_link(settings, round_id, person.id, chance),
+                rematch_link=(
+                    rematch_link(settings, round_id, person.id)
+                    if offer_rematch and chance == 1
+                    else None
+                ),
+                second_chance=chance > 1,
                 slots=[in_words(slot, where) for slot in slots],
                 picked=in_words(picked, where) if picked else None,
                 times_asked=anyone_gave_times,
@@ -216,25 +255,26 @@ def group_email_rows(
                 not_met_link=not_met,
                 **shared,
             )
-            row = _row(f"{key_prefix}:{round_id}:{person.id}", person, email, now=now)
+            row = _row(member_key(key_prefix, round_id, person.id, chance), person, email, now=now)
             row["mentions"] = [other.id for other in group if other.id != person.id]
             rows.append(row)
     return rows
 
 
-def group_email_kind(idempotency_key: str) -> tuple[str, int] | None:
-    """The template and round of an email `group_email_rows` made, from its key; else None.
+def group_email_kind(idempotency_key: str) -> tuple[str, int, int] | None:
+    """The template, round and chance of an email `group_email_rows` made, from its key.
 
-    Keys are "<prefix>:<round id>:<recipient id>": "intro", "intro-again-<time>" or "reminder".
+    Keys are "<prefix>:<round id>:<recipient id>[:<chance>]": "intro", "intro-again-<time>",
+    "rematch" (a second-chance introduction) or "reminder". None for other emails.
     """
-    prefix, _, rest = idempotency_key.partition(":")
-    round_id, _, _ = rest.partition(":")
-    if not round_id.isdigit():
+    prefix, *rest = idempotency_key.split(":")
+    if len(rest) not in (2, 3) or not all(part.isdigit() for part in rest):
         return None
+    round_id, chance = int(rest[0]), int(rest[2]) if len(rest) == 3 else 1
     if prefix == "reminder":
-        return "reminder", int(round_id)
-    if prefix == "intro" or prefix.startswith("intro-again-"):
-        return "introduction", int(round_id)
+        return "reminder", round_id, chance
+    if prefix in ("intro", "rematch") or prefix.startswith("intro-again-"):
+        return "introduction", round_id, chance
     return None
 
 

@@ -163,6 +163,8 @@ class MyRound:
     # How the group's meeting is counted: met / not_met / unconfirmed, or pending while open.
     group_outcome: str
     meeting_at: datetime | None
+    # 2 for a second-chance group (someone given one sees both groups of that round).
+    chance: int = 1
 
 
 def rounds_of(*, session: Session, participant_id: int) -> list[MyRound]:
@@ -183,6 +185,7 @@ def rounds_of(*, session: Session, participant_id: int) -> list[MyRound]:
             mine.outcome,
             mine.meeting_at,
             theirs.outcome,
+            mine.chance,
             Participant.id,
             Participant.name,
             Participant.email,
@@ -199,14 +202,14 @@ def rounds_of(*, session: Session, participant_id: int) -> list[MyRound]:
         .outerjoin(Participant, Participant.id == theirs.participant_id)
         .outerjoin(Organisation, Organisation.id == Participant.organisation_id)
         .where(mine.participant_id == participant_id)
-        .order_by(Round.number.desc(), Participant.name, Participant.id)
+        .order_by(Round.number.desc(), mine.chance.desc(), Participant.name, Participant.id)
     ).all()
     found: list[MyRound] = []
     answers: list[list[Outcome | None]] = []
     for row in rows:
         round_id, number, period, closes_on, closed_at, own, meeting_at, their_answer = row[:8]
-        partner_id, name, email, organisation, sector = row[8:]
-        if not found or found[-1].round_id != round_id:
+        chance, partner_id, name, email, organisation, sector = row[8:]
+        if not found or (found[-1].round_id, found[-1].chance) != (round_id, chance):
             found.append(
                 MyRound(
                     round_id=round_id,
@@ -218,6 +221,7 @@ def rounds_of(*, session: Session, participant_id: int) -> list[MyRound]:
                     own_answer=own,
                     group_outcome="",
                     meeting_at=meeting_at,
+                    chance=chance,
                 )
             )
             answers.append([own])

@@ -46,11 +46,26 @@ class Round(SQLModel, table=True):
     closed_at: datetime | None = None
 
 
+class SecondChance(StrEnum):
+    """A member's request for someone else this round (see rounds/rematch.py)."""
+
+    waiting = "waiting"  # asked; nobody compatible has asked yet
+    found = "found"  # placed in a second-chance group of the same round
+    not_found = "not_found"  # the rematch day passed without a partner; they were told
+
+
+FIRST_CHANCE = 1
+SECOND_CHANCE = 2
+
+
 class RoundMember(SQLModel, table=True):
     __tablename__ = "round_member"
     __table_args__ = (
-        # Nobody is in two groups of one round.
-        UniqueConstraint("round_id", "participant_id", name="uq_round_member_once_per_round"),
+        # Nobody is in two groups of one round, except once more in a second-chance group:
+        # the first group stays on record (its red line matters to organisers).
+        UniqueConstraint(
+            "round_id", "participant_id", "chance", name="uq_round_member_once_per_chance"
+        ),
         Index("ix_round_member_group", "round_id", "group_no"),
     )
 
@@ -70,6 +85,21 @@ class RoundMember(SQLModel, table=True):
     reminded_at: datetime | None = None
     # The 30-minute slot (UTC) the group picked; the same on every member of the group.
     meeting_at: datetime | None = None
+    # 1 for the groups a round is formed with, 2 for second-chance groups (every member of a
+    # group has the same chance): answer and pick links carry it, so old links keep working.
+    chance: int = Field(default=FIRST_CHANCE, sa_column_kwargs={"server_default": "1"})
+    # On the row the member asked from: their request for someone else, and when they asked.
+    second_chance: SecondChance | None = Field(
+        default=None, sa_type=string_enum(SecondChance, "secondchance_check")
+    )
+    second_chance_asked_at: datetime | None = None
+    # When a second-chance group was formed (None in first groups: the round's formed_at);
+    # times are suggested from then.
+    joined_at: datetime | None = None
+
+    def group_formed_at(self, round_: Round) -> datetime:
+        """When this member's group was formed: times are suggested from the day after."""
+        return self.joined_at or round_.formed_at
 
 
 class RoundSitOut(SQLModel, table=True):

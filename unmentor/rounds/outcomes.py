@@ -28,10 +28,14 @@ class Answer:
 
 def member_for_token(*, session: Session, settings: Settings, token: str) -> Answer:
     """The round and member an answer link belongs to; LinkInvalid if none."""
-    round_id, participant_id = read_outcome_token(settings.secret_key.get_secret_value(), token)
+    round_id, participant_id, chance = read_outcome_token(
+        settings.secret_key.get_secret_value(), token
+    )
     member = session.exec(
         select(RoundMember).where(
-            RoundMember.round_id == round_id, RoundMember.participant_id == participant_id
+            RoundMember.round_id == round_id,
+            RoundMember.participant_id == participant_id,
+            RoundMember.chance == chance,
         )
     ).first()
     if member is None:
@@ -64,6 +68,7 @@ _WRITE_ANSWER = (
     .where(
         RoundMember.round_id == bindparam("answer_round"),
         RoundMember.participant_id == bindparam("answer_participant"),
+        RoundMember.chance == bindparam("answer_chance"),
         # Only while the round is open: an answer racing the closing cannot land after it.
         exists().where(Round.id == RoundMember.round_id, Round.closed_at.is_(None)),
     )
@@ -95,7 +100,9 @@ def record_answer(
     """
     if outcome == Outcome.unconfirmed:
         raise Conflict("Answer 'met' or 'not_met'.")
-    round_id, participant_id = read_outcome_token(settings.secret_key.get_secret_value(), token)
+    round_id, participant_id, chance = read_outcome_token(
+        settings.secret_key.get_secret_value(), token
+    )
     reason = reason if outcome == Outcome.not_met else None
     # Only with "we didn't meet"; a changed answer drops an earlier comment with it.
     comment = clean_comment(comment) if outcome == Outcome.not_met else None
@@ -107,6 +114,7 @@ def record_answer(
             {
                 "answer_round": round_id,
                 "answer_participant": participant_id,
+                "answer_chance": chance,
                 "new_outcome": outcome,
                 "new_reason": reason,
                 "new_comment": comment,
@@ -177,11 +185,14 @@ def _silent_rounds(session: Session, participant_ids: set[int], limit: int) -> d
         .where(RoundMember.round_id.in_(recent.scalar_subquery()))
     ).all()
     met_groups = {(r, g) for _, r, g, outcome, _ in rows if outcome == Outcome.met}
-    history: dict[int, list[tuple[int, bool]]] = defaultdict(list)
+    # Per person and round: silent only if every group they were in that round was (someone
+    # given a second chance is in two; asking is an answer, so it never counts against them).
+    by_round: dict[int, dict[int, bool]] = defaultdict(dict)
     for pid, round_id, group_no, outcome, number in rows:
         if pid in participant_ids:
             silent = outcome == Outcome.unconfirmed and (round_id, group_no) not in met_groups
-            history[pid].append((number, silent))
+            by_round[pid][number] = by_round[pid].get(number, True) and silent
+    history = {pid: list(rounds.items()) for pid, rounds in by_round.items()}
     streaks = {}
     for pid, entries in history.items():
         entries.sort(reverse=True)

@@ -22,6 +22,7 @@ from unmentor.rounds.emails import (
     answer_links,
     footer,
     group_slots,
+    member_key,
     period_name,
     pick_link,
     slot_calendar,
@@ -39,6 +40,7 @@ from unmentor.settings import Settings
 class Choice:
     round: Round
     group_no: int
+    chance: int
     me: Person
     others: list[Person]
     slots: list[datetime]
@@ -51,11 +53,15 @@ class Choice:
 
 def choice_for_token(*, session: Session, settings: Settings, token: str) -> Choice:
     """The member a pick link belongs to, with the slots their group can choose from."""
-    round_id, participant_id = read_pick_token(settings.secret_key.get_secret_value(), token)
+    round_id, participant_id, chance = read_pick_token(
+        settings.secret_key.get_secret_value(), token
+    )
     round_ = session.get(Round, round_id)
     group_no = session.exec(
         select(RoundMember.group_no).where(
-            RoundMember.round_id == round_id, RoundMember.participant_id == participant_id
+            RoundMember.round_id == round_id,
+            RoundMember.participant_id == participant_id,
+            RoundMember.chance == chance,
         )
     ).first()
     if round_ is None or group_no is None:
@@ -67,9 +73,10 @@ def choice_for_token(*, session: Session, settings: Settings, token: str) -> Cho
     return Choice(
         round=round_,
         group_no=group_no,
+        chance=chance,
         me=me,
         others=[person for person in people if person.id != participant_id],
-        slots=group_slots(people, settings, after=round_.formed_at),
+        slots=group_slots(people, settings, after=members[0][0].group_formed_at(round_)),
         picked=picked,
         zone=zone(me.time_zone, settings.time_zone),
     )
@@ -110,7 +117,7 @@ def pick_time(
     for person in group:
         others = [other for other in group if other.id != person.id]
         where = zone(person.time_zone, settings.time_zone)
-        met, not_met = answer_links(settings, choice.round.id, person.id)
+        met, not_met = answer_links(settings, choice.round.id, person.id, choice.chance)
         calendar = slot_calendar(
             settings=settings,
             round_id=choice.round.id,
@@ -135,12 +142,12 @@ def pick_time(
             partners=others,
             when=in_words(chosen, where),
             period_name=period_name(choice.round.period),
-            pick_link=pick_link(settings, choice.round.id, person.id),
+            pick_link=pick_link(settings, choice.round.id, person.id, choice.chance),
             met_link=met,
             not_met_link=not_met,
             footer=footer(settings),
         )
-        key = f"time-{now:%Y%m%d%H%M%S%f}:{choice.round.id}:{person.id}"
+        key = member_key(f"time-{now:%Y%m%d%H%M%S%f}", choice.round.id, person.id, choice.chance)
         row = _row(key, person, email, now=now)
         row["mentions"] = [other.id for other in others]
         rows.append(row)

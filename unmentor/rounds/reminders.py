@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from collections import defaultdict
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import or_, update
 from sqlmodel import Session, select
@@ -12,53 +13,83 @@ from unmentor.rounds.emails import group_email_rows, write_outbox_rows
 from unmentor.rounds.history import first_meetings
 from unmentor.rounds.members import groups_with_people, meetings_of
 from unmentor.rounds.models import Round, RoundMember
+from unmentor.rounds.rematch_rules import rematch_open
 from unmentor.settings import Settings
+
+# A second-chance group is not reminded within a week of its introduction.
+SECOND_CHANCE_QUIET_DAYS = 7
 
 
 def send_due_reminders(*, session: Session, settings: Settings, today: date, now: datetime) -> int:
-    """Queue one reminder for each member of an open round who has not answered yet."""
+    """Queue one reminder for each member of an open round who has not answered yet.
+
+    A first group's reminder offers "ask for someone else" while the round still allows it.
+    """
     due = session.exec(
         select(Round).where(Round.closed_at.is_(None), Round.reminder_on <= today)
     ).all()
     queued = 0
     for round_ in due:
         waiting = session.exec(
-            select(RoundMember.participant_id, RoundMember.group_no).where(
+            select(
+                RoundMember.participant_id,
+                RoundMember.group_no,
+                RoundMember.chance,
+                RoundMember.joined_at,
+            ).where(
                 RoundMember.round_id == round_.id,
                 RoundMember.outcome.is_(None),
                 RoundMember.reminded_at.is_(None),
             )
         ).all()
-        if not waiting:
+        quiet_since = now - timedelta(days=SECOND_CHANCE_QUIET_DAYS)
+        to_remind = {
+            (group_no, pid)
+            for pid, group_no, chance, joined_at in waiting
+            if chance == 1 or joined_at is None or joined_at <= quiet_since
+        }
+        if not to_remind:
             continue
-        to_remind = {pid for pid, _ in waiting}
         groups = groups_with_people(
-            session=session, round_id=round_.id, group_nos={g for _, g in waiting}
+            session=session, round_id=round_.id, group_nos={g for g, _ in to_remind}
         )
-        rows = group_email_rows(
-            template="reminder",
-            key_prefix="reminder",
-            round_id=round_.id,
-            period_key=round_.period,
-            closes_on=round_.closes_on,
-            groups=[[person for _, person in group] for group in groups.values()],
-            settings=settings,
-            now=now,
-            recipients=to_remind,
-            group_nos=list(groups),
-            formed_at=round_.formed_at,
-            meetings=meetings_of(groups),
-        )
-        write_outbox_rows(session, rows)
-        session.exec(
-            update(RoundMember)
-            .where(
-                RoundMember.round_id == round_.id,
-                RoundMember.participant_id.in_(to_remind),
-                RoundMember.reminded_at.is_(None),
+        meetings = meetings_of(groups)
+        # First groups share the round's forming time; each second-chance group has its own.
+        batches: dict[datetime, dict[int, list]] = defaultdict(dict)
+        for group_no, members in groups.items():
+            batches[members[0][0].group_formed_at(round_)][group_no] = members
+        rows = []
+        for formed_at, batch in batches.items():
+            rows += group_email_rows(
+                template="reminder",
+                key_prefix="reminder",
+                round_id=round_.id,
+                period_key=round_.period,
+                closes_on=round_.closes_on,
+                groups=[[person for _, person in group] for group in batch.values()],
+                settings=settings,
+                now=now,
+                recipient_rows=to_remind,
+                group_nos=list(batch),
+                formed_at=formed_at,
+                meetings=meetings,
+                chances={g: members[0][0].chance for g, members in batch.items()},
+                offer_rematch=rematch_open(round_, settings=settings, today=today),
             )
-            .values(reminded_at=now)
-        )
+        write_outbox_rows(session, rows)
+        for chance in {members[0][0].chance for members in groups.values()}:
+            session.exec(
+                update(RoundMember)
+                .where(
+                    RoundMember.round_id == round_.id,
+                    RoundMember.chance == chance,
+                    RoundMember.participant_id.in_(
+                        {pid for g, pid in to_remind if groups[g][0][0].chance == chance}
+                    ),
+                    RoundMember.reminded_at.is_(None),
+                )
+                .values(reminded_at=now)
+            )
         queued += len(rows)
     return queued
 
@@ -89,13 +120,16 @@ def record_past_reminders(*, session: Session, today: date) -> int:
 def resend_introduction(
     *, session: Session, settings: Settings, round_: Round, participant_id: int, now: datetime
 ) -> None:
-    """Queue the introduction again for one member (lost it, or it bounced)."""
+    """Queue the introduction again for one member (lost it, or it bounced).
+
+    For someone given a second chance, the introduction of their latest group.
+    """
     if round_.closed_at is not None:
         raise Conflict(f"Round {round_.number} is closed.")
     member = session.exec(
-        select(RoundMember).where(
-            RoundMember.round_id == round_.id, RoundMember.participant_id == participant_id
-        )
+        select(RoundMember)
+        .where(RoundMember.round_id == round_.id, RoundMember.participant_id == participant_id)
+        .order_by(RoundMember.chance.desc())
     ).first()
     if member is None:
         raise NotFound(f"Participant {participant_id} is not in round {round_.number}.")
@@ -112,8 +146,9 @@ def resend_introduction(
         now=now,
         recipients={participant_id},
         group_nos=[member.group_no],
-        formed_at=round_.formed_at,
+        formed_at=member.group_formed_at(round_),
         meetings=meetings_of(group),
+        chances={member.group_no: member.chance},
         first_met=first_meetings(
             session=session, groups=[[p.id for p in people]], round_number=round_.number
         ),

@@ -24,8 +24,11 @@ class RoundSummary(BaseModel):
     closes_on: date
     formed_at: datetime
     closed_at: datetime | None
-    people: int = Field(description="Members placed in groups.")
+    people: int = Field(description="People placed in groups (once each, second chances too).")
     groups: int = Field(description="Conversations: a group of three counts once.")
+    second_chance_groups: int = Field(
+        0, description="Groups formed during the round among members who asked for someone else."
+    )
     sat_out: int
     met: int = Field(description="Groups where someone confirmed meeting.")
     not_met: int
@@ -61,6 +64,9 @@ class MemberView(BaseModel):
     comment: str | None = Field(description="With a not-met answer; for organisers only.")
     answered_at: datetime | None
     reminded: bool
+    second_chance: Literal["waiting", "found", "not_found"] | None = Field(
+        None, description="This member asked for someone else from this group, and how it stands."
+    )
 
 
 class GroupView(BaseModel):
@@ -68,6 +74,9 @@ class GroupView(BaseModel):
     outcome: Literal["met", "not_met", "unconfirmed", "pending"]
     conflict: bool
     members: list[MemberView]
+    second_chance: bool = Field(
+        False, description="A group formed during the round among members who asked again."
+    )
 
 
 class SatOutView(BaseModel):

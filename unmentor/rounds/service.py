@@ -41,6 +41,16 @@ def _answers_by_group(session: Session, round_ids: list[int]) -> dict[int, dict[
     return groups
 
 
+def _second_chance_rows(session: Session, round_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """Per round with second chances: (member rows in second-chance groups, such groups)."""
+    rows = session.exec(
+        select(RoundMember.round_id, func.count(), func.count(func.distinct(RoundMember.group_no)))
+        .where(RoundMember.round_id.in_(round_ids), RoundMember.chance > 1)
+        .group_by(RoundMember.round_id)
+    ).all()
+    return {round_id: (members, groups) for round_id, members, groups in rows}
+
+
 UNSPECIFIED = "unspecified"
 
 
@@ -66,7 +76,11 @@ def _reasons(session: Session, round_ids: list[int]) -> dict[int, dict[str, int]
 
 
 def _summary(
-    round_: Round, groups: dict[int, list], sat_out: int, reasons: dict[str, int] | None = None
+    round_: Round,
+    groups: dict[int, list],
+    sat_out: int,
+    reasons: dict[str, int] | None = None,
+    second: tuple[int, int] = (0, 0),
 ) -> dict:
     closed = round_.closed_at is not None
     figures = tally(round_.number, groups, closed=closed).as_dict()
@@ -79,6 +93,9 @@ def _summary(
         "closes_on": round_.closes_on,
         "formed_at": round_.formed_at,
         "closed_at": round_.closed_at,
+        # Someone given a second chance is in two groups of the round: counted once.
+        "people": figures["people"] - second[0],
+        "second_chance_groups": second[1],
         "sat_out": sat_out,
         "reasons": reasons or {},
     }
@@ -91,13 +108,22 @@ def list_rounds(*, session: Session) -> list[RoundSummary]:
         return []
     answers = _answers_by_group(session, [r.id for r in rounds])
     reasons = _reasons(session, [r.id for r in rounds])
+    second = _second_chance_rows(session, [r.id for r in rounds])
     sat_out = dict(
         session.exec(
             select(RoundSitOut.round_id, func.count()).group_by(RoundSitOut.round_id)
         ).all()
     )
     return [
-        RoundSummary(**_summary(r, answers.get(r.id, {}), sat_out.get(r.id, 0), reasons.get(r.id)))
+        RoundSummary(
+            **_summary(
+                r,
+                answers.get(r.id, {}),
+                sat_out.get(r.id, 0),
+                reasons.get(r.id),
+                second.get(r.id, (0, 0)),
+            )
+        )
         for r in rounds
     ]
 
@@ -108,7 +134,8 @@ def get_summary(*, session: Session, number: int) -> RoundSummary:
     answers = _answers_by_group(session, [round_.id]).get(round_.id, {})
     sat_out = session.exec(select(func.count()).where(RoundSitOut.round_id == round_.id)).one()
     reasons = _reasons(session, [round_.id]).get(round_.id)
-    return RoundSummary(**_summary(round_, answers, sat_out, reasons))
+    second = _second_chance_rows(session, [round_.id]).get(round_.id, (0, 0))
+    return RoundSummary(**_summary(round_, answers, sat_out, reasons, second))
 
 
 def round_detail(*, session: Session, number: int) -> RoundDetail:
@@ -123,8 +150,11 @@ def round_detail(*, session: Session, number: int) -> RoundDetail:
     ).all()
     members: dict[int, list[MemberView]] = defaultdict(list)
     answers: dict[int, list[Outcome | None]] = defaultdict(list)
+    second_chance_groups: set[int] = set()
     for member, name, email, organisation in rows:
         answers[member.group_no].append(member.outcome)
+        if member.chance > 1:
+            second_chance_groups.add(member.group_no)
         members[member.group_no].append(
             MemberView(
                 participant_id=member.participant_id,
@@ -136,6 +166,7 @@ def round_detail(*, session: Session, number: int) -> RoundDetail:
                 comment=member.comment,
                 answered_at=member.answered_at,
                 reminded=member.reminded_at is not None,
+                second_chance=member.second_chance.value if member.second_chance else None,
             )
         )
     closed = round_.closed_at is not None
@@ -145,6 +176,7 @@ def round_detail(*, session: Session, number: int) -> RoundDetail:
             outcome=group_outcome(answers[group_no], closed=closed),
             conflict=is_conflict(answers[group_no]),
             members=members[group_no],
+            second_chance=group_no in second_chance_groups,
         )
         for group_no in sorted(members)
     ]
@@ -155,7 +187,8 @@ def round_detail(*, session: Session, number: int) -> RoundDetail:
         .order_by(Participant.name)
     ).all()
     reasons = _reasons(session, [round_.id]).get(round_.id)
-    summary = _summary(round_, answers, len(sat_out), reasons)
+    second = _second_chance_rows(session, [round_.id]).get(round_.id, (0, 0))
+    summary = _summary(round_, answers, len(sat_out), reasons, second)
     return RoundDetail(
         **summary,
         group_list=groups,

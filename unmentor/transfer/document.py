@@ -46,8 +46,11 @@ from unmentor.rounds.models import Round, RoundMember, RoundSitOut
 FORMAT = "unmentor-export"
 # 3: members carry their not-met comment, participants their rhythm. A restore reads 2 as
 # well (no comments then, everyone in every round).
-VERSION = 3
-READABLE_VERSIONS = (2, 3)
+# 4: groups carry their chance (2: formed during the round among members who asked for
+# someone else) and when they were formed; members their request for someone else. A restore
+# reads 2 and 3 as well (first groups only, nobody asked).
+VERSION = 4
+READABLE_VERSIONS = (2, 3, 4)
 
 
 def _iso(value: date | datetime | None) -> str | None:
@@ -197,7 +200,12 @@ def _rounds(session: Session, emails: dict[int, str]) -> list[dict]:
         type_coerce(RoundMember.answered_at, moment),
         type_coerce(RoundMember.reminded_at, moment),
         type_coerce(RoundMember.meeting_at, moment),
+        RoundMember.chance,
+        type_coerce(RoundMember.second_chance, String),
+        type_coerce(RoundMember.second_chance_asked_at, moment),
+        type_coerce(RoundMember.joined_at, moment),
     ).execution_options(yield_per=20_000)
+    chances: dict[tuple[int, int], tuple[int, str | None]] = {}
     for (
         round_id,
         group_no,
@@ -208,7 +216,12 @@ def _rounds(session: Session, emails: dict[int, str]) -> list[dict]:
         answered,
         reminded,
         meeting,
+        chance,
+        second_chance,
+        asked_at,
+        joined_at,
     ) in session.connection().execute(query):
+        chances[round_id, group_no] = (chance, _moment(joined_at))
         members[round_id][group_no].append(
             {
                 "email": emails[pid],
@@ -218,6 +231,8 @@ def _rounds(session: Session, emails: dict[int, str]) -> list[dict]:
                 "answered_at": _moment(answered),
                 "reminded_at": _moment(reminded),
                 "meeting_at": _moment(meeting),
+                "second_chance": second_chance,
+                "second_chance_asked_at": _moment(asked_at),
             }
         )
     sat_out: dict[int, list[dict]] = defaultdict(list)
@@ -236,6 +251,8 @@ def _rounds(session: Session, emails: dict[int, str]) -> list[dict]:
                     "group": group_no,
                     # Stored answers are Outcome values, which compare equal to their enum.
                     "outcome": group_outcome([m["answer"] for m in group], closed=closed),
+                    "chance": chances[r.id, group_no][0],
+                    "formed_at": chances[r.id, group_no][1],
                     "members": group,
                 }
             )

@@ -29,8 +29,9 @@ from unmentor.transfer.service import ProgressFactory
 
 CHUNK = 5_000
 # Rows here do not make a database "in use": a fresh one has its data-version counter, and an
-# organiser who signed in to check it has a session and rate-limit counters.
-IGNORED_WHEN_EMPTY = {"data_version", "rate_limit_counter", "sign_in_session"}
+# organiser who signed in to check it has a session and rate-limit counters, and a running
+# scheduler has written its heartbeat.
+IGNORED_WHEN_EMPTY = {"data_version", "job_state", "rate_limit_counter", "sign_in_session"}
 DOCUMENT = "unmentor.json"
 
 
@@ -214,6 +215,10 @@ def _rows(document: dict[str, Any]) -> dict[str, list[dict]]:
                 "answered_at": _moment(m["answered_at"]),
                 "reminded_at": _moment(m["reminded_at"]),
                 "meeting_at": _moment(m.get("meeting_at")),
+                "chance": g.get("chance", 1),
+                "joined_at": _moment(g.get("formed_at")),
+                "second_chance": m.get("second_chance"),
+                "second_chance_asked_at": _moment(m.get("second_chance_asked_at")),
             }
             for g in r["groups"]
             for m in g["members"]

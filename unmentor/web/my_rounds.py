@@ -41,7 +41,7 @@ def page_context(
             CurrentRound(
                 round=r,
                 period=period_name(r.period),
-                token=outcome_token(secret, r.round_id, participant_id),
+                token=outcome_token(secret, r.round_id, participant_id, r.chance),
                 meeting=times.in_words(r.meeting_at, where) if r.meeting_at else None,
             )
             for r in rounds

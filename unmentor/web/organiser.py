@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 from unmentor.api.deps import DatabaseDep, PathId, SettingsDep
 from unmentor.clock import utcnow
 from unmentor.errors import NotFound
+from unmentor.operations import notices
 from unmentor.people import organisations
 from unmentor.people.service import get_participant
 from unmentor.rounds import experiments, forming, outcomes, reminders, service
@@ -19,7 +20,7 @@ from unmentor.rounds.models import NotMetReason
 from unmentor.rounds.preview import preview_round
 from unmentor.sessions import service as sessions
 from unmentor.sqltypes import MAX_INT
-from unmentor.web.flash import redirect_with_flash
+from unmentor.web.flash import flash_redirect
 from unmentor.web.forms import require_csrf
 from unmentor.web.public import picture_response
 from unmentor.web.rendering import render, see_other
@@ -104,6 +105,7 @@ def dashboard(request: Request, database: DatabaseDep, settings: SettingsDep) ->
         rounds = service.list_rounds(session=session)
         duplicates = organisations.likely_duplicates(session=session, webmail=settings.webmail)
         comments = service.recent_comments(session=session)
+        health = notices.for_dashboard(session=session, now=utcnow())
     latest = rounds[0].number if rounds else None
     return render(
         request,
@@ -115,6 +117,7 @@ def dashboard(request: Request, database: DatabaseDep, settings: SettingsDep) ->
         duplicates=duplicates,
         comments=comments,
         reason_labels=REASON_LABELS,
+        health=health,
     )
 
 
@@ -173,6 +176,7 @@ def preview_page(
 
 @actions.post(f"{HOME}/rounds")
 def form_round(
+    request: Request,
     database: DatabaseDep,
     settings: SettingsDep,
     seed: Annotated[int, Form(ge=0, le=MAX_INT)],
@@ -190,7 +194,7 @@ def form_round(
         )
     else:
         text = f"Nothing new was formed: this period's round is already round {number}."
-    return redirect_with_flash(f"{HOME}/rounds/{number}", text, settings)
+    return flash_redirect(request, f"{HOME}/rounds/{number}", text)
 
 
 def _matches(member, typed: str) -> bool:
@@ -238,6 +242,7 @@ def close_confirmation(request: Request, number: RoundNumber, database: Database
 
 @actions.post(f"{HOME}/rounds/{{number}}/close")
 def close(
+    request: Request,
     number: RoundNumber,
     database: DatabaseDep,
     settings: SettingsDep,
@@ -257,11 +262,12 @@ def close(
             f"; {count(paused, 'person', 'people')} who never answer "
             f"{'was' if paused == 1 else 'were'} paused"
         )
-    return redirect_with_flash(f"{HOME}/rounds/{number}", text + ".", settings)
+    return flash_redirect(request, f"{HOME}/rounds/{number}", text + ".")
 
 
 @actions.post(f"{HOME}/rounds/{{number}}/resend")
 def resend(
+    request: Request,
     number: RoundNumber,
     database: DatabaseDep,
     settings: SettingsDep,
@@ -278,4 +284,4 @@ def resend(
         )
         person = get_participant(session=session, participant_id=participant_id)
         text = f"The introduction was sent again to {person.name} <{person.email}>."
-    return redirect_with_flash(f"{HOME}/rounds/{number}", text, settings)
+    return flash_redirect(request, f"{HOME}/rounds/{number}", text)

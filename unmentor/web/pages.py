@@ -22,18 +22,20 @@ from unmentor.errors import LinkInvalid, NotFound, readable_message
 from unmentor.links import service as links
 from unmentor.links.models import LinkPurpose
 from unmentor.links.urls import LOGIN_PATH, MANAGE_PATH, VERIFY_PATH
+from unmentor.mail.compose import in_prose
 from unmentor.people import membership, suggestions
 from unmentor.people.models import ABOUT_ME_MAX, NAME_MAX, TAKING_PART, Participant
 from unmentor.people.normalise import normalise_email, optional_text
 from unmentor.people.schemas import SignupRequest
 from unmentor.people.service import get_participant, organisation_of
 from unmentor.privacy import download, erasure
-from unmentor.rounds import history
+from unmentor.rounds import history, rematch
 from unmentor.rounds import times as times_of
+from unmentor.rounds.emails import rematch_link
 from unmentor.rounds.rhythm import LABELS as RHYTHM_LABELS
 from unmentor.sessions import service as sessions
 from unmentor.web import my_rounds
-from unmentor.web.flash import redirect_with_flash
+from unmentor.web.flash import flash_redirect
 from unmentor.web.forms import require_csrf
 from unmentor.web.notice import privacy_notice, shown_version
 from unmentor.web.rendering import message_page, render, see_other
@@ -265,6 +267,19 @@ def manage_page(
             never_list = blocking.own_entries(session=session, participant_id=participant_id)
             partners = blocking.past_partners(session=session, participant_id=participant_id)
             rounds = history.rounds_of(session=session, participant_id=participant_id)
+            second_chances = [
+                (
+                    offer,
+                    rematch_link(settings, offer.round.id, participant_id),
+                    in_prose(offer.partners) or "your partner",
+                )
+                for offer in rematch.open_offers(
+                    session=session,
+                    settings=settings,
+                    participant_id=participant_id,
+                    today=utcnow().date(),
+                )
+            ]
     except NotFound:
         response = render(request, "signin.html", error=None)
         forget_session_cookie(response)
@@ -292,6 +307,7 @@ def manage_page(
         weekday_names=times_of.WEEKDAY_NAMES,
         part_names=times_of.PART_NAMES,
         rhythms=RHYTHM_LABELS,
+        second_chances=second_chances,
         **my_rounds.page_context(
             rounds=rounds,
             participant_id=participant_id,
@@ -361,6 +377,7 @@ def request_link(
 
 @posts.post("/me/pause")
 def pause(
+    request: Request,
     participant_id: ParticipantIdDep,
     database: DatabaseDep,
     settings: SettingsDep,
@@ -374,11 +391,11 @@ def pause(
             settings=settings,
             now=utcnow(),
         )
-    return redirect_with_flash(
+    return flash_redirect(
+        request,
         MANAGE_PATH,
         f"You are paused until {until:%-d %B %Y}: we will not introduce you to anyone before "
         "then. You can take part again at any time below.",
-        settings,
     )
 
 
@@ -427,20 +444,14 @@ def save_free_times(
 
 
 @posts.post("/me/resume")
-def resume(
-    participant_id: ParticipantIdDep, database: DatabaseDep, settings: SettingsDep
-) -> Response:
+def resume(request: Request, participant_id: ParticipantIdDep, database: DatabaseDep) -> Response:
     with database.session() as session:
         membership.resume(session=session, participant_id=participant_id, now=utcnow())
-    return redirect_with_flash(
-        MANAGE_PATH, "Welcome back: you take part in the next round.", settings
-    )
+    return flash_redirect(request, MANAGE_PATH, "Welcome back: you take part in the next round.")
 
 
 @posts.post("/me/leave")
-def leave(
-    request: Request, participant_id: ParticipantIdDep, database: DatabaseDep, settings: SettingsDep
-) -> Response:
+def leave(request: Request, participant_id: ParticipantIdDep, database: DatabaseDep) -> Response:
     with database.session() as session:
         membership.leave(
             session=session,
@@ -448,11 +459,11 @@ def leave(
             now=utcnow(),
             keep_session=session_id(request),
         )
-    return redirect_with_flash(
+    return flash_redirect(
+        request,
         MANAGE_PATH,
         "You have left UnMentor: you will not be introduced to anyone again. Your data is kept "
         "until you erase it below; you can also take part again.",
-        settings,
     )
 
 

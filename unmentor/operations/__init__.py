@@ -1,0 +1,1 @@
+"""Running the service: readiness, metrics, request ids in logs, and alerts about failed work."""
