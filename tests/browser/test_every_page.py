@@ -203,7 +203,6 @@ def site(tmp_path_factory, sqlite_template: Path, smtp_server) -> Iterator[Site]
         mail_dir=directory / "mail",
         public_min_people=4,
     )
-    shutil.rmtree(ARTEFACTS / "screenshots", ignore_errors=True)  # none left from older runs
     database = Database(settings.database_url)
     now = utcnow()
     last_month = (now.date().replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
@@ -290,7 +289,9 @@ def test_every_page_has_a_sample() -> None:
 # --- looking at the pages ---------------------------------------------------------------------
 
 
-def _axe_script() -> Path:
+@pytest.fixture(scope="module")
+def axe() -> Path:
+    """axe-core's script; checked before the site is built, so a skip costs nothing."""
     if not AXE.exists():
         reason = "axe-core is not installed: run `npm ci --prefix tests/browser/axe`"
         if os.environ.get("UNMENTOR_REQUIRE_BROWSER") == "1":
@@ -404,9 +405,8 @@ def _problems_on(page, visit: Visit, size: str, base_url: str) -> list[str]:
     return problems
 
 
-def test_the_check_finds_what_it_should(browser) -> None:
+def test_the_check_finds_what_it_should(axe: Path, browser) -> None:
     """The harness itself: a page with known faults is caught (axe loaded, impacts read)."""
-    _axe_script()
     context = browser.new_context()
     context.add_init_script(path=str(AXE))
     try:
@@ -423,9 +423,11 @@ def test_the_check_finds_what_it_should(browser) -> None:
 
 
 @pytest.mark.parametrize("size", list(SIZES))
-def test_every_page_fits_and_passes_axe(browser, site: Site, size: str) -> None:
-    _axe_script()
+def test_every_page_fits_and_passes_axe(axe: Path, browser, site: Site, size: str) -> None:
     (ARTEFACTS / "screenshots").mkdir(parents=True, exist_ok=True)
+    # None left from older runs; only this size's, as the other may be running beside (xdist).
+    for old_shot in (ARTEFACTS / "screenshots").glob(f"*-{size}.png"):
+        old_shot.unlink()
     pages = _pages_by_role(browser, site)
     width, height = SIZES[size]
     for page in pages.values():
