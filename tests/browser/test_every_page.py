@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from conftest import REPO, LiveServer, free_port, start_server
@@ -32,9 +33,13 @@ from unmentor.db import Database
 from unmentor.links import service as links
 from unmentor.links.models import LinkPurpose
 from unmentor.links.urls import LOGIN_PATH, REMATCH_PATH, VERIFY_PATH
+from unmentor.organisers import service as organisers
+from unmentor.organisers.models import OrganiserLink, OrganiserRole
+from unmentor.organisers.service import ORGANISER_LOGIN_PATH
 from unmentor.people.models import ParticipantStatus
 from unmentor.rounds.emails import answer_links, pause_link, pick_link, rematch_link
 from unmentor.rounds.forming import form_round
+from unmentor.security import hash_token, new_token
 from unmentor.sessions import service as sessions
 from unmentor.settings import load_settings
 from unmentor.web.signin import SESSION_COOKIE
@@ -76,6 +81,8 @@ ROUTE_SAMPLES = {
     "/pause": ["{pause_link}"],
     "/pick-time": ["{pick_link}"],
     REMATCH_PATH: ["{rematch_link}"],
+    ORGANISER_LOGIN_PATH: ["{organiser_login_link}"],
+    "/outcome/story": ["{story_link}"],
 }
 
 
@@ -200,6 +207,7 @@ def site(tmp_path_factory, sqlite_template: Path, smtp_server) -> Iterator[Site]
         base_url=f"http://127.0.0.1:{port}",
         secret_key="test-secret-key-0123456789abcdef",
         organiser_token=ORGANISER_TOKEN,
+        organiser_token_signs_in=True,  # the shared token signs in, as in the other tests
         mail_dir=directory / "mail",
         public_min_people=4,
     )
@@ -238,6 +246,23 @@ def site(tmp_path_factory, sqlite_template: Path, smtp_server) -> Iterator[Site]
             valid_for=timedelta(days=1),
             now=now,
         )
+        olga = organisers.add(
+            session=session,
+            name="Olga Organiser",
+            email="olga@example.org",
+            role=OrganiserRole.organiser,
+            settings=settings,
+            now=now,
+        )
+        organiser_token = new_token()
+        session.add(
+            OrganiserLink(
+                token_hash=hash_token(organiser_token),
+                organiser_id=olga.id,
+                created_at=now,
+                expires_at=now + timedelta(days=1),
+            )
+        )
         participant_session = sessions.open_for_participant(
             session=session, participant_id=ann.id, settings=settings, now=now
         )
@@ -258,6 +283,11 @@ def site(tmp_path_factory, sqlite_template: Path, smtp_server) -> Iterator[Site]
         "pause_link": pause_link(settings, ann_id),
         "pick_link": pick_link(settings, current.round.id, ann_id),
         "rematch_link": rematch_link(settings, current.round.id, ann_id),
+        "organiser_login_link": (
+            f"{settings.base_url}{ORGANISER_LOGIN_PATH}?token={organiser_token}"
+        ),
+        # The page a member shares a story on: the answer link's token, before answering.
+        "story_link": f"{settings.base_url}/outcome/story?{urlsplit(met).query.split('&')[0]}",
     }
     app = create_app(settings, database=database)
     uv, thread = start_server(app, port)
