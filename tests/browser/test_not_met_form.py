@@ -46,7 +46,7 @@ def test_not_met_with_a_reason_and_a_comment(page, server: LiveServer) -> None:
 
     page.goto(server.url + "/organiser")
     page.fill("input[name=token]", ORGANISER_TOKEN)
-    page.click("button[type=submit]")
+    page.click("button:has-text('Sign in')")
     page.wait_for_url("**/organiser/dashboard")
     assert "Our diaries never lined up. Next month?" in page.inner_text("#comments")
     assert "1" in page.inner_text("#reasons")

@@ -32,7 +32,7 @@ def test_organiser_invites_a_viewer_and_sees_the_audit_log(
     link = newest_link(mailbox, "olga@example.org", "/organiser/login", after=1)
     page.goto(link)
     page.click("button:has-text('Sign in')")
-    page.click("nav >> text=Organisers")
+    page.click("nav.tabs >> text=Organisers")
     page.fill("#invite-name", "Vic Viewer")
     page.fill("#invite-email", "vic@example.org")
     page.select_option("#invite-role", "viewer")
@@ -40,7 +40,7 @@ def test_organiser_invites_a_viewer_and_sees_the_audit_log(
     page.wait_for_selector("#organisers >> text=Vic Viewer")
     assert "viewer" in page.inner_text("#organisers")
     page.screenshot(path=str(tmp_path / "organisers.png"), full_page=True)
-    page.click("nav >> text=Audit log")
+    page.click("nav.tabs >> text=Audit log")
     row = page.inner_text("#audit tbody tr:first-child")
     assert "Olga Org" in row and "organiser added" in row and "Vic Viewer as viewer" in row
     server.deliver_mail()

@@ -29,7 +29,7 @@ def test_a_failing_job_shows_on_the_dashboard(page, server: LiveServer) -> None:
             )
     page.goto(server.url + "/organiser")
     page.fill("input[name=token]", ORGANISER_TOKEN)
-    page.click("button[type=submit]")
+    page.click("button:has-text('Sign in')")
     page.wait_for_url("**/organiser/dashboard")
     notice = page.locator("#service-health")
     assert notice.is_visible()

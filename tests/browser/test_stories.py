@@ -71,7 +71,7 @@ def test_share_approve_and_read_a_story(browser, server: LiveServer) -> None:
     page.set_default_timeout(10_000)
     page.goto(server.url + "/organiser")
     page.fill("input[name=token]", ORGANISER_TOKEN)
-    page.click("button[type=submit]")
+    page.click("button:has-text('Sign in')")
     page.wait_for_url("**/organiser/dashboard")
     page.click("nav.tabs a:has-text('Stories')")
     page.wait_for_url("**/organiser/stories")
