@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, delete
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Field, Session, SQLModel
+from sqlmodel import Field, Session, SQLModel, col
 
 from unmentor.errors import RateLimited
 
@@ -36,7 +36,9 @@ def hashed_key(kind: str, value: str, *, secret: str) -> str:
 
 def forget(*, session: Session, key: str) -> int:
     """Delete every window's counter for `key`; returns how many."""
-    return session.exec(delete(RateLimitCounter).where(RateLimitCounter.key == key)).rowcount or 0
+    return (
+        session.exec(delete(RateLimitCounter).where(col(RateLimitCounter.key) == key)).rowcount or 0
+    )
 
 
 def _window_start(now: datetime) -> datetime:
@@ -89,6 +91,6 @@ def enforce(*, session: Session, limits: dict[str, int], now: datetime) -> RateL
 def forget_old_windows(*, session: Session, now: datetime) -> int:
     """Delete counters of windows that have ended; returns how many were removed."""
     result = session.exec(
-        delete(RateLimitCounter).where(RateLimitCounter.window_start < _window_start(now))
+        delete(RateLimitCounter).where(col(RateLimitCounter.window_start) < _window_start(now))
     )
     return result.rowcount or 0

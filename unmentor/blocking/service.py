@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import delete, func, or_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from unmentor.blocking.models import BlockedPair, BlockSource
 from unmentor.errors import Conflict, InvalidInput, NotFound
@@ -34,12 +34,12 @@ def pairs_for_matching(*, session: Session) -> list[tuple[int, int]]:
     """
     by_id = session.exec(
         select(BlockedPair.participant_id, BlockedPair.other_id).where(
-            BlockedPair.other_id.is_not(None)
+            col(BlockedPair.other_id).is_not(None)
         )
     ).all()
     by_email = session.exec(
         select(BlockedPair.participant_id, Participant.id)
-        .join(Participant, Participant.email == BlockedPair.other_email)
+        .join(Participant, col(Participant.email) == BlockedPair.other_email)
         .where(Participant.id != BlockedPair.participant_id)
     ).all()
     return sorted(set(by_id) | set(by_email))
@@ -86,7 +86,7 @@ def own_entries(*, session: Session, participant_id: int) -> list[OwnEntry]:
             BlockedPair.participant_id == participant_id,
             BlockedPair.source == BlockSource.participant,
         )
-        .order_by(BlockedPair.created_at, BlockedPair.id)
+        .order_by(col(BlockedPair.created_at), col(BlockedPair.id))
     ).all()
     return [
         OwnEntry(id=row.id, label=row.other_email or name or "", created_at=row.created_at)
@@ -168,9 +168,9 @@ def remove_own(*, session: Session, participant_id: int, entry_id: int) -> None:
     """Remove one of the person's own /me entries (NotFound if it is not theirs)."""
     removed = session.exec(
         delete(BlockedPair).where(
-            BlockedPair.id == entry_id,
-            BlockedPair.participant_id == participant_id,
-            BlockedPair.source == BlockSource.participant,
+            col(BlockedPair.id) == entry_id,
+            col(BlockedPair.participant_id) == participant_id,
+            col(BlockedPair.source) == BlockSource.participant,
         )
     )
     if removed.rowcount == 0:
@@ -229,7 +229,9 @@ def _views(session: Session, rows: list[BlockedPair]) -> list[PairView]:
     ids = {r.participant_id for r in rows} | {r.other_id for r in rows if r.other_id}
     emails = {r.other_email for r in rows if r.other_id is None}
     people = session.exec(
-        select(Participant).where(or_(Participant.id.in_(ids), Participant.email.in_(emails)))
+        select(Participant).where(
+            or_(col(Participant.id).in_(ids), col(Participant.email).in_(emails))
+        )
     ).all()
     by_id = {p.id: p for p in people}
     by_email = {p.email: p for p in people}
@@ -252,14 +254,14 @@ def list_pairs(
         email = select(Participant.email).where(Participant.id == participant_id)
         query = query.where(
             or_(
-                BlockedPair.participant_id == participant_id,
-                BlockedPair.other_id == participant_id,
-                BlockedPair.other_email.in_(email.scalar_subquery()),
+                col(BlockedPair.participant_id) == participant_id,
+                col(BlockedPair.other_id) == participant_id,
+                col(BlockedPair.other_email).in_(email.scalar_subquery()),
             )
         )
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
     rows = session.exec(
-        query.order_by(BlockedPair.created_at.desc(), BlockedPair.id.desc())
+        query.order_by(col(BlockedPair.created_at).desc(), col(BlockedPair.id).desc())
         .offset(offset)
         .limit(limit)
     ).all()
@@ -316,7 +318,7 @@ def participant_by_email(*, session: Session, email: str, field: str) -> Partici
 
 def delete_pair(*, session: Session, pair_id: int) -> None:
     """Remove a blocked pair, whoever made it (NotFound if none)."""
-    removed = session.exec(delete(BlockedPair).where(BlockedPair.id == pair_id))
+    removed = session.exec(delete(BlockedPair).where(col(BlockedPair.id) == pair_id))
     if removed.rowcount == 0:
         raise NotFound(f"No blocked pair with id {pair_id}.")
 

@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from unmentor.people.models import Organisation, Participant
 from unmentor.rounds.figures import RoundFigures, group_outcome, tally
@@ -79,7 +79,7 @@ class NetworkData:
 
 def load_network(*, session: Session) -> NetworkData:
     """The whole network as plain data: people in any round, and each group's links."""
-    rounds = list(session.exec(select(Round).order_by(Round.number)).all())
+    rounds = list(session.exec(select(Round).order_by(col(Round.number))).all())
     number_of = {r.id: r.number for r in rounds}
     closed = {r.id: r.closed_at is not None for r in rounds}
     members = session.exec(

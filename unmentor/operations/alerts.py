@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from unmentor.mail.compose import Email
 from unmentor.mail.models import OutboxMessage
@@ -60,7 +60,7 @@ def failed_mail_count(*, session: Session, since: datetime) -> int:
         select(func.count())
         .select_from(OutboxMessage)
         .where(OutboxMessage.failed_at >= since)  # type: ignore[operator]
-        .where(~OutboxMessage.idempotency_key.startswith(KEY_PREFIX))  # type: ignore[attr-defined]
+        .where(~col(OutboxMessage.idempotency_key).startswith(KEY_PREFIX))  # type: ignore[attr-defined]
     ).one()
 
 

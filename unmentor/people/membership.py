@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from unmentor import ratelimit
 from unmentor.db import Database
@@ -376,7 +376,10 @@ def resume_due_pauses(*, session: Session, today: date) -> int:
     """Make active again everyone whose pause has ended; returns how many."""
     result = session.exec(
         update(Participant)
-        .where(Participant.status == ParticipantStatus.paused, Participant.paused_until <= today)
+        .where(
+            col(Participant.status) == ParticipantStatus.paused,
+            col(Participant.paused_until) <= today,
+        )
         .values(status=ParticipantStatus.active, paused_until=None)
     )
     return result.rowcount or 0

@@ -25,7 +25,7 @@ from itertools import combinations
 
 from rapidfuzz import fuzz, process
 from sqlalchemy import func, update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from unmentor.errors import Conflict, InvalidInput, NotFound
 from unmentor.people.domains import domain_of
@@ -114,13 +114,13 @@ def organisation_counts(*, session: Session) -> list[OrganisationCount]:
     """Every organisation that is not an alias, with how many participants it has."""
     members = (
         select(Participant.organisation_id, func.count().label("n"))
-        .group_by(Participant.organisation_id)
+        .group_by(col(Participant.organisation_id))
         .subquery()
     )
     rows = session.exec(
         select(Organisation.id, Organisation.name, func.coalesce(members.c.n, 0))
         .outerjoin(members, members.c.organisation_id == Organisation.id)
-        .where(Organisation.merged_into_id.is_(None))
+        .where(col(Organisation.merged_into_id).is_(None))
         .order_by(Organisation.name_key)
     ).all()
     return [OrganisationCount(id=i, name=n, members=c) for i, n, c in rows]
@@ -191,7 +191,7 @@ def _shared_domains(
     )
     for email, organisation_id in session.exec(
         select(Participant.email, Participant.organisation_id).where(
-            Participant.organisation_id.is_not(None)
+            col(Participant.organisation_id).is_not(None)
         )
     ):
         domain = domain_of(email)
@@ -231,7 +231,7 @@ def parents(*, session: Session) -> dict[int, int]:
     return dict(
         session.exec(
             select(Organisation.id, Organisation.parent_id).where(
-                Organisation.parent_id.is_not(None)
+                col(Organisation.parent_id).is_not(None)
             )
         ).all()
     )
@@ -301,17 +301,17 @@ def merge(*, session: Session, source_id: int, target_id: int, now: datetime) ->
     session.add_all(OrganisationMergeMember(merge_id=record.id, participant_id=p) for p in moved)
     session.exec(
         update(Participant)
-        .where(Participant.organisation_id == source.id)
+        .where(col(Participant.organisation_id) == source.id)
         .values(organisation_id=target.id, updated_at=now)
     )
     session.exec(
         update(OrganisationDomain)
-        .where(OrganisationDomain.organisation_id == source.id)
+        .where(col(OrganisationDomain.organisation_id) == source.id)
         .values(organisation_id=target.id)
     )
     session.exec(
         update(Organisation)
-        .where(Organisation.parent_id == source.id, Organisation.id != target.id)
+        .where(col(Organisation.parent_id) == source.id, col(Organisation.id) != target.id)
         .values(parent_id=target.id)
     )
     if target.parent_id == source.id:
@@ -341,7 +341,7 @@ def split(*, session: Session, merge_id: int, now: datetime) -> int:
     )
     result = session.exec(
         update(Participant)
-        .where(Participant.id.in_(members), Participant.organisation_id == target.id)
+        .where(col(Participant.id).in_(members), col(Participant.organisation_id) == target.id)
         .values(organisation_id=source.id, updated_at=now)
     )
     source.merged_into_id = None
@@ -356,7 +356,7 @@ def merges(*, session: Session) -> list[OrganisationMerge]:
     return list(
         session.exec(
             select(OrganisationMerge).order_by(
-                OrganisationMerge.merged_at.desc(), OrganisationMerge.id.desc()
+                col(OrganisationMerge.merged_at).desc(), col(OrganisationMerge.id).desc()
             )
         )
     )
@@ -393,10 +393,10 @@ def pairs_across(*, session: Session, merge_id: int) -> list[CrossPair]:
     groups: dict[tuple[int, int, int], list[int]] = {}
     rows = session.exec(
         select(Round.number, RoundMember.round_id, RoundMember.group_no, RoundMember.participant_id)
-        .join(Round, Round.id == RoundMember.round_id)
+        .join(Round, col(Round.id) == RoundMember.round_id)
         .where(
             Round.formed_at < record.merged_at,
-            RoundMember.participant_id.in_(moved | target_members),
+            col(RoundMember.participant_id).in_(moved | target_members),
         )
     )
     for number, round_id, group_no, participant_id in rows:

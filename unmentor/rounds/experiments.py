@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel, Field
 from sqlalchemy import String, type_coerce
 from sqlalchemy import select as sa_select
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from unmentor.people.models import Participant
 from unmentor.rounds.models import Outcome, Round, RoundMember
@@ -96,7 +96,7 @@ def _months(period: str) -> int:
 
 def conversations(*, session: Session) -> list[Conversation]:
     """Every group of a closed round with what the comparisons split on."""
-    rounds = session.exec(select(Round).order_by(Round.number)).all()
+    rounds = session.exec(select(Round).order_by(col(Round.number))).all()
     gap: dict[int, int | None] = {}
     previous = None
     for r in rounds:
@@ -112,7 +112,7 @@ def conversations(*, session: Session) -> list[Conversation]:
             type_coerce(RoundMember.outcome, String),
             Participant.rhythm,
             Participant.sector,
-            RoundMember.meeting_at.is_not(None),
+            col(RoundMember.meeting_at).is_not(None),
         ).join(Participant, Participant.id == RoundMember.participant_id)
     )
     numbers = {r.id: r.number for r in rounds}

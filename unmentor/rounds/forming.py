@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, insert, or_, text
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from unmentor.blocking import service as blocking
 from unmentor.db import Database
@@ -87,9 +87,9 @@ def _available_people(session: Session, today: date) -> dict[int, tuple[Person, 
         .outerjoin(Organisation, Organisation.id == Participant.organisation_id)
         .where(
             or_(
-                Participant.status == ParticipantStatus.active,
+                col(Participant.status) == ParticipantStatus.active,
                 # A pause that has ended counts as active even before the nightly job runs.
-                (Participant.status == ParticipantStatus.paused)
+                (col(Participant.status) == ParticipantStatus.paused)
                 & (Participant.paused_until <= today),
             )
         )

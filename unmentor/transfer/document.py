@@ -29,7 +29,7 @@ from typing import IO, Any
 
 from sqlalchemy import DateTime, String, type_coerce
 from sqlalchemy import select as sa_select
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from unmentor.backup import ids
 from unmentor.blocking.models import BlockedPair
@@ -186,7 +186,7 @@ def _merges(session: Session, emails: dict[int, str]) -> list[dict]:
 
 
 def _rounds(session: Session, emails: dict[int, str]) -> list[dict]:
-    rounds = session.exec(select(Round).order_by(Round.number)).all()
+    rounds = session.exec(select(Round).order_by(col(Round.number))).all()
     members: dict[int, dict[int, list[dict]]] = defaultdict(lambda: defaultdict(list))
     moment = DateTime(timezone=True)
     query = sa_select(

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 
 from sqlalchemy import insert
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from unmentor.people import service as people_service
 from unmentor.people.models import Organisation, Participant
@@ -40,7 +40,7 @@ def known_people(*, session: Session) -> dict[str, str]:
     """Every participant's email with their organisation key, for checking past groups."""
     rows = session.exec(
         select(Participant.email, Organisation.name_key).outerjoin(
-            Organisation, Organisation.id == Participant.organisation_id
+            Organisation, col(Organisation.id) == Participant.organisation_id
         )
     ).all()
     return dict(rows)
