@@ -32,11 +32,15 @@ def pairs_for_matching(*, session: Session) -> list[tuple[int, int]]:
     the engine reads each pair unordered, the asker is kept so that reasons can be worded for
     each side.
     """
-    by_id = session.exec(
-        select(BlockedPair.participant_id, BlockedPair.other_id).where(
-            col(BlockedPair.other_id).is_not(None)
+    by_id = [
+        (participant_id, other_id)
+        for participant_id, other_id in session.exec(
+            select(BlockedPair.participant_id, BlockedPair.other_id).where(
+                col(BlockedPair.other_id).is_not(None)
+            )
         )
-    ).all()
+        if other_id is not None
+    ]
     by_email = session.exec(
         select(BlockedPair.participant_id, Participant.id)
         .join(Participant, col(Participant.email) == BlockedPair.other_email)
@@ -65,10 +69,10 @@ def past_partners(*, session: Session, participant_id: int) -> dict[int, str]:
     mine, theirs = aliased(RoundMember), aliased(RoundMember)
     rows = session.exec(
         select(Participant.id, Participant.name)
-        .join(theirs, theirs.participant_id == Participant.id)
+        .join(theirs, col(theirs.participant_id) == Participant.id)
         .join(
             mine,
-            (mine.round_id == theirs.round_id) & (mine.group_no == theirs.group_no),
+            (col(mine.round_id) == theirs.round_id) & (col(mine.group_no) == theirs.group_no),
         )
         .where(mine.participant_id == participant_id, Participant.id != participant_id)
         .distinct()
@@ -81,7 +85,7 @@ def own_entries(*, session: Session, participant_id: int) -> list[OwnEntry]:
     other = aliased(Participant)
     rows = session.exec(
         select(BlockedPair, other.name)
-        .outerjoin(other, other.id == BlockedPair.other_id)
+        .outerjoin(other, col(other.id) == BlockedPair.other_id)
         .where(
             BlockedPair.participant_id == participant_id,
             BlockedPair.source == BlockSource.participant,
@@ -239,7 +243,7 @@ def _views(session: Session, rows: list[BlockedPair]) -> list[PairView]:
         PairView(
             pair=r,
             asker=by_id[r.participant_id],
-            other=by_id.get(r.other_id) if r.other_id else by_email.get(r.other_email),
+            other=by_id.get(r.other_id) if r.other_id else by_email.get(r.other_email or ""),
         )
         for r in rows
     ]

@@ -30,7 +30,7 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from typing import Any
 
-from sqlalchemy import Connection, Row, bindparam, or_, select, update
+from sqlalchemy import Connection, Row, bindparam, inspect, or_, select, update
 from sqlmodel import col
 
 from unmentor.clock import utcnow
@@ -53,13 +53,13 @@ GATE_WAIT = 60.0
 
 _m = OutboxMessage
 _CLAIMED = (
-    _m.id,
-    _m.idempotency_key,
-    _m.to_address,
-    _m.subject,
-    _m.body,
-    _m.parts,
-    _m.attempts,
+    col(_m.id),
+    col(_m.idempotency_key),
+    col(_m.to_address),
+    col(_m.subject),
+    col(_m.body),
+    col(_m.parts),
+    col(_m.attempts),
 )
 
 
@@ -119,7 +119,7 @@ def build_message(row: Any, *, sender: str) -> EmailMessage:
 
 # The statements are built once: one short transaction per message is the relay's whole
 # database cost, and building SQLAlchemy constructs each time would be most of it.
-_NOW = bindparam("now", type_=col(_m.send_after).type)
+_NOW = bindparam("now", type_=inspect(OutboxMessage).columns["send_after"].type)
 _DUE = (
     col(_m.sent_at).is_(None),
     col(_m.failed_at).is_(None),
@@ -133,7 +133,7 @@ _DUE_IDS = select(col(_m.id)).where(*_DUE).order_by(col(_m.send_after), col(_m.i
 _CLAIM = (
     update(_m)
     .where(
-        _m.id
+        col(_m.id)
         == select(col(_m.id))
         .where(col(_m.id) == bindparam("message_id"), *_DUE)
         .with_for_update(skip_locked=True)

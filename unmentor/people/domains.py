@@ -131,7 +131,7 @@ def suggested_domains(
         )
     ):
         domain = domain_of(email)
-        if domain not in webmail and domain not in owned:
+        if organisation_id is not None and domain not in webmail and domain not in owned:
             counts[organisation_id, domain] += 1
     suggestions: dict[int, list[tuple[str, int]]] = {}
     for (organisation_id, domain), n in counts.most_common():
@@ -154,7 +154,7 @@ def mismatches(*, session: Session) -> list[Mismatch]:
         return []
     found = []
     for pid, name, email, organisation_id, organisation in session.exec(
-        select(
+        select(  # type: ignore[call-overload]  # sqlmodel types select() for up to 4 columns
             Participant.id,
             Participant.name,
             Participant.email,

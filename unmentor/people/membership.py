@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -127,7 +128,7 @@ def sign_up(*, session: Session, request: SignupRequest, settings: Settings, now
     """Register a new person (pending until verified) or email a known one what they need."""
     participant = find_by_email(session=session, email=request.email)
     if participant is None:
-        values = {
+        values: dict[str, Any] = {
             "name": request.name,
             "email": request.email,
             "organisation_id": organisation_id_for(

@@ -219,8 +219,8 @@ def separation_keys(*, session: Session, separate_by: str) -> dict[int, int]:
     keys = {}
     for organisation_id in parents:
         top, seen = organisation_id, {organisation_id}
-        while parents.get(top) is not None and parents[top] not in seen:
-            top = parents[top]
+        while (parent := parents.get(top)) is not None and parent not in seen:
+            top = parent
             seen.add(top)
         keys[organisation_id] = top
     return keys
@@ -228,13 +228,15 @@ def separation_keys(*, session: Session, separate_by: str) -> dict[int, int]:
 
 def parents(*, session: Session) -> dict[int, int]:
     """Each organisation that has a parent, with its parent's id."""
-    return dict(
-        session.exec(
+    return {
+        organisation_id: parent_id
+        for organisation_id, parent_id in session.exec(
             select(Organisation.id, Organisation.parent_id).where(
                 col(Organisation.parent_id).is_not(None)
             )
-        ).all()
-    )
+        )
+        if parent_id is not None
+    }
 
 
 def set_parent(*, session: Session, organisation_id: int, parent_id: int | None) -> None:
@@ -275,7 +277,7 @@ def resolve(*, session: Session, organisation: Organisation) -> Organisation:
     seen = set()
     while organisation.merged_into_id is not None and organisation.id not in seen:
         seen.add(organisation.id)
-        organisation = session.get(Organisation, organisation.merged_into_id)
+        organisation = session.get_one(Organisation, organisation.merged_into_id)
     return organisation
 
 
@@ -330,8 +332,8 @@ def split(*, session: Session, merge_id: int, now: datetime) -> int:
         raise NotFound(f"No merge with id {merge_id}.")
     if record.split_at is not None:
         raise Conflict("This merge was already split.")
-    source = session.get(Organisation, record.source_id)
-    target = session.get(Organisation, record.target_id)
+    source = session.get_one(Organisation, record.source_id)
+    target = session.get_one(Organisation, record.target_id)
     if source.merged_into_id != target.id or target.merged_into_id is not None:
         raise Conflict(
             "One of these organisations has been merged again since: split that merge first."

@@ -58,7 +58,7 @@ def _merged_target(session: Session, organisation: Organisation) -> Organisation
     for _ in range(100):
         if organisation.merged_into_id is None:
             break
-        organisation = session.get(Organisation, organisation.merged_into_id)
+        organisation = session.get_one(Organisation, organisation.merged_into_id)
     return organisation
 
 
@@ -71,9 +71,10 @@ def organisation_ids_by_key(*, session: Session) -> dict[str, int]:
     ids = {}
     for key, organisation_id, _ in rows:
         for _ in range(100):  # merges form no loops; a bound costs nothing
-            if merged_into.get(organisation_id) is None:
+            into = merged_into.get(organisation_id)
+            if into is None:
                 break
-            organisation_id = merged_into[organisation_id]
+            organisation_id = into
         ids[key] = organisation_id
     return ids
 

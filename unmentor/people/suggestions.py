@@ -46,7 +46,7 @@ _offered_cache: dict[str, tuple[int, list[tuple[str, str]]]] = {}
 
 def _offered(session: Session) -> list[tuple[str, str]]:
     """The organisations on offer, read again only when the data has changed since."""
-    database = str(session.get_bind().url)
+    database = str(session.get_bind().engine.url)
     version = current_version(session=session)
     cached = _offered_cache.get(database)
     if cached is None or cached[0] != version:

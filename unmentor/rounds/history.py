@@ -205,7 +205,10 @@ def rounds_of(*, session: Session, participant_id: int) -> list[MyRound]:
         .outerjoin(Organisation, Organisation.id == Participant.organisation_id)
         .where(mine.participant_id == participant_id)
         .order_by(
-            col(Round.number).desc(), mine.chance.desc(), col(Participant.name), col(Participant.id)
+            col(Round.number).desc(),
+            col(mine.chance).desc(),
+            col(Participant.name),
+            col(Participant.id),
         )
     ).all()
     found: list[MyRound] = []
