@@ -208,7 +208,7 @@ def build_demo(
                 outcomes.close_round(
                     session=session,
                     settings=settings,
-                    round_=session.get(Round, formed.round.id),
+                    round_=session.get_one(Round, formed.round.id),
                     now=now + timedelta(days=settings.round_close_after_days),
                 )
         progress(f"round {formed.round.number} ({period.key}): {formed.placed} people placed")

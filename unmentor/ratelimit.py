@@ -11,7 +11,7 @@ import hashlib
 import hmac
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, delete
+from sqlalchemy import Insert, bindparam, delete
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Field, Session, SQLModel, col
 
@@ -45,7 +45,7 @@ def _window_start(now: datetime) -> datetime:
     return now.replace(minute=0, second=0, microsecond=0)
 
 
-def _counting(insert) -> object:
+def _counting(insert) -> Insert:
     return (
         insert(RateLimitCounter)
         .values(key=bindparam("counter_key"), window_start=bindparam("counter_window"), count=1)

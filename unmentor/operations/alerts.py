@@ -59,8 +59,8 @@ def failed_mail_count(*, session: Session, since: datetime) -> int:
     return session.exec(
         select(func.count())
         .select_from(OutboxMessage)
-        .where(OutboxMessage.failed_at >= since)  # type: ignore[operator]
-        .where(~col(OutboxMessage.idempotency_key).startswith(KEY_PREFIX))  # type: ignore[attr-defined]
+        .where(col(OutboxMessage.failed_at) >= since)
+        .where(~col(OutboxMessage.idempotency_key).startswith(KEY_PREFIX))
     ).one()
 
 

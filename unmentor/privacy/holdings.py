@@ -166,10 +166,11 @@ def export_blocked_pairs(session: Session, participant: Participant) -> list[dic
         .where(BlockedPair.participant_id == participant.id)
         .order_by(col(BlockedPair.created_at), col(BlockedPair.id))
     ).all()
+    UNNAMED = "someone you have not been introduced to"
     return [
         {
             "never_introduce_to": row.other_email
-            or partners.get(row.other_id, "someone you have not been introduced to"),
+            or (partners.get(row.other_id, UNNAMED) if row.other_id is not None else UNNAMED),
             "added_by": row.source.value,
             "added_at": iso(row.created_at),
         }
@@ -219,7 +220,7 @@ def export_mentions(session: Session, participant: Participant) -> dict[str, int
 
 def erase_own_mail(erasure: Erasure) -> None:
     session = erasure.session
-    mine = OutboxMessage.participant_id == erasure.participant.id
+    mine = col(OutboxMessage.participant_id) == erasure.participant.id
     keys = session.exec(select(OutboxMessage.idempotency_key).where(mine)).all()
     erasure.mail_files.update(eml_filename(key) for key in keys)
     session.exec(
