@@ -29,6 +29,7 @@ from viz import (
     render_network,
     render_outcomes,
 )
+from viz.canvas import Format
 from viz.organisations import render_organisations
 
 
@@ -93,11 +94,11 @@ def network_job(
     people: Sequence[Person],
     links: LinkArrays,
     round_number: int,
-    layout: Mapping[int, Sequence[float]] | None,
+    layout: Mapping[int, tuple[float, float]] | None,
     frame: tuple[float, float, float, float] | None,
     *,
     public: bool,
-    fmt: str,
+    fmt: Format,
     labels: Mapping[int, str] | None = None,
     min_category: int = 1,
     title: str | None = None,
@@ -127,7 +128,7 @@ def organisations_job(
     *,
     public: bool,
     min_category: int,
-    fmt: str,
+    fmt: Format,
     title: str,
 ) -> Picture:
     """Sectors (or the organisations in `nodes`) and the conversations held between them."""
@@ -145,11 +146,11 @@ def organisations_job(
     )
 
 
-def growth_job(points: Sequence[GrowthPoint], marks: Sequence[RoundMark], fmt: str) -> Picture:
+def growth_job(points: Sequence[GrowthPoint], marks: Sequence[RoundMark], fmt: Format) -> Picture:
     return Picture.of(render_growth(points, marks, fmt=fmt, title="Growth of the network"))
 
 
-def outcomes_job(rounds: Sequence[RoundOutcomes], fmt: str) -> Picture:
+def outcomes_job(rounds: Sequence[RoundOutcomes], fmt: Format) -> Picture:
     return Picture.of(render_outcomes(rounds, fmt=fmt, title="Did they meet?"))
 
 
