@@ -53,7 +53,7 @@ def tell_groupmates(
                         if not still_there
                         and chances[round_id, group_no] == FIRST_CHANCE
                         and rematch_open(
-                            session.get(Round, round_id), settings=settings, today=now.date()
+                            session.get_one(Round, round_id), settings=settings, today=now.date()
                         )
                         else None
                     ),

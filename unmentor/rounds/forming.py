@@ -73,7 +73,7 @@ def new_seed() -> int:
 def _available_people(session: Session, today: date) -> dict[int, tuple[Person, int | None]]:
     """Everyone who can be placed today, with their organisation id (None: no organisation)."""
     rows = session.exec(
-        select(
+        select(  # type: ignore[call-overload, misc]  # sqlmodel types select() for up to 4 columns
             Participant.id,
             Participant.name,
             Participant.email,
@@ -90,7 +90,7 @@ def _available_people(session: Session, today: date) -> dict[int, tuple[Person, 
                 col(Participant.status) == ParticipantStatus.active,
                 # A pause that has ended counts as active even before the nightly job runs.
                 (col(Participant.status) == ParticipantStatus.paused)
-                & (Participant.paused_until <= today),
+                & (col(Participant.paused_until) <= today),
             )
         )
         .order_by(Participant.id)
@@ -164,7 +164,9 @@ def plan_round(*, session: Session, settings: Settings, today: date, seed: int) 
 def _lock(session: Session) -> None:
     # SQLite's writer transaction (BEGIN IMMEDIATE) already serialises formation.
     if session.get_bind().dialect.name == "postgresql":
-        session.exec(text("SELECT pg_advisory_xact_lock(:key)").bindparams(key=FORMATION_LOCK))
+        session.connection().execute(
+            text("SELECT pg_advisory_xact_lock(:key)").bindparams(key=FORMATION_LOCK)
+        )
 
 
 def round_for_period(*, session: Session, period_key: str) -> Round | None:

@@ -178,7 +178,7 @@ def rounds_of(*, session: Session, participant_id: int) -> list[MyRound]:
     """
     mine, theirs = aliased(RoundMember), aliased(RoundMember)
     rows = session.exec(
-        select(
+        select(  # type: ignore[call-overload, misc]  # sqlmodel types select() for up to 4 columns
             Round.id,
             Round.number,
             Round.period,

@@ -17,7 +17,7 @@ def groups_with_people(
 ) -> dict[int, list[tuple[RoundMember, Person]]]:
     """Each group of the round (or just `group_nos`) with its members' details."""
     query = (
-        select(
+        select(  # type: ignore[call-overload]  # sqlmodel types select() for up to 4 columns
             RoundMember,
             Participant.name,
             Participant.email,

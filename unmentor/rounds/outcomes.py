@@ -51,7 +51,9 @@ def member_for_token(*, session: Session, settings: Settings, token: str) -> Ans
         )
         .order_by(Participant.name)
     ).all()
-    return Answer(round=session.get(Round, round_id), member=member, partner_names=list(partners))
+    return Answer(
+        round=session.get_one(Round, round_id), member=member, partner_names=list(partners)
+    )
 
 
 @dataclass(frozen=True)
@@ -78,7 +80,7 @@ _WRITE_ANSWER = (
         comment=bindparam("new_comment"),
         answered_at=bindparam("new_answered_at"),
     )
-    .returning(RoundMember.round_id)
+    .returning(col(RoundMember.round_id))
 )
 _ROUND_NUMBER = select(Round.number).where(Round.id == bindparam("round_id"))
 
@@ -180,7 +182,7 @@ def _silent_rounds(session: Session, participant_ids: set[int], limit: int) -> d
         Round.number,
     )
     rows = session.exec(
-        select(*columns)
+        select(*columns)  # type: ignore[call-overload]  # sqlmodel types select() for up to 4 columns
         .join(Round, Round.id == RoundMember.round_id)
         .where(col(RoundMember.round_id).in_(recent.scalar_subquery()))
     ).all()

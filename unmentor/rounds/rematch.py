@@ -194,6 +194,7 @@ def ask(*, session: Session, settings: Settings, token: str, today: date, now: d
     if current.state != State.can_ask:
         raise Conflict(_why_not[current.state])
     member = _first_row(session, round_id, participant_id)
+    assert member is not None  # can_ask: the token's member is in the round
     member.second_chance = SecondChance.waiting
     member.second_chance_asked_at = now
     if member.outcome is None:

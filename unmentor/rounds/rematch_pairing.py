@@ -43,7 +43,7 @@ def lock_round(session: Session, round_id: int) -> None:
     """Serialise asks and pairing within one round (SQLite: the writer lock does)."""
     # SQLite's writer transaction (BEGIN IMMEDIATE) already serialises asks.
     if session.get_bind().dialect.name == "postgresql":
-        session.exec(
+        session.connection().execute(
             text("SELECT pg_advisory_xact_lock(:key, :round)").bindparams(
                 key=REMATCH_LOCK, round=round_id
             )

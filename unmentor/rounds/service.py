@@ -68,7 +68,8 @@ def _reasons(session: Session, round_ids: list[int]) -> dict[int, dict[str, int]
     ).all()
     counts: dict[int, dict[str, int]] = defaultdict(dict)
     for round_id, reason, count in rows:
-        counts[round_id][reason.value if reason else UNSPECIFIED] = count
+        # StrEnum: str() is the value (sqlmodel's select() types the column as plain str).
+        counts[round_id][str(reason) if reason else UNSPECIFIED] = count
     # A fixed order (the reasons' own, then unspecified) for tables and JSON alike.
     order = [r.value for r in NotMetReason] + [UNSPECIFIED]
     return {
@@ -85,7 +86,8 @@ def _summary(
     second: tuple[int, int] = (0, 0),
 ) -> dict:
     closed = round_.closed_at is not None
-    figures = tally(round_.number, groups, closed=closed).as_dict()
+    counted = tally(round_.number, groups, closed=closed)
+    figures = counted.as_dict()
     return {
         **figures,
         "period": round_.period,
@@ -96,7 +98,7 @@ def _summary(
         "formed_at": round_.formed_at,
         "closed_at": round_.closed_at,
         # Someone given a second chance is in two groups of the round: counted once.
-        "people": figures["people"] - second[0],
+        "people": counted.people - second[0],
         "second_chance_groups": second[1],
         "sat_out": sat_out,
         "reasons": reasons or {},
@@ -217,7 +219,7 @@ def recent_comments(*, session: Session, rounds: int = 6) -> list[Comment]:
         .where(col(RoundMember.comment).is_not(None))
     ).all()
     found = [
-        Comment(number, name, reason.value if reason else UNSPECIFIED, comment)
+        Comment(number, name, str(reason) if reason else UNSPECIFIED, comment or "")
         for number, name, reason, comment in rows
     ]
     return sorted(found, key=lambda c: (-c.round_number, c.name))
