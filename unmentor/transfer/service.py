@@ -178,6 +178,7 @@ def import_file(
     if checked.problems:
         report = _write_report(path, checked, skipped=skip_bad_rows and not dry_run)
     if checked.errors and not skip_bad_rows and not dry_run:
+        assert report is not None  # errors are problems: the report was written
         raise ImportRefused(checked, report, table.notes + table.columns.describe())
     result = Imported(
         kind=kind,
@@ -201,6 +202,7 @@ def import_file(
                 if dry_run:
                     session.rollback()
                 return result
+            plan: importing.ParticipantPlan | importing.RoundPlan
             if kind == PARTICIPANTS:
                 plan = importing.plan_participants(session=session, records=checked.records)
                 total, label = len(plan.new), "Writing participants"
@@ -212,7 +214,7 @@ def import_file(
                 session.rollback()
                 return result
             with progress(total, label) as advance:
-                if kind == PARTICIPANTS:
+                if isinstance(plan, importing.ParticipantPlan):
                     importing.write_participants(
                         session=session,
                         plan=plan,
