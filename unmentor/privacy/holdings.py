@@ -63,9 +63,9 @@ def erase_stories(erasure: Erasure) -> None:
 def export_stories(session: Session, participant: Participant) -> list[dict[str, Any]]:
     rows = session.exec(
         select(Story, Round.number)
-        .join(Round, Round.id == Story.round_id)
+        .join(Round, col(Round.id) == Story.round_id)
         .where(Story.participant_id == participant.id)
-        .order_by(Round.number)
+        .order_by(col(Round.number))
     ).all()
     return [
         {

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from unmentor.people.models import TAKING_PART, Participant
 from unmentor.rounds.emails import period_name
@@ -44,7 +44,9 @@ def _fold(sector: str | None) -> str:
 def scheme_is_public(*, session: Session, min_people: int) -> bool:
     """Whether enough people take part for anything about stories to be shown."""
     count = session.exec(
-        select(func.count()).select_from(Participant).where(Participant.status.in_(TAKING_PART))
+        select(func.count())
+        .select_from(Participant)
+        .where(col(Participant.status).in_(TAKING_PART))
     ).one()
     return count >= min_people
 
@@ -67,7 +69,7 @@ def _sector_sizes(session: Session) -> dict[str, int]:
     sizes: dict[str, int] = {}
     rows = session.exec(
         select(Participant.sector, func.count())
-        .where(Participant.status.in_(TAKING_PART), Participant.sector.is_not(None))
+        .where(col(Participant.status).in_(TAKING_PART), col(Participant.sector).is_not(None))
         .group_by(Participant.sector)
     ).all()
     for sector, count in rows:
@@ -95,17 +97,17 @@ def approved_stories(
         return []
     rows = session.exec(
         select(Story, Round.number, Round.period, Participant.sector)
-        .join(Round, Round.id == Story.round_id)
+        .join(Round, col(Round.id) == Story.round_id)
         .join(
             RoundMember,
-            (RoundMember.round_id == Story.round_id)
+            (col(RoundMember.round_id) == Story.round_id)
             & (RoundMember.participant_id == Story.participant_id)
             & (RoundMember.chance == Story.chance),
         )
-        .join(Participant, Participant.id == Story.participant_id)
+        .join(Participant, col(Participant.id) == Story.participant_id)
         # An author who changed their answer to "we didn't meet" has no story to tell.
         .where(Story.status == StoryStatus.approved, RoundMember.outcome == Outcome.met)
-        .order_by(Story.decided_at.desc(), Story.id.desc())
+        .order_by(col(Story.decided_at).desc(), col(Story.id).desc())
     ).all()
     sizes = _round_sizes(session, {story.round_id for story, *_ in rows})
     shown = [row for row in rows if sizes[row[0].round_id] >= min_people]

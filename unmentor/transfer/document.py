@@ -325,7 +325,7 @@ def _stories(session: Session, emails: dict[int, str]) -> list[dict]:
 
 def _organisers(session: Session) -> list[dict]:
     tokens: dict[int, list[dict]] = defaultdict(list)
-    for t in session.exec(select(OrganiserApiToken).order_by(OrganiserApiToken.id)).all():
+    for t in session.exec(select(OrganiserApiToken).order_by(col(OrganiserApiToken.id))).all():
         tokens[t.organiser_id].append(
             {
                 "id": t.id,
@@ -348,7 +348,7 @@ def _organisers(session: Session) -> list[dict]:
             "removed_at": _moment(o.removed_at),
             "api_tokens": tokens.get(o.id, []),
         }
-        for o in session.exec(select(Organiser).order_by(Organiser.id)).all()
+        for o in session.exec(select(Organiser).order_by(col(Organiser.id))).all()
     ]
 
 
@@ -363,7 +363,7 @@ def _audit(session: Session) -> list[dict]:
             "target": e.target,
             "detail": e.detail,
         }
-        for e in session.exec(select(AuditEntry).order_by(AuditEntry.id)).all()
+        for e in session.exec(select(AuditEntry).order_by(col(AuditEntry.id))).all()
     ]
 
 

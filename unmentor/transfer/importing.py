@@ -167,7 +167,9 @@ def _write_welcomed(session: Session, params: list[dict], welcomer: Welcomer) ->
     if not active:
         return
     written = session.exec(
-        select(Participant.id, Participant.email).where(Participant.email.in_(list(active)))
+        select(col(Participant.id), col(Participant.email)).where(
+            col(Participant.email).in_(list(active))
+        )
     ).all()
     write_welcomes(
         session=session,
