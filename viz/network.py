@@ -20,7 +20,7 @@ elements tells anything about who is who.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 
 import numpy as np
 from matplotlib.collections import LineCollection
@@ -73,7 +73,7 @@ def render_network(
     *,
     public: bool,
     fmt: Format = "svg",
-    layout: Mapping[int, tuple[float, float]] | None = None,
+    layout: Mapping[int, Sequence[float]] | None = None,
     frame: tuple[float, float, float, float] | None = None,
     present: Collection[int] = (),
     colours: Mapping[str, str] | None = None,

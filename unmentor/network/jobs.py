@@ -97,7 +97,7 @@ def network_job(
     people: Sequence[Person],
     links: LinkArrays,
     round_number: int,
-    layout: Mapping[int, tuple[float, float]] | None,
+    layout: Mapping[int, Sequence[float]] | None,
     frame: tuple[float, float, float, float] | None,
     *,
     public: bool,
@@ -250,5 +250,5 @@ def connectivity_job(
     )
 
 
-def connectivity_chart_job(points: Sequence[Connectivity], fmt: str) -> Picture:
+def connectivity_chart_job(points: Sequence[Connectivity], fmt: Format) -> Picture:
     return Picture.of(render_connectivity(points, fmt=fmt))

@@ -101,7 +101,7 @@ def search_people(
     conditions = _conditions(search, status, organisation_id)
     total = session.exec(select(func.count()).select_from(Participant).where(*conditions)).one()
     rows = session.exec(
-        select(
+        select(  # type: ignore[call-overload]  # sqlmodel types select() for up to 4 columns
             Participant.id,
             Participant.name,
             Participant.email,

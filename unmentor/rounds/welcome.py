@@ -110,7 +110,9 @@ class Welcomer:
         # Cut once at the markers: joining the pieces copies each text once, where replacing
         # scanned it once per marker.
         self._body = _MARKERS.split(pattern.body)
-        self._parts = _MARKERS.split(pattern.parts())
+        parts = pattern.parts()
+        assert parts is not None  # the welcome email has HTML beside its text
+        self._parts = _MARKERS.split(parts)
 
     def row(self, participant_id: int, name: str, email: str) -> dict:
         """The outbox row of one person's welcome."""

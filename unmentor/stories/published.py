@@ -56,9 +56,9 @@ def _round_sizes(session: Session, round_ids: set[int]) -> dict[int, int]:
     sizes: dict[int, int] = dict.fromkeys(round_ids, 0)
     for table in (RoundMember, RoundSitOut):
         rows = session.exec(
-            select(table.round_id, func.count())
-            .where(table.round_id.in_(round_ids))
-            .group_by(table.round_id)
+            select(col(table.round_id), func.count())
+            .where(col(table.round_id).in_(round_ids))
+            .group_by(col(table.round_id))
         ).all()
         for round_id, count in rows:
             sizes[round_id] += count
@@ -124,7 +124,7 @@ def approved_stories(
             round_number=number,
             period=period,
             month=period_name(period),
-            approved_at=story.decided_at,
+            approved_at=story.decided_at or story.updated_at,  # approving sets decided_at
             updated_at=story.updated_at,
         )
         for story, number, period, sector in shown

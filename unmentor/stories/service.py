@@ -223,7 +223,7 @@ def _groups(session: Session, stories: list[Story]) -> dict[tuple[int, int, int]
     authors = {(s.round_id, s.participant_id, s.chance) for s in stories}
     rounds = {round_id for round_id, _, _ in authors}
     rows = session.exec(
-        select(
+        select(  # type: ignore[call-overload]  # sqlmodel types select() for up to 4 columns
             RoundMember.round_id,
             RoundMember.group_no,
             RoundMember.chance,

@@ -221,7 +221,7 @@ def import_file(
                 plan = importing.plan_rounds(session=session, records=checked.records)
                 total, label = sum(len(g) for g in plan.groups.values()), "Writing groups"
             result.changes = plan.sentences(dry_run=dry_run)
-            if kind == PARTICIPANTS and settings.welcome_imported_people:
+            if isinstance(plan, importing.ParticipantPlan) and settings.welcome_imported_people:
                 welcomed = sum(1 for r in plan.new if r.status == ParticipantStatus.active)
                 verb = "would be sent" if dry_run else "will be sent"
                 result.changes.append(
