@@ -62,7 +62,8 @@ $(LOCK_VENV)/bin/pip-compile:
 # Keeps every pin that still fits pyproject.toml; UPGRADE=--upgrade takes the newest of
 # everything, UPGRADE="--upgrade-package NAME" of one package. The run lock is held to the test
 # lock's versions, so `make run` and `make test` use the same ones.
-LOCK_FLAGS := --quiet --strip-extras --generate-hashes --allow-unsafe --no-emit-index-url $(UPGRADE)
+LOCK_FLAGS := --quiet --strip-extras --generate-hashes --allow-unsafe --no-emit-index-url \
+	--no-emit-find-links $(UPGRADE)
 lock: $(LOCK_VENV)/bin/pip-compile  ## Write requirements/*.lock from pyproject.toml (see README)
 	@mkdir -p requirements
 	$(LOCK_VENV)/bin/pip-compile $(LOCK_FLAGS) --extra test --extra postgres -o $(TEST_LOCK) pyproject.toml
