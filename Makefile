@@ -39,7 +39,16 @@ run: $(VENV)/.installed  ## Migrate unmentor.db and serve site, API and schedule
 
 # Two processes for most tests (CI has 2 cores); the tests that measure latency or bring a
 # crowd run afterwards on their own, so the figures they check are not the other tests' noise.
-test: $(VENV)/.installed-test lint  ## Lint, then run every test (SQLite; PostgreSQL if reachable)
+# axe-core for the browser tests' accessibility check, pinned by its lock file; without npm
+# those checks skip with a reason (CI requires them).
+AXE := tests/browser/axe/node_modules/axe-core/axe.min.js
+
+$(AXE): tests/browser/axe/package.json tests/browser/axe/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --prefix tests/browser/axe --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: the accessibility checks will skip"; fi
+
+test: $(VENV)/.installed-test lint $(AXE)  ## Lint, then run every test (SQLite; PostgreSQL if reachable)
 	$(BIN)/python -m pytest -n 2 -m "not serial" --durations=15
 	$(BIN)/python -m pytest -m serial --durations=5
 
@@ -70,4 +79,5 @@ lock: $(LOCK_VENV)/bin/pip-compile  ## Write requirements/*.lock from pyproject.
 	$(LOCK_VENV)/bin/pip-compile $(LOCK_FLAGS) --extra postgres -c $(TEST_LOCK) -o $(RUN_LOCK) pyproject.toml
 
 clean:  ## Remove the virtualenvs and caches (keeps unmentor.db)
-	rm -rf $(VENV) $(LOCK_VENV) .pytest_cache .ruff_cache .mypy_cache .hypothesis *.egg-info
+	rm -rf $(VENV) $(LOCK_VENV) .pytest_cache .ruff_cache .mypy_cache .hypothesis *.egg-info \
+		tests/browser/axe/node_modules test-artifacts
