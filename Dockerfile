@@ -5,12 +5,15 @@
 FROM python:3.11-slim AS build
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /src
+# A virtualenv copied whole into the final stage: no compiler or pip cache left behind. The
+# locked versions first (README, Dependencies), a layer that changes only with the lock.
+COPY requirements/run.lock ./requirements/run.lock
+RUN python -m venv /opt/venv && /opt/venv/bin/pip install -r requirements/run.lock
 COPY pyproject.toml README.md ./
 COPY unmentor ./unmentor
 COPY scheduler ./scheduler
 COPY viz ./viz
-# A virtualenv copied whole into the final stage: no compiler or pip cache left behind.
-RUN python -m venv /opt/venv && /opt/venv/bin/pip install ".[postgres]"
+RUN /opt/venv/bin/pip install --no-deps .
 
 FROM python:3.11-slim
 # PROMETHEUS_MULTIPROC_DIR: several web workers add their request metrics up through files

@@ -4,8 +4,15 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+# Exact versions, with hashes, of everything installed (`make lock` writes them from
+# pyproject.toml): the same packages on every machine and in CI, so an upstream release (and its
+# new deprecation warnings, which the tests turn into errors) arrives only through `make lock`.
+RUN_LOCK := requirements/run.lock
+TEST_LOCK := requirements/test.lock
+# pip-tools lives in a venv of its own: it need not match the project's packages.
+LOCK_VENV := .venv-lock
 
-.PHONY: help run test lint format bench clean
+.PHONY: help run test lint format bench lock clean
 
 help:  ## Show the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -16,12 +23,14 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+$(VENV)/.installed: pyproject.toml $(RUN_LOCK) | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r $(RUN_LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	@touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+$(VENV)/.installed-test: pyproject.toml $(TEST_LOCK) | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r $(TEST_LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	@touch $@ $(VENV)/.installed
 
 run: $(VENV)/.installed  ## Migrate unmentor.db and serve site, API and scheduler on :8000
@@ -43,9 +52,10 @@ test: $(VENV)/.installed-test lint $(AXE)  ## Lint, then run every test (SQLite;
 	$(BIN)/python -m pytest -n 2 -m "not serial" --durations=15
 	$(BIN)/python -m pytest -m serial --durations=5
 
-lint: $(VENV)/.installed-test  ## ruff check and ruff format --check
+lint: $(VENV)/.installed-test  ## ruff check, ruff format --check and mypy
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 format: $(VENV)/.installed-test  ## Fix what ruff can fix
 	$(BIN)/ruff check --fix .
@@ -54,5 +64,20 @@ format: $(VENV)/.installed-test  ## Fix what ruff can fix
 bench: $(VENV)/.installed-test  ## Run the benchmarks under bench/
 	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
-clean:  ## Remove the virtualenv and caches (keeps unmentor.db)
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis *.egg-info tests/browser/axe/node_modules test-artifacts
+$(LOCK_VENV)/bin/pip-compile:
+	$(PYTHON) -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/python -m pip install --quiet --upgrade pip pip-tools
+
+# Keeps every pin that still fits pyproject.toml; UPGRADE=--upgrade takes the newest of
+# everything, UPGRADE="--upgrade-package NAME" of one package. The run lock is held to the test
+# lock's versions, so `make run` and `make test` use the same ones.
+LOCK_FLAGS := --quiet --strip-extras --generate-hashes --allow-unsafe --no-emit-index-url \
+	--no-emit-find-links $(UPGRADE)
+lock: $(LOCK_VENV)/bin/pip-compile  ## Write requirements/*.lock from pyproject.toml (see README)
+	@mkdir -p requirements
+	$(LOCK_VENV)/bin/pip-compile $(LOCK_FLAGS) --extra test --extra postgres -o $(TEST_LOCK) pyproject.toml
+	$(LOCK_VENV)/bin/pip-compile $(LOCK_FLAGS) --extra postgres -c $(TEST_LOCK) -o $(RUN_LOCK) pyproject.toml
+
+clean:  ## Remove the virtualenvs and caches (keeps unmentor.db)
+	rm -rf $(VENV) $(LOCK_VENV) .pytest_cache .ruff_cache .mypy_cache .hypothesis *.egg-info \
+		tests/browser/axe/node_modules test-artifacts

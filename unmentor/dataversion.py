@@ -10,7 +10,7 @@ costs one primary-key read instead of reloading and hashing the whole network.
 from __future__ import annotations
 
 from sqlalchemy import func, or_
-from sqlmodel import Field, Session, SQLModel, select
+from sqlmodel import Field, Session, SQLModel, col, select
 
 NETWORK = "network"
 
@@ -30,7 +30,7 @@ def current_version(*, session: Session, name: str = NETWORK) -> int:
     """
     total = session.exec(
         select(func.sum(DataVersion.version)).where(
-            or_(DataVersion.name == name, DataVersion.name.startswith(f"{name}:"))
+            or_(col(DataVersion.name) == name, col(DataVersion.name).startswith(f"{name}:"))
         )
     ).one()
     return int(total or 0)

@@ -104,11 +104,20 @@ class Database:
     ) -> None:
         self.url = database_url
         self.busy_timeout_seconds = busy_timeout_seconds
-        tuning = {"busy_timeout_seconds": busy_timeout_seconds, "pool_size": pool_size}
-        self.engine = make_engine(database_url, immediate_transactions=True, **tuning)
+        self.engine = make_engine(
+            database_url,
+            immediate_transactions=True,
+            busy_timeout_seconds=busy_timeout_seconds,
+            pool_size=pool_size,
+        )
         sqlite = database_url.startswith("sqlite")
         self.read_engine = (
-            make_engine(database_url, immediate_transactions=False, **tuning)
+            make_engine(
+                database_url,
+                immediate_transactions=False,
+                busy_timeout_seconds=busy_timeout_seconds,
+                pool_size=pool_size,
+            )
             if sqlite
             else self.engine
         )
@@ -265,7 +274,10 @@ def head_revision() -> str:
     """The newest revision this version of the code knows."""
     from alembic.script import ScriptDirectory
 
-    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+    head = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+    if head is None:
+        raise RuntimeError("no migrations found in " + str(MIGRATIONS_DIR))
+    return head
 
 
 def current_revision(database_url: str) -> str | None:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import delete, func, update
-from sqlmodel import select
+from sqlmodel import col, select
 
 from unmentor import demo_behaviour as behaviour
 from unmentor import demo_stories
@@ -215,7 +215,7 @@ def build_demo(
                 outcomes.close_round(
                     session=session,
                     settings=settings,
-                    round_=session.get(Round, formed.round.id),
+                    round_=session.get_one(Round, formed.round.id),
                     now=now + timedelta(days=settings.round_close_after_days),
                 )
         progress(f"round {formed.round.number} ({period.key}): {formed.placed} people placed")
@@ -286,7 +286,9 @@ def _activate_joined_by(database, joined: dict[int, date], day: date) -> None:
     with database.session() as session:
         session.exec(
             update(Participant)
-            .where(Participant.id.in_(ready), Participant.status == ParticipantStatus.pending)
+            .where(
+                col(Participant.id).in_(ready), col(Participant.status) == ParticipantStatus.pending
+            )
             .values(status=ParticipantStatus.active)
         )
         for pid in ready:
@@ -315,7 +317,7 @@ def _find_times(
         rhythms = dict(
             session.exec(
                 select(Participant.id, Participant.rhythm)
-                .join(RoundMember, RoundMember.participant_id == Participant.id)
+                .join(RoundMember, col(RoundMember.participant_id) == Participant.id)
                 .where(RoundMember.round_id == round_id)
             ).all()
         )

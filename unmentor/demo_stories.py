@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from unmentor.db import Database
 from unmentor.rounds.models import Outcome, RoundMember
@@ -42,7 +42,7 @@ def share_stories(
         met = session.exec(
             select(RoundMember.participant_id)
             .where(RoundMember.round_id == round_id, RoundMember.outcome == Outcome.met)
-            .order_by(RoundMember.participant_id)
+            .order_by(col(RoundMember.participant_id))
         ).all()
         tellers = [pid for pid in met if rng.random() < SHARE]
         for pid in tellers:

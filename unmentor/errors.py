@@ -3,6 +3,11 @@
 Keeping them free of HTTP lets the same service function serve every caller.
 """
 
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
 
 class DomainError(Exception):
     """A request the service understood but will not carry out; `message` is for people."""
@@ -62,12 +67,12 @@ FIELD_WORDS = {
 _EMPTY_MESSAGES = ("must not be empty", "Please enter an email address.")
 
 
-def _field_of(problem: dict) -> str:
+def _field_of(problem: Mapping[str, Any]) -> str:
     names = [part for part in problem.get("loc", ()) if isinstance(part, str)]
     return names[-1] if names else ""
 
 
-def _is_empty(problem: dict, message: str) -> bool:
+def _is_empty(problem: Mapping[str, Any], message: str) -> bool:
     value = problem.get("input")
     if problem.get("type") == "missing" or message in _EMPTY_MESSAGES:
         return True
@@ -85,7 +90,7 @@ def _sentence(text: str) -> str:
     return text if text.endswith((".", "!", "?")) else text + "."
 
 
-def readable_message(problem: dict, *, to_person: bool = False) -> str:
+def readable_message(problem: Mapping[str, Any], *, to_person: bool = False) -> str:
     """A pydantic error as a plain sentence about its field: "Please enter your name."
 
     `to_person`: the person is filling in their own details (a page), so "your email address".

@@ -11,9 +11,9 @@ import hashlib
 import hmac
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, delete
+from sqlalchemy import Insert, bindparam, delete
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Field, Session, SQLModel
+from sqlmodel import Field, Session, SQLModel, col
 
 from unmentor.errors import RateLimited
 
@@ -36,14 +36,16 @@ def hashed_key(kind: str, value: str, *, secret: str) -> str:
 
 def forget(*, session: Session, key: str) -> int:
     """Delete every window's counter for `key`; returns how many."""
-    return session.exec(delete(RateLimitCounter).where(RateLimitCounter.key == key)).rowcount or 0
+    return (
+        session.exec(delete(RateLimitCounter).where(col(RateLimitCounter.key) == key)).rowcount or 0
+    )
 
 
 def _window_start(now: datetime) -> datetime:
     return now.replace(minute=0, second=0, microsecond=0)
 
 
-def _counting(insert) -> object:
+def _counting(insert) -> Insert:
     return (
         insert(RateLimitCounter)
         .values(key=bindparam("counter_key"), window_start=bindparam("counter_window"), count=1)
@@ -89,6 +91,6 @@ def enforce(*, session: Session, limits: dict[str, int], now: datetime) -> RateL
 def forget_old_windows(*, session: Session, now: datetime) -> int:
     """Delete counters of windows that have ended; returns how many were removed."""
     result = session.exec(
-        delete(RateLimitCounter).where(RateLimitCounter.window_start < _window_start(now))
+        delete(RateLimitCounter).where(col(RateLimitCounter.window_start) < _window_start(now))
     )
     return result.rowcount or 0

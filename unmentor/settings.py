@@ -10,7 +10,7 @@ import ipaddress
 import os
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import (
@@ -359,7 +359,7 @@ def _is_placeholder(value: str) -> bool:
     return value.strip().lower() in PLACEHOLDER_SECRETS or len(value) < MIN_SECRET_LENGTH
 
 
-def load_settings(config_file: Path | str | None = None, **overrides: object) -> Settings:
+def load_settings(config_file: Path | str | None = None, **overrides: Any) -> Settings:
     """Read settings from `config_file` (default: config.toml), the environment, then overrides."""
     token = _config_file.set(Path(config_file) if config_file is not None else None)
     try:

@@ -34,7 +34,7 @@ def render_animation(
     people: Iterable[Person],
     links: Iterable[Link] | LinkArrays,
     rounds: Sequence[int],
-    layouts: Mapping[int, Mapping[int, Sequence[float]]],
+    layouts: Mapping[int, Mapping[int, Sequence[float]] | None],
     frame: tuple[float, float, float, float] | None,
     *,
     public: bool,

@@ -15,17 +15,18 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from io import BytesIO
-from typing import Literal
+from typing import Any, Literal
 
 import matplotlib
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.typing import RcKeyType
 
 from viz.style import BACKGROUND, TEXT
 
 Format = Literal["svg", "png"]
 DPI = 100
-RC = {
+RC: dict[RcKeyType, Any] = {
     "svg.hashsalt": "unmentor",
     # Real <text> rather than glyph outlines: searchable, readable by screen readers, and smaller.
     "svg.fonttype": "none",

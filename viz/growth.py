@@ -105,11 +105,11 @@ def render_growth(
             rate_ax.spines[["top", "right"]].set_visible(False)
             final = [m for m in rated if not m.provisional]
             days = [m.day for m in final]
-            rates = [m.met_rate for m in final]
+            rates = [m.met_rate for m in final if m.met_rate is not None]
             rate_ax.plot(days, rates, color=RATE_COLOUR, marker="o", markersize=4, linewidth=1.5,
                          label="Met rate", gid="line-met_rate")  # fmt: skip
             # Every rate written while they fit; beyond that the last and the highest.
-            shown = range(len(final)) if len(final) <= 16 else {len(final) - 1}
+            shown = set(range(len(final))) if len(final) <= 16 else {len(final) - 1}
             if rates and len(final) > 16:
                 shown.add(rates.index(max(rates)))
             for i in sorted(shown):
@@ -118,6 +118,7 @@ def render_growth(
                                  color=RATE_COLOUR)  # fmt: skip
             open_rounds = [m for m in rated if m.provisional]
             for mark in open_rounds:
+                assert mark.met_rate is not None  # `rated` holds only rounds with a rate
                 # Off the line and hollow: a rate still moving is never read as a final one.
                 rate_ax.plot([mark.day], [mark.met_rate], linestyle="none", marker="o",
                              markersize=6, markerfacecolor="white", markeredgecolor=RATE_COLOUR,

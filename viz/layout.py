@@ -295,12 +295,12 @@ def _place_newcomers(
     rest = ~placed
     if rest.any():
         # Newcomers linked only among themselves start on the rim, where growth makes room.
-        count = int(rest.sum())
+        newcomers = int(rest.sum())
         radius = _radius(n)
-        angle = rng.uniform(0, 2 * np.pi, count)
-        r = radius * rng.uniform(0.75, 1.0, count)
+        angle = rng.uniform(0, 2 * np.pi, newcomers)
+        r = radius * rng.uniform(0.75, 1.0, newcomers)
         xy[rest] = np.stack([r * np.cos(angle), r * np.sin(angle)], axis=1)
-        xy[rest] += rng.normal(0.0, 0.3, (count, 2))
+        xy[rest] += rng.normal(0.0, 0.3, (newcomers, 2))
 
 
 def _relax(

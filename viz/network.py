@@ -20,7 +20,7 @@ elements tells anything about who is who.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 
 import numpy as np
 from matplotlib.collections import LineCollection
@@ -29,7 +29,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from viz.canvas import Format, render
-from viz.data import OUTCOMES, Link, LinkArrays, Person, as_link_arrays, present_keys
+from viz.data import OUTCOMES, Link, LinkArrays, Outcome, Person, as_link_arrays, present_keys
 from viz.layout import compute_layouts, layout_frame, nearest_distances, square_frame
 from viz.style import (
     CURRENT_ALPHA,
@@ -73,7 +73,7 @@ def render_network(
     *,
     public: bool,
     fmt: Format = "svg",
-    layout: Mapping[int, tuple[float, float]] | None = None,
+    layout: Mapping[int, Sequence[float]] | None = None,
     frame: tuple[float, float, float, float] | None = None,
     present: Collection[int] = (),
     colours: Mapping[str, str] | None = None,
@@ -290,7 +290,7 @@ def _draw_links(
     current: int,
     unit: float,
     dot: float,
-) -> list[str]:
+) -> list[Outcome]:
     """One LineCollection per (round, outcome), current round last and widest; outcomes drawn."""
     if len(table) == 0:
         return []
@@ -308,7 +308,7 @@ def _draw_links(
     # A round of thousands of conversations is still a crowd: it fades too, but far less.
     now = len(table) - earlier
     current_alpha = CURRENT_ALPHA * float(np.clip(np.sqrt(CURRENT_FADE_FROM / max(now, 1)), 0.4, 1))
-    drawn: set[str] = set()
+    drawn: set[Outcome] = set()
     for number in np.unique(table.round_number).tolist():
         is_current = number == current
         for code, outcome in enumerate(OUTCOMES):
@@ -395,7 +395,7 @@ def _header(text: str) -> tuple[Line2D, str]:
 def _draw_legend(
     fig: Figure,
     categories: list[tuple[str, str]],
-    outcomes: list[str],
+    outcomes: list[Outcome],
     legend_title: str | None,
     *,
     left: float,
@@ -411,8 +411,9 @@ def _draw_legend(
             headers.add(len(rows))
             rows.append(_header(legend_title))
         for label, colour in categories:
-            marker = dict(marker="o", markersize=fontsize * 0.8, markeredgecolor="white")
-            rows.append((Line2D([], [], linestyle="none", markerfacecolor=colour, **marker), label))
+            dot = Line2D([], [], linestyle="none", marker="o", markersize=fontsize * 0.8,
+                         markeredgecolor="white", markerfacecolor=colour)  # fmt: skip
+            rows.append((dot, label))
     if outcomes:
         headers.add(len(rows))
         rows.append(_header("Conversations"))
@@ -427,10 +428,9 @@ def _draw_legend(
         rows.append(_header("Dot size" + (" (enlarged)" if enlarge > 1 else "")))
         for label, diameter in sizes:
             size = diameter * enlarge * PT_PER_PX
-            marker = dict(marker="o", markersize=size, markeredgecolor="white")
-            rows.append(
-                (Line2D([], [], linestyle="none", markerfacecolor="#777777", **marker), label)
-            )
+            dot = Line2D([], [], linestyle="none", marker="o", markersize=size,
+                         markeredgecolor="white", markerfacecolor="#777777")  # fmt: skip
+            rows.append((dot, label))
     if not rows:
         return
     legend = fig.legend(

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Literal
 
 from viz.data import Outcome, Person
 
@@ -42,7 +43,7 @@ class EdgeStyle:
     """How the links of one outcome are drawn; `label` is what the legend says."""
 
     colour: str
-    dashes: str | tuple[float, tuple[float, ...]]
+    dashes: Literal["solid"] | tuple[float, tuple[float, ...]]
     alpha: float
     label: str
 
@@ -83,11 +84,11 @@ def category_colours(
         key=lambda c: (-counts[c], c),
     )
     result: dict[str | None, tuple[str, str]] = {}
-    for index, category in enumerate(named):
+    for index, name in enumerate(named):
         if index < len(palette):
-            result[category] = (category, palette[index])
+            result[name] = (name, palette[index])
         else:
-            result[category] = (OTHER, OTHER_GREY)
+            result[name] = (OTHER, OTHER_GREY)
     for category in counts:
         if category is None and counts[None] >= min_size:
             result[None] = (NOT_GIVEN, NOT_GIVEN_GREY)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from viz.data import OUTCOMES, Link, Person
+from viz.data import OUTCOMES, Link, Outcome, Person
 
 SECTORS = (
     "Public sector",
@@ -25,7 +25,7 @@ SECTORS = (
     "Housing",
     "Arts",
 )
-OUTCOME_SHARES = {"met": 0.65, "not_met": 0.15, "unconfirmed": 0.20}
+OUTCOME_SHARES: dict[Outcome, float] = {"met": 0.65, "not_met": 0.15, "unconfirmed": 0.20}
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,7 @@ def synthetic_community(
         drawn = rng.choice(codes, len(pairs), p=list(OUTCOME_SHARES.values()))
         for (u, v), code in zip(pairs, drawn, strict=True):
             seen.add((min(u, v), max(u, v)))
-            outcome = "pending" if open_last_round and number == rounds else OUTCOMES[code]
+            outcome: Outcome = "pending" if open_last_round and number == rounds else OUTCOMES[code]
             links.append(Link(int(keys[u]), int(keys[v]), number, outcome))
     people = [Person(int(keys[i]), SECTORS[sector_of_org[org_of[i]]]) for i in range(size)]
     organisation = {int(keys[i]): f"org-{org_of[i]}" for i in range(size)}

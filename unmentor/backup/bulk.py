@@ -22,7 +22,9 @@ def insert_rows(connection: Connection, table: Table, rows: list[dict]) -> None:
         return
     names = list(rows[0])
     columns = ", ".join(f'"{name}"' for name in names)
-    cursor = connection.connection.dbapi_connection.cursor()
+    dbapi = connection.connection.dbapi_connection
+    assert dbapi is not None  # a connection in use holds its DBAPI connection
+    cursor = dbapi.cursor()
     try:
         with cursor.copy(f'COPY "{table.name}" ({columns}) FROM STDIN') as copy:
             for row in rows:

@@ -71,7 +71,7 @@ def copy_database(
             for table in metadata.sorted_tables:
                 if table.name in NOT_COPIED:
                     continue
-                total = reading.execute(select(func.count()).select_from(table)).scalar()
+                total = reading.execute(select(func.count()).select_from(table)).scalar_one()
                 names = [column.name for column in table.c]
                 order = list(table.primary_key.columns)
                 rows = reading.execute(select(table).order_by(*order)).yield_per(batch)

@@ -40,7 +40,8 @@ class BlockedPair(SQLModel, table=True):
         NEVER_REUSE_IDS,
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    # None until flushed; typed `int` because code only reads it from stored rows.
+    id: int = Field(default=None, primary_key=True)
     # Who asked. Erasing them removes their requests.
     # (No index of its own: the unique constraints lead with it.)
     participant_id: int = Field(foreign_key="participant.id", ondelete="CASCADE")

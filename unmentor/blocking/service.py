@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import delete, func, or_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from unmentor.blocking.models import BlockedPair, BlockSource
 from unmentor.errors import Conflict, InvalidInput, NotFound
@@ -33,14 +33,18 @@ def pairs_for_matching(*, session: Session) -> list[tuple[int, int]]:
     the engine reads each pair unordered, the asker is kept so that reasons can be worded for
     each side.
     """
-    by_id = session.exec(
-        select(BlockedPair.participant_id, BlockedPair.other_id).where(
-            BlockedPair.other_id.is_not(None)
+    by_id = [
+        (participant_id, other_id)
+        for participant_id, other_id in session.exec(
+            select(BlockedPair.participant_id, BlockedPair.other_id).where(
+                col(BlockedPair.other_id).is_not(None)
+            )
         )
-    ).all()
+        if other_id is not None
+    ]
     by_email = session.exec(
         select(BlockedPair.participant_id, Participant.id)
-        .join(Participant, Participant.email == BlockedPair.other_email)
+        .join(Participant, col(Participant.email) == BlockedPair.other_email)
         .where(Participant.id != BlockedPair.participant_id)
     ).all()
     return sorted(set(by_id) | set(by_email))
@@ -66,10 +70,10 @@ def past_partners(*, session: Session, participant_id: int) -> dict[int, str]:
     mine, theirs = aliased(RoundMember), aliased(RoundMember)
     rows = session.exec(
         select(Participant.id, Participant.name)
-        .join(theirs, theirs.participant_id == Participant.id)
+        .join(theirs, col(theirs.participant_id) == Participant.id)
         .join(
             mine,
-            (mine.round_id == theirs.round_id) & (mine.group_no == theirs.group_no),
+            (col(mine.round_id) == theirs.round_id) & (col(mine.group_no) == theirs.group_no),
         )
         .where(mine.participant_id == participant_id, Participant.id != participant_id)
         .distinct()
@@ -82,12 +86,12 @@ def own_entries(*, session: Session, participant_id: int) -> list[OwnEntry]:
     other = aliased(Participant)
     rows = session.exec(
         select(BlockedPair, other.name)
-        .outerjoin(other, other.id == BlockedPair.other_id)
+        .outerjoin(other, col(other.id) == BlockedPair.other_id)
         .where(
             BlockedPair.participant_id == participant_id,
             BlockedPair.source == BlockSource.participant,
         )
-        .order_by(BlockedPair.created_at, BlockedPair.id)
+        .order_by(col(BlockedPair.created_at), col(BlockedPair.id))
     ).all()
     return [
         OwnEntry(id=row.id, label=row.other_email or name or "", created_at=row.created_at)
@@ -169,9 +173,9 @@ def remove_own(*, session: Session, participant_id: int, entry_id: int) -> None:
     """Remove one of the person's own /me entries (NotFound if it is not theirs)."""
     removed = session.exec(
         delete(BlockedPair).where(
-            BlockedPair.id == entry_id,
-            BlockedPair.participant_id == participant_id,
-            BlockedPair.source == BlockSource.participant,
+            col(BlockedPair.id) == entry_id,
+            col(BlockedPair.participant_id) == participant_id,
+            col(BlockedPair.source) == BlockSource.participant,
         )
     )
     if removed.rowcount == 0:
@@ -230,7 +234,9 @@ def _views(session: Session, rows: list[BlockedPair]) -> list[PairView]:
     ids = {r.participant_id for r in rows} | {r.other_id for r in rows if r.other_id}
     emails = {r.other_email for r in rows if r.other_id is None}
     people = session.exec(
-        select(Participant).where(or_(Participant.id.in_(ids), Participant.email.in_(emails)))
+        select(Participant).where(
+            or_(col(Participant.id).in_(ids), col(Participant.email).in_(emails))
+        )
     ).all()
     by_id = {p.id: p for p in people}
     by_email = {p.email: p for p in people}
@@ -238,7 +244,7 @@ def _views(session: Session, rows: list[BlockedPair]) -> list[PairView]:
         PairView(
             pair=r,
             asker=by_id[r.participant_id],
-            other=by_id.get(r.other_id) if r.other_id else by_email.get(r.other_email),
+            other=by_id.get(r.other_id) if r.other_id else by_email.get(r.other_email or ""),
         )
         for r in rows
     ]
@@ -253,14 +259,14 @@ def list_pairs(
         email = select(Participant.email).where(Participant.id == participant_id)
         query = query.where(
             or_(
-                BlockedPair.participant_id == participant_id,
-                BlockedPair.other_id == participant_id,
-                BlockedPair.other_email.in_(email.scalar_subquery()),
+                col(BlockedPair.participant_id) == participant_id,
+                col(BlockedPair.other_id) == participant_id,
+                col(BlockedPair.other_email).in_(email.scalar_subquery()),
             )
         )
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
     rows = session.exec(
-        query.order_by(BlockedPair.created_at.desc(), BlockedPair.id.desc())
+        query.order_by(col(BlockedPair.created_at).desc(), col(BlockedPair.id).desc())
         .offset(offset)
         .limit(limit)
     ).all()
@@ -324,7 +330,7 @@ def participant_by_email(*, session: Session, email: str, field: str) -> Partici
 
 def delete_pair(*, session: Session, pair_id: int) -> None:
     """Remove a blocked pair, whoever made it (NotFound if none)."""
-    removed = session.exec(delete(BlockedPair).where(BlockedPair.id == pair_id))
+    removed = session.exec(delete(BlockedPair).where(col(BlockedPair.id) == pair_id))
     if removed.rowcount == 0:
         raise NotFound(f"No blocked pair with id {pair_id}.")
     audit.record(session=session, action=audit.Action.unblock, target=f"pair {pair_id}")

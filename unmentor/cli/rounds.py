@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 
@@ -187,7 +187,7 @@ def render(
     from unmentor.network.images import NetworkImages
 
     directory.mkdir(parents=True, exist_ok=True)
-    formats = ["svg", "png"] if png else ["svg"]
+    formats: list[Literal["svg", "png"]] = ["svg", "png"] if png else ["svg"]
     with open_database() as (settings, database):
         # Drawn on this thread: a command has nobody else to keep responsive.
         images = NetworkImages(

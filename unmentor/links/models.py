@@ -19,7 +19,8 @@ class LinkPurpose(StrEnum):
 class LinkToken(SQLModel, table=True):
     __tablename__ = "link_token"
 
-    id: int | None = Field(default=None, primary_key=True)
+    # None until flushed; typed `int` because code only reads it from stored rows.
+    id: int = Field(default=None, primary_key=True)
     # SHA-256 of the token: a leaked database does not hand out working links.
     token_hash: str = Field(max_length=64, unique=True, index=True)
     purpose: LinkPurpose = Field(sa_type=string_enum(LinkPurpose, "linkpurpose_check"))

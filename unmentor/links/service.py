@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, insert, update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from unmentor.errors import LinkInvalid
 from unmentor.links.models import LinkPurpose, LinkToken
@@ -62,7 +62,7 @@ def redeem(*, session: Session, token: str, purpose: LinkPurpose, now: datetime)
     # requests race with the same token.
     used = session.exec(
         update(LinkToken)
-        .where(LinkToken.id == link.id, LinkToken.used_at.is_(None))
+        .where(col(LinkToken.id) == link.id, col(LinkToken.used_at).is_(None))
         .values(used_at=now)
     )
     if used.rowcount != 1:
@@ -72,5 +72,5 @@ def redeem(*, session: Session, token: str, purpose: LinkPurpose, now: datetime)
 
 def forget_expired(*, session: Session, now: datetime) -> int:
     """Delete links that can no longer be used; returns how many."""
-    result = session.exec(delete(LinkToken).where(LinkToken.expires_at <= now))
+    result = session.exec(delete(LinkToken).where(col(LinkToken.expires_at) <= now))
     return result.rowcount or 0

@@ -35,7 +35,8 @@ class OutboxMessage(SQLModel, table=True):
         ),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    # None until flushed; typed `int` because code only reads it from stored rows.
+    id: int = Field(default=None, primary_key=True)
     # One email per key, ever: a retried request or a second relay cannot send it twice.
     idempotency_key: str = Field(max_length=200, unique=True)
     # Erasing a participant erases the mail we hold for them.

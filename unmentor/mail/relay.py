@@ -30,7 +30,8 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from typing import Any
 
-from sqlalchemy import Connection, Row, bindparam, or_, select, update
+from sqlalchemy import Connection, Row, bindparam, inspect, or_, select, update
+from sqlmodel import col
 
 from unmentor.clock import utcnow
 from unmentor.db import Database
@@ -52,13 +53,13 @@ GATE_WAIT = 60.0
 
 _m = OutboxMessage
 _CLAIMED = (
-    _m.id,
-    _m.idempotency_key,
-    _m.to_address,
-    _m.subject,
-    _m.body,
-    _m.parts,
-    _m.attempts,
+    col(_m.id),
+    col(_m.idempotency_key),
+    col(_m.to_address),
+    col(_m.subject),
+    col(_m.body),
+    col(_m.parts),
+    col(_m.attempts),
 )
 
 
@@ -118,23 +119,23 @@ def build_message(row: Any, *, sender: str) -> EmailMessage:
 
 # The statements are built once: one short transaction per message is the relay's whole
 # database cost, and building SQLAlchemy constructs each time would be most of it.
-_NOW = bindparam("now", type_=_m.send_after.type)
+_NOW = bindparam("now", type_=inspect(OutboxMessage).columns["send_after"].type)
 _DUE = (
-    _m.sent_at.is_(None),
-    _m.failed_at.is_(None),
+    col(_m.sent_at).is_(None),
+    col(_m.failed_at).is_(None),
     _m.send_after <= _NOW,
-    or_(_m.claimed_until.is_(None), _m.claimed_until < _NOW),
+    or_(col(_m.claimed_until).is_(None), col(_m.claimed_until) < _NOW),
 )
-_DUE_IDS = select(_m.id).where(*_DUE).order_by(_m.send_after, _m.id).limit(LOOKAHEAD)
+_DUE_IDS = select(col(_m.id)).where(*_DUE).order_by(col(_m.send_after), col(_m.id)).limit(LOOKAHEAD)
 # Still due: another relay may have claimed or sent it since its id was read ahead. On
 # PostgreSQL a row another relay is claiming right now is skipped, not waited for, so two relays
 # never wait on each other's rows (no lock waits, no deadlocks); SQLite has one writer anyway.
 _CLAIM = (
     update(_m)
     .where(
-        _m.id
-        == select(_m.id)
-        .where(_m.id == bindparam("message_id"), *_DUE)
+        col(_m.id)
+        == select(col(_m.id))
+        .where(col(_m.id) == bindparam("message_id"), *_DUE)
         .with_for_update(skip_locked=True)
         .scalar_subquery()
     )
@@ -144,7 +145,7 @@ _CLAIM = (
 # Subject and body go once sent: the outbox is not an archive of what people were sent.
 _RECORD_SENT = (
     update(_m)
-    .where(_m.id == bindparam("done_id"))
+    .where(col(_m.id) == bindparam("done_id"))
     .values(
         sent_at=bindparam("sent"),
         claimed_until=None,
@@ -156,7 +157,7 @@ _RECORD_SENT = (
 )
 _RECORD_FAILURE = (
     update(_m)
-    .where(_m.id == bindparam("done_id"))
+    .where(col(_m.id) == bindparam("done_id"))
     .values(
         claimed_until=None,
         last_error=bindparam("error"),
@@ -168,7 +169,7 @@ _RECORD_FAILURE = (
 # autocommit mode: one round trip per message instead of four (BEGIN, two UPDATEs, COMMIT),
 # and still all or nothing.
 _THEN_CLAIM = {
-    id(record): _CLAIM.add_cte(record.returning(_m.id).cte("done"))
+    id(record): _CLAIM.add_cte(record.returning(col(_m.id)).cte("done"))
     for record in (_RECORD_SENT, _RECORD_FAILURE)
 }
 

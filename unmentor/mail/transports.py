@@ -45,7 +45,8 @@ class ConsoleTransport:
     def send(self, message: EmailMessage) -> None:
         # Decoded text, not the wire form: quoted-printable would break the links in two.
         headers = "\n".join(f"{name}: {message[name]}" for name in ("From", "To", "Subject"))
-        body = message.get_body(("plain",)).get_content().rstrip("\n")
+        plain = message.get_body(("plain",))
+        body = plain.get_content().rstrip("\n") if plain is not None else ""
         log.info("email (mail_backend=console, not sent)\n%s\n\n%s\n", headers, body)
 
     def close(self) -> None:
@@ -133,10 +134,12 @@ class SmtpTransport:
 
     def _send_once(self, message: EmailMessage) -> None:
         self.open()
+        smtp = self._smtp
+        assert smtp is not None  # open() connected or raised
         try:
-            self._smtp.send_message(message)
+            smtp.send_message(message)
         except _MESSAGE_ERRORS as error:
-            if self._smtp.sock is None:  # a 421: the server closed the connection, not a refusal
+            if smtp.sock is None:  # a 421: the server closed the connection, not a refusal
                 raise smtplib.SMTPServerDisconnected(_describe(error)) from error
             raise
         except smtplib.SMTPServerDisconnected:

@@ -268,10 +268,10 @@ def _org_codes(orgs: np.ndarray) -> np.ndarray:
             return (np.cumsum(present) - 1)[shifted]
     if orgs.dtype.kind not in "iuUSO":
         raise TypeError(f"orgs must be labels or integer codes, got dtype {orgs.dtype}")
-    codes: dict[object, int] = {}
+    code_of: dict[object, int] = {}
     return np.array(
         [
-            codes.setdefault((None, i) if o is None or o == "" else o, len(codes))
+            code_of.setdefault((None, i) if o is None or o == "" else o, len(code_of))
             for i, o in enumerate(orgs.tolist())
         ],
         dtype=np.int64,

@@ -87,7 +87,7 @@ def match_round(
     problem = from_candidates(candidates, history, blocked)
     solution = _run(problem, seed, triads, group_size, repeatable)
     ids = problem.ids.tolist()
-    groups = []
+    groups: list[tuple[int, ...]] = []
     for block in solution.blocks():
         # zip builds the tuples in C: a quarter of the time of tuple(row) per row at 500k rows.
         groups += zip(*problem.ids[block].T.tolist(), strict=True)
@@ -109,7 +109,7 @@ def match_round(
         for person, code, size in zip(unmatched, solution.reasons.tolist(), org_size, strict=True)
     }
     repeated = {}
-    if solution.repeated is not None:
+    if solution.repeated is not None and solution.repeated_rounds is not None:
         for (a, b), when in zip(
             solution.repeated.tolist(), solution.repeated_rounds.tolist(), strict=True
         ):
@@ -146,10 +146,13 @@ def match_arrays(
     problem = from_arrays(ids, orgs, history, priority, blocked)
     solution = _run(problem, seed, triads, group_size, repeatable)
     ids = problem.ids
-    triad = None if solution.triad is None else tuple(int(ids[p]) for p in solution.triad)
+    triad = None
+    if solution.triad is not None:
+        x, y, z = solution.triad
+        triad = (int(ids[x]), int(ids[y]), int(ids[z]))
     repeated = np.zeros((0, 2), dtype=np.int64)
     rounds = np.zeros(0, dtype=np.int64)
-    if solution.repeated is not None:
+    if solution.repeated is not None and solution.repeated_rounds is not None:
         repeated = np.sort(ids[solution.repeated], axis=1)
         rounds = solution.repeated_rounds
     blocks = [ids[block] for block in solution.blocks()]

@@ -17,11 +17,19 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass
+from typing import Generic, Protocol, TypeVar
 
 import numpy as np
 
-from unmentor.matching.compat import Compatibility
 from unmentor.matching.pairing import lowest_first, pair_count
+
+
+class Graph(Protocol):
+    """What the search reads of a graph: Compatibility (compat.py) or a dense matrix."""
+
+    n: int
+
+    def neighbours(self, v: int) -> np.ndarray: ...
 
 
 class OutOfBudget(Exception):
@@ -38,12 +46,13 @@ class Tree:
     members: np.ndarray  # everyone labelled (outer and inner)
 
 
-class Blossom:
+G = TypeVar("G", bound=Graph)
+
+
+class Blossom(Generic[G]):
     """Searches over `mate` (changed in place), restricted to people with `alive` set."""
 
-    def __init__(
-        self, compat: Compatibility, mate: np.ndarray, alive: np.ndarray, *, budget: float
-    ) -> None:
+    def __init__(self, compat: G, mate: np.ndarray, alive: np.ndarray, *, budget: float) -> None:
         self.compat = compat
         self.mate = mate
         self.alive = alive

@@ -36,7 +36,7 @@ against an exhaustive search over whole sequences of rounds (tests/matching/turn
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 import numpy as np
 
@@ -72,11 +72,15 @@ class Solution(Protocol):
     unmatched: np.ndarray
 
 
-class Solve(Protocol):
-    def __call__(self, problem: Problem, seed: int, sweeps: int | None = None) -> Solution: ...
+S = TypeVar("S", bound=Solution)
+S_co = TypeVar("S_co", bound=Solution, covariant=True)
 
 
-def lasting_round(problem: Problem, seed: int, solve: Solve) -> Solution:
+class Solve(Protocol[S_co]):
+    def __call__(self, problem: Problem, seed: int, sweeps: int | None = None) -> S_co: ...
+
+
+def lasting_round(problem: Problem, seed: int, solve: Solve[S]) -> S:
     """This round, drawn with the next ones in mind when fresh partners are getting scarce."""
     if problem.n > LOOKAHEAD_LIMIT or problem.n < 4:
         return solve(problem, seed)
@@ -108,14 +112,14 @@ def lasting_round(problem: Problem, seed: int, solve: Solve) -> Solution:
     return choose_lasting(problem, seed, draw, solve, horizon)
 
 
-def _within_factor(solve: Solve) -> Solve:
+def _within_factor(solve: Solve[S]) -> Solve[S]:
     """Draws among the groupings that use only pairs of a fractional factor, when as good.
 
     The factor is found once per problem (the lookahead draws many times from one problem).
     """
     cache: dict[int, tuple] = {}
 
-    def draw(problem: Problem, seed: int, sweeps: int | None = None) -> Solution:
+    def draw(problem: Problem, seed: int, sweeps: int | None = None) -> S:
         if id(problem) not in cache:
             inside = _factor_problem(problem, seed)
             # What the whole graph allows (how many placed, at which priorities), unmixed.
@@ -131,14 +135,14 @@ def _within_factor(solve: Solve) -> Solve:
     return draw
 
 
-def _roomy_triad(solve: Solve, fresh: np.ndarray) -> Solve:
+def _roomy_triad(solve: Solve[S], fresh: np.ndarray) -> Solve[S]:
     """Of a few draws, the one whose triad's members have the most fresh partners to spare.
 
     Three people who meet as a triad each spend two fresh partners in one round; someone
     who does that often runs dry before the others.
     """
 
-    def draw(problem: Problem, seed: int, sweeps: int | None = None) -> Solution:
+    def draw(problem: Problem, seed: int, sweeps: int | None = None) -> S:
         rng = np.random.default_rng([seed, 0x7A1D])
         best, room = None, None
         for attempt in range(TRIAD_DRAWS):
@@ -150,6 +154,7 @@ def _roomy_triad(solve: Solve, fresh: np.ndarray) -> Solve:
             spare = sorted(fresh[list(candidate.triad)].tolist())
             if room is None or spare > room:
                 best, room = candidate, spare
+        assert best is not None  # the first draw with a triad is always kept
         return best
 
     return draw
@@ -220,9 +225,7 @@ def _profile(problem: Problem, solution: Solution) -> list[int]:
     return sorted(problem.priority[_placed_positions(solution)].tolist())
 
 
-def choose_lasting(
-    problem: Problem, seed: int, draw: Solve, solve: Solve, horizon: int
-) -> Solution:
+def choose_lasting(problem: Problem, seed: int, draw: Solve[S], solve: Solve[S], horizon: int) -> S:
     """The draw of this round whose roll-out keeps later rounds fullest and fairest.
 
     Candidates come from `draw` (within the factor, when there is one), then, if none of those
@@ -256,6 +259,7 @@ def choose_lasting(
                     best, best_score, since_better = candidate, score, 0
             if since_better >= PATIENCE:
                 break
+    assert best is not None  # the first candidate always scores better than none
     return best
 
 
@@ -267,7 +271,7 @@ def unfair_sit_outs(priority: np.ndarray, placed: np.ndarray, out: np.ndarray) -
 
 
 def _roll_out(
-    problem: Problem, first: Solution, solve: Solve, horizon: int, rng: np.random.Generator
+    problem: Problem, first: S, solve: Solve[S], horizon: int, rng: np.random.Generator
 ) -> tuple[int, ...]:
     score: list[int] = []
     current, solution = problem, first

@@ -101,7 +101,7 @@ class PairSet:
         # Every slot of each bucket at once (a bucket holds at most `_widest` pairs, about ten
         # at six million): one gather, not a Python loop of shrinking steps.
         slots = at[:, None] + np.arange(self._widest)
-        inside = slots < end[:, None]
+        inside = np.less(slots, end[:, None])
         seen = self._sorted[np.minimum(slots, self._sorted.size - 1)]
         flat[index] = ((seen == hashed[:, None]) & inside).any(axis=1)
         return found

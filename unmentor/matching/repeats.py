@@ -112,7 +112,7 @@ def _edges(problem: Problem, pairs, rounds, out):
     ok[ok] = lookup[a[ok]] | lookup[b[ok]]
     a, b, when = a[ok], b[ok], rounds[ok]
     ok = problem.org[a] != problem.org[b]
-    if ok.any() and len(problem.met):
+    if ok.any() and problem.met is not None and len(problem.met):
         ok[ok] = problem.met.contains(a[ok], b[ok])  # not met: fresh, nothing to repeat
     blocked_a, blocked_b = problem.blocked_pairs
     if ok.any() and blocked_a.size:
@@ -208,13 +208,13 @@ def _oldest_first(m: int, ia, ib, when, rng) -> np.ndarray:
 
 def _repeated_in(groups: list[np.ndarray], a, b, when) -> tuple[np.ndarray, np.ndarray]:
     """Every pair met before inside `groups`, low position first, with its round."""
-    inside = []
+    found = []
     for block in groups:
         for i in range(block.shape[1]):
             for j in range(i + 1, block.shape[1]):
                 x, y = block[:, i], block[:, j]
-                inside.append(np.stack([np.minimum(x, y), np.maximum(x, y)], axis=1))
-    inside = np.concatenate(inside).astype(np.int64) if inside else np.zeros((0, 2), np.int64)
+                found.append(np.stack([np.minimum(x, y), np.maximum(x, y)], axis=1))
+    inside = np.concatenate(found).astype(np.int64) if found else np.zeros((0, 2), np.int64)
     if not inside.size or not a.size:
         return np.zeros((0, 2), dtype=np.int64), np.zeros(0, dtype=np.int64)
     inside = np.unique(inside, axis=0)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from unmentor.matching.compat import Compatibility
 from unmentor.matching.exact import Blossom, Tree
 from unmentor.matching.pairing import lowest_first
 
@@ -22,7 +23,7 @@ DIRECT_TRIES = 16
 
 
 def find_triad(
-    blossom: Blossom,
+    blossom: Blossom[Compatibility],
     priority: np.ndarray,
     eligible: np.ndarray,
     fresh: np.ndarray,
@@ -72,7 +73,7 @@ def _blossoms(tree: Tree, rng: np.random.Generator) -> list[np.ndarray]:
     return [groups[i] for i in rng.permutation(len(groups)).tolist()]
 
 
-def _inside(blossom: Blossom, tree: Tree, members: np.ndarray, rng) -> tuple | None:
+def _inside(blossom: Blossom[Compatibility], tree: Tree, members: np.ndarray, rng) -> tuple | None:
     """A triad within blossom `members`, with the rest of it perfectly matched; else None."""
     mate = blossom.mate
     compat = blossom.compat
@@ -95,7 +96,7 @@ def _inside(blossom: Blossom, tree: Tree, members: np.ndarray, rng) -> tuple | N
     return None
 
 
-def _by_augmenting(blossom: Blossom, z: int, near: np.ndarray, in_k: np.ndarray):
+def _by_augmenting(blossom: Blossom[Compatibility], z: int, near: np.ndarray, in_k: np.ndarray):
     """Triangle z, x, y whose removal leaves the blossom perfectly matchable, by search."""
     mate = blossom.mate
     compat = blossom.compat

@@ -46,7 +46,8 @@ class Reason(str):
         reason.kind = kind
         return reason
 
-    def __getnewargs__(self) -> tuple[str, SitOut]:  # copy and pickle need both
+    # copy and pickle need both; str declares one argument, so the override is refused
+    def __getnewargs__(self) -> tuple[str, SitOut]:  # type: ignore[override]
         return (str(self), self.kind)
 
 

@@ -24,7 +24,10 @@ def run_migrations_online() -> None:
         _configure(connection)
         context.run_migrations()
         return
-    engine = create_engine(config.get_main_option("sqlalchemy.url"))
+    url = config.get_main_option("sqlalchemy.url")
+    if url is None:
+        raise RuntimeError("alembic's configuration names no sqlalchemy.url")
+    engine = create_engine(url)
     with engine.begin() as connection:
         _configure(connection)
         context.run_migrations()

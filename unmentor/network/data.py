@@ -11,11 +11,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from unmentor.people.models import Organisation, Participant
 from unmentor.rounds.figures import RoundFigures, group_outcome, tally
-from unmentor.rounds.models import Round, RoundMember, RoundSitOut
+from unmentor.rounds.models import Outcome, Round, RoundMember, RoundSitOut
 from viz import GrowthPoint, Link, Person, RoundMark, RoundOutcomes
 
 
@@ -79,11 +79,11 @@ class NetworkData:
 
 def load_network(*, session: Session) -> NetworkData:
     """The whole network as plain data: people in any round, and each group's links."""
-    rounds = list(session.exec(select(Round).order_by(Round.number)).all())
+    rounds = list(session.exec(select(Round).order_by(col(Round.number))).all())
     number_of = {r.id: r.number for r in rounds}
     closed = {r.id: r.closed_at is not None for r in rounds}
     members = session.exec(
-        select(
+        select(  # type: ignore[call-overload]  # sqlmodel types select() for up to 4 columns
             RoundMember.round_id,
             RoundMember.group_no,
             RoundMember.participant_id,
@@ -91,10 +91,10 @@ def load_network(*, session: Session) -> NetworkData:
             RoundMember.chance,
         )
     ).all()
-    groups: dict[tuple[int, int], list[tuple[int, object]]] = defaultdict(list)
+    groups: dict[tuple[int, int], list[tuple[int, Outcome | None]]] = defaultdict(list)
     for round_id, group_no, pid, outcome, _ in members:
         groups[(round_id, group_no)].append((pid, outcome))
-    answers: dict[int, dict[int, list]] = defaultdict(dict)
+    answers: dict[int, dict[int, list[Outcome | None]]] = defaultdict(dict)
     for (round_id, group_no), group in groups.items():
         answers[round_id][group_no] = [o for _, o in group]
     figures = {
@@ -112,7 +112,7 @@ def load_network(*, session: Session) -> NetworkData:
     for round_id, _ in session.exec(select(RoundSitOut.round_id, RoundSitOut.participant_id)).all():
         taking_part[number_of[round_id]] += 1
     rows = session.exec(
-        select(
+        select(  # type: ignore[call-overload]  # sqlmodel types select() for up to 4 columns
             Participant.id,
             Participant.name,
             Participant.sector,

@@ -15,7 +15,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Collection, Hashable
 from concurrent.futures import Future
-from typing import TypeVar
+from typing import TypeVar, cast
 
 T = TypeVar("T")
 Key = tuple[Hashable, ...]  # (generation, kind, ...)
@@ -46,10 +46,10 @@ class FlightCache:
         with self._lock:
             if key in self._values:
                 self._values.move_to_end(key)
-                return self._values[key][0]
+                return cast(T, self._values[key][0])  # what `build` returned for this key
             flight = self._flights.get(key)
             owner = flight is None
-            if owner:
+            if flight is None:
                 flight = self._flights[key] = Future()
                 self.builds += 1
         if not owner:

@@ -30,6 +30,7 @@ from viz import (
     render_outcomes,
 )
 from viz.animation import render_animation
+from viz.canvas import Format
 from viz.card import render_card
 from viz.connectivity import Connectivity, connectivity_by_round, render_connectivity
 from viz.organisations import render_organisations
@@ -100,7 +101,7 @@ def network_job(
     frame: tuple[float, float, float, float] | None,
     *,
     public: bool,
-    fmt: str,
+    fmt: Format,
     labels: Mapping[int, str] | None = None,
     min_category: int = 1,
     title: str | None = None,
@@ -130,7 +131,7 @@ def organisations_job(
     *,
     public: bool,
     min_category: int,
-    fmt: str,
+    fmt: Format,
     title: str,
 ) -> Picture:
     """Sectors (or the organisations in `nodes`) and the conversations held between them."""
@@ -148,11 +149,11 @@ def organisations_job(
     )
 
 
-def growth_job(points: Sequence[GrowthPoint], marks: Sequence[RoundMark], fmt: str) -> Picture:
+def growth_job(points: Sequence[GrowthPoint], marks: Sequence[RoundMark], fmt: Format) -> Picture:
     return Picture.of(render_growth(points, marks, fmt=fmt, title="Growth of the network"))
 
 
-def outcomes_job(rounds: Sequence[RoundOutcomes], fmt: str) -> Picture:
+def outcomes_job(rounds: Sequence[RoundOutcomes], fmt: Format) -> Picture:
     return Picture.of(render_outcomes(rounds, fmt=fmt, title="Did they meet?"))
 
 
@@ -249,5 +250,5 @@ def connectivity_job(
     )
 
 
-def connectivity_chart_job(points: Sequence[Connectivity], fmt: str) -> Picture:
+def connectivity_chart_job(points: Sequence[Connectivity], fmt: Format) -> Picture:
     return Picture.of(render_connectivity(points, fmt=fmt))

@@ -142,11 +142,10 @@ def _named_organisations(
         org = data.organisation_of.get(key)
         if org is not None:
             counts[org] = counts.get(org, 0) + 1
-    nodes = {}
+    nodes: dict[int, str] = {}
     for key in shown:
         org = data.organisation_of.get(key)
-        named = org is not None and counts[org] >= min_people
-        nodes[key] = org if named else OTHER_ORGANISATIONS
+        nodes[key] = org if org is not None and counts[org] >= min_people else OTHER_ORGANISATIONS
     return nodes
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from unmentor.mail.compose import Email
 from unmentor.mail.models import OutboxMessage
@@ -66,8 +66,8 @@ def failed_mail_count(*, session: Session, since: datetime) -> int:
     return session.exec(
         select(func.count())
         .select_from(OutboxMessage)
-        .where(OutboxMessage.failed_at >= since)  # type: ignore[operator]
-        .where(~OutboxMessage.idempotency_key.startswith(KEY_PREFIX))  # type: ignore[attr-defined]
+        .where(col(OutboxMessage.failed_at) >= since)
+        .where(~col(OutboxMessage.idempotency_key).startswith(KEY_PREFIX))
     ).one()
 
 

@@ -8,7 +8,9 @@ that succeeds closes the incident.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
@@ -18,7 +20,8 @@ from unmentor.operations.models import HEARTBEAT, JobState
 from unmentor.settings import Settings
 
 FAILURES_FOR_INCIDENT = 3
-_INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+# No common type has on_conflict_do_nothing: each dialect's Insert defines its own.
+_INSERT: dict[str, Callable[..., Any]] = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 def _row(session: Session, name: str) -> JobState:

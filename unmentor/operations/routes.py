@@ -24,7 +24,7 @@ def ready(request: Request) -> JSONResponse:
         now=utcnow(),
     )
     failing = {name: verdict for name, verdict in checks.items() if verdict != "ok"}
-    body = {"status": "not ready" if failing else "ready", "checks": checks}
+    body: dict[str, object] = {"status": "not ready" if failing else "ready", "checks": checks}
     if failing:
         body["not_ready"] = sorted(failing)
     return JSONResponse(body, status_code=503 if failing else 200)

@@ -7,7 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import func, insert
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from unmentor.clock import utcnow
 from unmentor.organisers import actor as actors
@@ -77,7 +77,7 @@ def page(*, session: Session, number: int, per_page: int = 50) -> AuditPage:
     number = min(max(1, number), pages)
     entries = session.exec(
         select(AuditEntry)
-        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+        .order_by(col(AuditEntry.at).desc(), col(AuditEntry.id).desc())
         .offset((number - 1) * per_page)
         .limit(per_page)
     ).all()

@@ -25,7 +25,8 @@ class OrganiserRole(StrEnum):
 class Organiser(SQLModel, table=True):
     __tablename__ = "organiser"
 
-    id: int | None = Field(default=None, primary_key=True)
+    # None until flushed; typed `int` because code only reads it from stored rows.
+    id: int = Field(default=None, primary_key=True)
     name: str = Field(max_length=200)
     # Lower-cased on the way in; unique, so one address is one account even once removed
     # (inviting a removed organiser again brings the same row back).
@@ -38,7 +39,8 @@ class Organiser(SQLModel, table=True):
 class OrganiserApiToken(SQLModel, table=True):
     __tablename__ = "organiser_api_token"
 
-    id: int | None = Field(default=None, primary_key=True)
+    # None until flushed; typed `int` because code only reads it from stored rows.
+    id: int = Field(default=None, primary_key=True)
     organiser_id: int = Field(foreign_key="organiser.id", index=True, ondelete="CASCADE")
     name: str = Field(max_length=100)
     # SHA-256 of a 256-bit random token: nothing to brute-force, so no slow hash is needed,
@@ -55,7 +57,8 @@ class OrganiserLink(SQLModel, table=True):
 
     __tablename__ = "organiser_link"
 
-    id: int | None = Field(default=None, primary_key=True)
+    # None until flushed; typed `int` because code only reads it from stored rows.
+    id: int = Field(default=None, primary_key=True)
     token_hash: str = Field(max_length=64, unique=True)
     organiser_id: int = Field(foreign_key="organiser.id", index=True, ondelete="CASCADE")
     created_at: datetime = Field(default_factory=utcnow)
@@ -66,7 +69,8 @@ class OrganiserLink(SQLModel, table=True):
 class AuditEntry(SQLModel, table=True):
     __tablename__ = "audit_entry"
 
-    id: int | None = Field(default=None, primary_key=True)
+    # None until flushed; typed `int` because code only reads it from stored rows.
+    id: int = Field(default=None, primary_key=True)
     at: datetime = Field(default_factory=utcnow, index=True)
     # No foreign key: the entry outlives whatever it names. None: the shared token or the
     # command line acted; `organiser_name` says which.

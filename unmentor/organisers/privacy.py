@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from unmentor.errors import NotFound
 from unmentor.mail.models import OutboxMessage
@@ -34,7 +34,9 @@ def export_organiser(*, session: Session, organiser_id: int) -> dict[str, Any]:
         select(OrganiserApiToken).where(OrganiserApiToken.organiser_id == organiser_id)
     ).all()
     entries = session.exec(
-        select(AuditEntry).where(AuditEntry.organiser_id == organiser_id).order_by(AuditEntry.id)
+        select(AuditEntry)
+        .where(col(AuditEntry.organiser_id) == organiser_id)
+        .order_by(col(AuditEntry.id))
     ).all()
     signed_in = session.exec(
         select(SignInSession).where(SignInSession.organiser_id == organiser_id)
@@ -75,20 +77,22 @@ def erase_organiser(*, session: Session, organiser_id: int, now: datetime) -> No
     address = found.email
     session.exec(
         update(AuditEntry)
-        .where(AuditEntry.organiser_id == organiser_id)
+        .where(col(AuditEntry.organiser_id) == organiser_id)
         .values(organiser_name=placeholder)
     )
     # Entries naming them as a target ("organiser 3") keep only the id; the detail of an
     # "organiser added/removed" entry held their name.
     session.exec(
         update(AuditEntry)
-        .where(AuditEntry.target == f"organiser {organiser_id}")
+        .where(col(AuditEntry.target) == f"organiser {organiser_id}")
         .values(detail=placeholder)
     )
-    session.exec(delete(OrganiserApiToken).where(OrganiserApiToken.organiser_id == organiser_id))
-    session.exec(delete(OrganiserLink).where(OrganiserLink.organiser_id == organiser_id))
-    session.exec(delete(SignInSession).where(SignInSession.organiser_id == organiser_id))
-    session.exec(delete(OutboxMessage).where(OutboxMessage.to_address == address))
+    session.exec(
+        delete(OrganiserApiToken).where(col(OrganiserApiToken.organiser_id) == organiser_id)
+    )
+    session.exec(delete(OrganiserLink).where(col(OrganiserLink.organiser_id) == organiser_id))
+    session.exec(delete(SignInSession).where(col(SignInSession.organiser_id) == organiser_id))
+    session.exec(delete(OutboxMessage).where(col(OutboxMessage.to_address) == address))
     found.name = placeholder
     found.email = f"erased-organiser-{organiser_id}@invalid"
     session.add(found)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from unmentor.errors import Conflict, InvalidInput, LinkInvalid, NotFound
 from unmentor.links.urls import absolute
@@ -38,7 +38,7 @@ def _name(name: str, max_length: int = 200) -> str:
 def active_count(*, session: Session) -> int:
     """How many organisers (of any role) can sign in."""
     return session.exec(
-        select(func.count()).select_from(Organiser).where(Organiser.removed_at.is_(None))
+        select(func.count()).select_from(Organiser).where(col(Organiser.removed_at).is_(None))
     ).one()
 
 
@@ -47,8 +47,10 @@ def active_organiser_emails(*, session: Session) -> list[str]:
     return list(
         session.exec(
             select(Organiser.email)
-            .where(Organiser.removed_at.is_(None), Organiser.role == OrganiserRole.organiser)
-            .order_by(Organiser.id)
+            .where(
+                col(Organiser.removed_at).is_(None), col(Organiser.role) == OrganiserRole.organiser
+            )
+            .order_by(col(Organiser.id))
         ).all()
     )
 
@@ -107,7 +109,7 @@ def remove(*, session: Session, organiser_id: int, now: datetime) -> Organiser:
         select(func.count())
         .select_from(Organiser)
         .where(
-            Organiser.removed_at.is_(None),
+            col(Organiser.removed_at).is_(None),
             Organiser.role == OrganiserRole.organiser,
             Organiser.id != organiser_id,
         )
@@ -117,13 +119,13 @@ def remove(*, session: Session, organiser_id: int, now: datetime) -> Organiser:
         raise Conflict("The last organiser cannot be removed; add another first.")
     found.removed_at = now
     session.add(found)
-    session.exec(delete(SignInSession).where(SignInSession.organiser_id == organiser_id))
-    session.exec(delete(OrganiserLink).where(OrganiserLink.organiser_id == organiser_id))
+    session.exec(delete(SignInSession).where(col(SignInSession.organiser_id) == organiser_id))
+    session.exec(delete(OrganiserLink).where(col(OrganiserLink.organiser_id) == organiser_id))
     session.exec(
         update(OrganiserApiToken)
         .where(
-            OrganiserApiToken.organiser_id == organiser_id,
-            OrganiserApiToken.revoked_at.is_(None),
+            col(OrganiserApiToken.organiser_id) == organiser_id,
+            col(OrganiserApiToken.revoked_at).is_(None),
         )
         .values(revoked_at=now)
     )
@@ -180,7 +182,7 @@ def request_link(*, session: Session, email: str, settings: Settings, now: datet
     except InvalidInput:
         return
     found = session.exec(
-        select(Organiser).where(Organiser.email == key, Organiser.removed_at.is_(None))
+        select(Organiser).where(col(Organiser.email) == key, col(Organiser.removed_at).is_(None))
     ).first()
     if found is not None:
         send_link(session=session, organiser=found, settings=settings, now=now)
@@ -207,7 +209,7 @@ def redeem_link(*, session: Session, token: str, now: datetime) -> Organiser:
     link = check_link(session=session, token=token, now=now)
     used = session.exec(
         update(OrganiserLink)
-        .where(OrganiserLink.id == link.id, OrganiserLink.used_at.is_(None))
+        .where(col(OrganiserLink.id) == link.id, col(OrganiserLink.used_at).is_(None))
         .values(used_at=now)
     )
     if used.rowcount != 1:
@@ -220,5 +222,5 @@ def redeem_link(*, session: Session, token: str, now: datetime) -> Organiser:
 
 def forget_expired_links(*, session: Session, now: datetime) -> int:
     """Delete organiser links that can no longer be used; returns how many."""
-    result = session.exec(delete(OrganiserLink).where(OrganiserLink.expires_at <= now))
+    result = session.exec(delete(OrganiserLink).where(col(OrganiserLink.expires_at) <= now))
     return result.rowcount or 0

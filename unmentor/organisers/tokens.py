@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import or_, update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from unmentor.errors import InvalidInput, NotFound
 from unmentor.organisers import audit
@@ -62,7 +62,7 @@ def list_for(*, session: Session, organiser_id: int) -> list[OrganiserApiToken]:
         session.exec(
             select(OrganiserApiToken)
             .where(OrganiserApiToken.organiser_id == organiser_id)
-            .order_by(OrganiserApiToken.created_at.desc(), OrganiserApiToken.id.desc())
+            .order_by(col(OrganiserApiToken.created_at).desc(), col(OrganiserApiToken.id).desc())
         ).all()
     )
 
@@ -90,11 +90,11 @@ def actor_for(*, session: Session, secret: str) -> tuple[Actor, int, datetime | 
         return None
     row = session.exec(
         select(OrganiserApiToken, Organiser)
-        .join(Organiser, Organiser.id == OrganiserApiToken.organiser_id)
+        .join(Organiser, col(Organiser.id) == OrganiserApiToken.organiser_id)
         .where(
             OrganiserApiToken.token_hash == hash_token(secret),
-            OrganiserApiToken.revoked_at.is_(None),
-            Organiser.removed_at.is_(None),
+            col(OrganiserApiToken.revoked_at).is_(None),
+            col(Organiser.removed_at).is_(None),
         )
     ).first()
     if row is None:
@@ -115,10 +115,10 @@ def note_use(*, session: Session, token_id: int, now: datetime) -> None:
     session.exec(
         update(OrganiserApiToken)
         .where(
-            OrganiserApiToken.id == token_id,
+            col(OrganiserApiToken.id) == token_id,
             or_(
-                OrganiserApiToken.last_used_at.is_(None),
-                OrganiserApiToken.last_used_at <= now - LAST_USED_EVERY,
+                col(OrganiserApiToken.last_used_at).is_(None),
+                col(OrganiserApiToken.last_used_at) <= now - LAST_USED_EVERY,
             ),
         )
         .values(last_used_at=now)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import func, or_
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from unmentor.errors import Conflict, InvalidInput
 from unmentor.people.models import Organisation, Participant, ParticipantStatus
@@ -75,13 +75,13 @@ def _conditions(
             or_(
                 func.lower(Participant.name).like(pattern, escape="\\"),
                 # Emails are stored lower-cased (people.normalise), so no lower() is needed.
-                Participant.email.like(pattern, escape="\\"),
+                col(Participant.email).like(pattern, escape="\\"),
             )
         )
     if status is not None:
-        conditions.append(Participant.status == status)
+        conditions.append(col(Participant.status) == status)
     if organisation_id is not None:
-        conditions.append(Participant.organisation_id == organisation_id)
+        conditions.append(col(Participant.organisation_id) == organisation_id)
     return conditions
 
 
@@ -101,7 +101,7 @@ def search_people(
     conditions = _conditions(search, status, organisation_id)
     total = session.exec(select(func.count()).select_from(Participant).where(*conditions)).one()
     rows = session.exec(
-        select(
+        select(  # type: ignore[call-overload]  # sqlmodel types select() for up to 4 columns
             Participant.id,
             Participant.name,
             Participant.email,

@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from unmentor.errors import Conflict, InvalidInput, NotFound
 from unmentor.organisers import audit
@@ -128,7 +128,7 @@ def owner_of(*, session: Session, email_or_domain: str) -> Organisation | None:
     domain = domain_of(email_or_domain) if "@" in email_or_domain else email_or_domain.lower()
     return session.exec(
         select(Organisation)
-        .join(OrganisationDomain, OrganisationDomain.organisation_id == Organisation.id)
+        .join(OrganisationDomain, col(OrganisationDomain.organisation_id) == Organisation.id)
         .where(OrganisationDomain.domain == domain.strip())
     ).first()
 
@@ -141,11 +141,11 @@ def suggested_domains(
     counts: Counter[tuple[int, str]] = Counter()
     for email, organisation_id in session.exec(
         select(Participant.email, Participant.organisation_id).where(
-            Participant.organisation_id.is_not(None)
+            col(Participant.organisation_id).is_not(None)
         )
     ):
         domain = domain_of(email)
-        if domain not in webmail and domain not in owned:
+        if organisation_id is not None and domain not in webmail and domain not in owned:
             counts[organisation_id, domain] += 1
     suggestions: dict[int, list[tuple[str, int]]] = {}
     for (organisation_id, domain), n in counts.most_common():
@@ -161,14 +161,14 @@ def mismatches(*, session: Session) -> list[Mismatch]:
         for domain, organisation_id, name in session.exec(
             select(
                 OrganisationDomain.domain, OrganisationDomain.organisation_id, Organisation.name
-            ).join(Organisation, Organisation.id == OrganisationDomain.organisation_id)
+            ).join(Organisation, col(Organisation.id) == OrganisationDomain.organisation_id)
         )
     }
     if not owners:
         return []
     found = []
     for pid, name, email, organisation_id, organisation in session.exec(
-        select(
+        select(  # type: ignore[call-overload]  # sqlmodel types select() for up to 4 columns
             Participant.id,
             Participant.name,
             Participant.email,

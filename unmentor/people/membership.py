@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from unmentor import ratelimit
 from unmentor.db import Database
@@ -127,7 +128,7 @@ def sign_up(*, session: Session, request: SignupRequest, settings: Settings, now
     """Register a new person (pending until verified) or email a known one what they need."""
     participant = find_by_email(session=session, email=request.email)
     if participant is None:
-        values = {
+        values: dict[str, Any] = {
             "name": request.name,
             "email": request.email,
             "organisation_id": organisation_id_for(
@@ -376,7 +377,10 @@ def resume_due_pauses(*, session: Session, today: date) -> int:
     """Make active again everyone whose pause has ended; returns how many."""
     result = session.exec(
         update(Participant)
-        .where(Participant.status == ParticipantStatus.paused, Participant.paused_until <= today)
+        .where(
+            col(Participant.status) == ParticipantStatus.paused,
+            col(Participant.paused_until) <= today,
+        )
         .values(status=ParticipantStatus.active, paused_until=None)
     )
     return result.rowcount or 0

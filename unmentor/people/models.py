@@ -45,7 +45,8 @@ NEVER_REUSE_IDS = {"sqlite_autoincrement": True}
 class Organisation(SQLModel, table=True):
     __table_args__ = NEVER_REUSE_IDS
 
-    id: int | None = Field(default=None, primary_key=True)
+    # None until flushed; typed `int` because code only reads it from stored rows.
+    id: int = Field(default=None, primary_key=True)
     name: str = Field(max_length=NAME_MAX)
     # Case- and space-folded name: "Devon County Council " and "devon county council" are one.
     name_key: str = Field(max_length=NAME_MAX, unique=True, index=True)
@@ -66,7 +67,8 @@ class Organisation(SQLModel, table=True):
 class Participant(SQLModel, table=True):
     __table_args__ = NEVER_REUSE_IDS
 
-    id: int | None = Field(default=None, primary_key=True)
+    # None until flushed; typed `int` because code only reads it from stored rows.
+    id: int = Field(default=None, primary_key=True)
     name: str = Field(max_length=NAME_MAX)
     email: str = Field(max_length=EMAIL_MAX, unique=True, index=True)
     # None: no organisation (a freelancer, an independent), who may meet anyone.
@@ -109,7 +111,8 @@ class OrganisationDomain(SQLModel, table=True):
 
     __tablename__ = "organisation_domain"
 
-    id: int | None = Field(default=None, primary_key=True)
+    # None until flushed; typed `int` because code only reads it from stored rows.
+    id: int = Field(default=None, primary_key=True)
     domain: str = Field(max_length=DOMAIN_MAX, unique=True)
     organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
     created_at: datetime = Field(default_factory=utcnow)
@@ -120,7 +123,8 @@ class OrganisationMerge(SQLModel, table=True):
 
     __tablename__ = "organisation_merge"
 
-    id: int | None = Field(default=None, primary_key=True)
+    # None until flushed; typed `int` because code only reads it from stored rows.
+    id: int = Field(default=None, primary_key=True)
     source_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
     target_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
     # Names as they were at the merge, for the record even if either is renamed later.

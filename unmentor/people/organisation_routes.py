@@ -124,7 +124,7 @@ def split(merge_id: PathId, database: DatabaseDep) -> MergePublic:
     """Undo a merge where it still can be: the people it moved, and still there, move back."""
     with database.session() as session:
         organisations.split(session=session, merge_id=merge_id, now=utcnow())
-        return merge_public(session, session.get(OrganisationMerge, merge_id))
+        return merge_public(session, session.get_one(OrganisationMerge, merge_id))
 
 
 @organiser.get(

@@ -25,7 +25,7 @@ from itertools import combinations
 
 from rapidfuzz import fuzz, process
 from sqlalchemy import func, update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from unmentor.errors import Conflict, InvalidInput, NotFound
 from unmentor.organisers import audit
@@ -115,13 +115,13 @@ def organisation_counts(*, session: Session) -> list[OrganisationCount]:
     """Every organisation that is not an alias, with how many participants it has."""
     members = (
         select(Participant.organisation_id, func.count().label("n"))
-        .group_by(Participant.organisation_id)
+        .group_by(col(Participant.organisation_id))
         .subquery()
     )
     rows = session.exec(
         select(Organisation.id, Organisation.name, func.coalesce(members.c.n, 0))
         .outerjoin(members, members.c.organisation_id == Organisation.id)
-        .where(Organisation.merged_into_id.is_(None))
+        .where(col(Organisation.merged_into_id).is_(None))
         .order_by(Organisation.name_key)
     ).all()
     return [OrganisationCount(id=i, name=n, members=c) for i, n, c in rows]
@@ -192,7 +192,7 @@ def _shared_domains(
     )
     for email, organisation_id in session.exec(
         select(Participant.email, Participant.organisation_id).where(
-            Participant.organisation_id.is_not(None)
+            col(Participant.organisation_id).is_not(None)
         )
     ):
         domain = domain_of(email)
@@ -220,8 +220,8 @@ def separation_keys(*, session: Session, separate_by: str) -> dict[int, int]:
     keys = {}
     for organisation_id in parents:
         top, seen = organisation_id, {organisation_id}
-        while parents.get(top) is not None and parents[top] not in seen:
-            top = parents[top]
+        while (parent := parents.get(top)) is not None and parent not in seen:
+            top = parent
             seen.add(top)
         keys[organisation_id] = top
     return keys
@@ -229,13 +229,15 @@ def separation_keys(*, session: Session, separate_by: str) -> dict[int, int]:
 
 def parents(*, session: Session) -> dict[int, int]:
     """Each organisation that has a parent, with its parent's id."""
-    return dict(
-        session.exec(
+    return {
+        organisation_id: parent_id
+        for organisation_id, parent_id in session.exec(
             select(Organisation.id, Organisation.parent_id).where(
-                Organisation.parent_id.is_not(None)
+                col(Organisation.parent_id).is_not(None)
             )
-        ).all()
-    )
+        )
+        if parent_id is not None
+    }
 
 
 def set_parent(*, session: Session, organisation_id: int, parent_id: int | None) -> None:
@@ -282,7 +284,7 @@ def resolve(*, session: Session, organisation: Organisation) -> Organisation:
     seen = set()
     while organisation.merged_into_id is not None and organisation.id not in seen:
         seen.add(organisation.id)
-        organisation = session.get(Organisation, organisation.merged_into_id)
+        organisation = session.get_one(Organisation, organisation.merged_into_id)
     return organisation
 
 
@@ -308,17 +310,17 @@ def merge(*, session: Session, source_id: int, target_id: int, now: datetime) ->
     session.add_all(OrganisationMergeMember(merge_id=record.id, participant_id=p) for p in moved)
     session.exec(
         update(Participant)
-        .where(Participant.organisation_id == source.id)
+        .where(col(Participant.organisation_id) == source.id)
         .values(organisation_id=target.id, updated_at=now)
     )
     session.exec(
         update(OrganisationDomain)
-        .where(OrganisationDomain.organisation_id == source.id)
+        .where(col(OrganisationDomain.organisation_id) == source.id)
         .values(organisation_id=target.id)
     )
     session.exec(
         update(Organisation)
-        .where(Organisation.parent_id == source.id, Organisation.id != target.id)
+        .where(col(Organisation.parent_id) == source.id, col(Organisation.id) != target.id)
         .values(parent_id=target.id)
     )
     if target.parent_id == source.id:
@@ -344,8 +346,8 @@ def split(*, session: Session, merge_id: int, now: datetime) -> int:
         raise NotFound(f"No merge with id {merge_id}.")
     if record.split_at is not None:
         raise Conflict("This merge was already split.")
-    source = session.get(Organisation, record.source_id)
-    target = session.get(Organisation, record.target_id)
+    source = session.get_one(Organisation, record.source_id)
+    target = session.get_one(Organisation, record.target_id)
     if source.merged_into_id != target.id or target.merged_into_id is not None:
         raise Conflict(
             "One of these organisations has been merged again since: split that merge first."
@@ -355,7 +357,7 @@ def split(*, session: Session, merge_id: int, now: datetime) -> int:
     )
     result = session.exec(
         update(Participant)
-        .where(Participant.id.in_(members), Participant.organisation_id == target.id)
+        .where(col(Participant.id).in_(members), col(Participant.organisation_id) == target.id)
         .values(organisation_id=source.id, updated_at=now)
     )
     source.merged_into_id = None
@@ -377,7 +379,7 @@ def merges(*, session: Session) -> list[OrganisationMerge]:
     return list(
         session.exec(
             select(OrganisationMerge).order_by(
-                OrganisationMerge.merged_at.desc(), OrganisationMerge.id.desc()
+                col(OrganisationMerge.merged_at).desc(), col(OrganisationMerge.id).desc()
             )
         )
     )
@@ -414,10 +416,10 @@ def pairs_across(*, session: Session, merge_id: int) -> list[CrossPair]:
     groups: dict[tuple[int, int, int], list[int]] = {}
     rows = session.exec(
         select(Round.number, RoundMember.round_id, RoundMember.group_no, RoundMember.participant_id)
-        .join(Round, Round.id == RoundMember.round_id)
+        .join(Round, col(Round.id) == RoundMember.round_id)
         .where(
             Round.formed_at < record.merged_at,
-            RoundMember.participant_id.in_(moved | target_members),
+            col(RoundMember.participant_id).in_(moved | target_members),
         )
     )
     for number, round_id, group_no, participant_id in rows:

@@ -166,13 +166,13 @@ class ParticipantUpdate(StrictModel):
     # be removed: null or blank means none.
     model_config = ConfigDict(extra="forbid", json_schema_extra=_never_null_in_schema)
 
-    name: Name = None
-    email: Email = None
+    name: Name = None  # type: ignore[assignment]  # left out: kept; null: refused
+    email: Email = None  # type: ignore[assignment]  # left out: kept; null: refused
     organisation: OrganisationName | None = Field(None, description="null or blank: none.")
     sector: Sector | None = None
-    status: ParticipantStatus = None
+    status: ParticipantStatus = None  # type: ignore[assignment]  # left out: kept; null: refused
     paused_until: IsoDate | None = Field(None, description="Required when status is 'paused'.")
-    rhythm: Rhythm = None
+    rhythm: Rhythm = None  # type: ignore[assignment]  # left out: kept; null: refused
     about_me: AboutMe | None = None
 
 

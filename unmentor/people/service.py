@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from sqlalchemy import bindparam, func, or_
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from unmentor.errors import Conflict, InvalidInput, NotFound
 from unmentor.organisers import audit
@@ -59,7 +59,7 @@ def _merged_target(session: Session, organisation: Organisation) -> Organisation
     for _ in range(100):
         if organisation.merged_into_id is None:
             break
-        organisation = session.get(Organisation, organisation.merged_into_id)
+        organisation = session.get_one(Organisation, organisation.merged_into_id)
     return organisation
 
 
@@ -72,9 +72,10 @@ def organisation_ids_by_key(*, session: Session) -> dict[str, int]:
     ids = {}
     for key, organisation_id, _ in rows:
         for _ in range(100):  # merges form no loops; a bound costs nothing
-            if merged_into.get(organisation_id) is None:
+            into = merged_into.get(organisation_id)
+            if into is None:
                 break
-            organisation_id = merged_into[organisation_id]
+            organisation_id = into
         ids[key] = organisation_id
     return ids
 
@@ -101,11 +102,11 @@ def list_organisations(
     """A page of organisations ordered by name, with the total that match `search`."""
     members = (
         select(Participant.organisation_id, func.count().label("n"))
-        .group_by(Participant.organisation_id)
+        .group_by(col(Participant.organisation_id))
         .subquery()
     )
     # Organisations merged into others are aliases, not organisations of their own.
-    live = Organisation.merged_into_id.is_(None)
+    live = col(Organisation.merged_into_id).is_(None)
     query = (
         select(Organisation, func.coalesce(members.c.n, 0))
         .outerjoin(members, members.c.organisation_id == Organisation.id)
@@ -114,11 +115,11 @@ def list_organisations(
     count_query = select(func.count()).select_from(Organisation).where(live)
     if search:
         pattern = f"%{organisation_key(search)}%"
-        query = query.where(Organisation.name_key.like(pattern))
-        count_query = count_query.where(Organisation.name_key.like(pattern))
+        query = query.where(col(Organisation.name_key).like(pattern))
+        count_query = count_query.where(col(Organisation.name_key).like(pattern))
     total = session.exec(count_query).one()
     rows = session.exec(
-        query.order_by(Organisation.name_key, Organisation.id).offset(offset).limit(limit)
+        query.order_by(col(Organisation.name_key), col(Organisation.id)).offset(offset).limit(limit)
     ).all()
     items = [OrganisationPublic(id=o.id, name=o.name, participants=n) for o, n in rows]
     return items, total
@@ -203,17 +204,20 @@ def list_participants(
     if search:
         pattern = f"%{search.strip().lower()}%"
         conditions.append(
-            or_(func.lower(Participant.name).like(pattern), Participant.email.like(pattern))
+            or_(
+                func.lower(col(Participant.name)).like(pattern),
+                col(Participant.email).like(pattern),
+            )
         )
     if status is not None:
-        conditions.append(Participant.status == status)
+        conditions.append(col(Participant.status) == status)
     if organisation_id is not None:
-        conditions.append(Participant.organisation_id == organisation_id)
+        conditions.append(col(Participant.organisation_id) == organisation_id)
     total = session.exec(select(func.count()).select_from(Participant).where(*conditions)).one()
     items = session.exec(
         select(Participant)
         .where(*conditions)
-        .order_by(func.lower(Participant.name), Participant.id)
+        .order_by(func.lower(col(Participant.name)), col(Participant.id))
         .offset(offset)
         .limit(limit)
     ).all()

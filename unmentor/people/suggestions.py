@@ -11,7 +11,7 @@ version (one primary-key read a request, see dataversion.py) and searched in mem
 from __future__ import annotations
 
 from rapidfuzz import fuzz, process
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from unmentor.dataversion import current_version
 from unmentor.people.domains import domain_of
@@ -29,9 +29,11 @@ def _with_members():
     return (
         select(Organisation.id, Organisation.name, Organisation.name_key)
         .where(
-            Organisation.merged_into_id.is_(None),
-            Organisation.id.in_(
-                select(Participant.organisation_id).where(Participant.status.in_(TAKING_PART))
+            col(Organisation.merged_into_id).is_(None),
+            col(Organisation.id).in_(
+                select(col(Participant.organisation_id)).where(
+                    col(Participant.status).in_(TAKING_PART)
+                )
             ),
         )
         .order_by(Organisation.name_key)
@@ -44,7 +46,7 @@ _offered_cache: dict[str, tuple[int, list[tuple[str, str]]]] = {}
 
 def _offered(session: Session) -> list[tuple[str, str]]:
     """The organisations on offer, read again only when the data has changed since."""
-    database = str(session.get_bind().url)
+    database = str(session.get_bind().engine.url)
     version = current_version(session=session)
     cached = _offered_cache.get(database)
     if cached is None or cached[0] != version:

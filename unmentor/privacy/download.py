@@ -16,5 +16,5 @@ def export_data(*, session: Session, participant_id: int) -> dict[str, Any]:
     return {
         holding.section: holding.export(session, participant)
         for holding in REGISTRY
-        if holding.export is not None
+        if holding.export is not None and holding.section is not None
     }

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, func, or_, update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from unmentor import ratelimit
 from unmentor.blocking import service as blocking
@@ -63,9 +63,9 @@ def erase_stories(erasure: Erasure) -> None:
 def export_stories(session: Session, participant: Participant) -> list[dict[str, Any]]:
     rows = session.exec(
         select(Story, Round.number)
-        .join(Round, Round.id == Story.round_id)
+        .join(Round, col(Round.id) == Story.round_id)
         .where(Story.participant_id == participant.id)
-        .order_by(Round.number)
+        .order_by(col(Round.number))
     ).all()
     return [
         {
@@ -103,14 +103,14 @@ def erase_memberships(erasure: Erasure) -> None:
         erasure.session.exec(
             update(RoundMember)
             .where(
-                RoundMember.round_id == round_id,
-                RoundMember.group_no == group_no,
-                RoundMember.comment.is_not(None),
+                col(RoundMember.round_id) == round_id,
+                col(RoundMember.group_no) == group_no,
+                col(RoundMember.comment).is_not(None),
             )
             .values(comment=None)
         )
     erasure.session.exec(
-        delete(RoundMember).where(RoundMember.participant_id == erasure.participant.id)
+        delete(RoundMember).where(col(RoundMember.participant_id) == erasure.participant.id)
     )
     erasure.session.flush()
 
@@ -118,15 +118,15 @@ def erase_memberships(erasure: Erasure) -> None:
 def export_memberships(session: Session, participant: Participant) -> list[dict[str, Any]]:
     mine = session.exec(
         select(Round, RoundMember)
-        .join(RoundMember, RoundMember.round_id == Round.id)
+        .join(RoundMember, col(RoundMember.round_id) == Round.id)
         .where(RoundMember.participant_id == participant.id)
-        .order_by(Round.number, RoundMember.chance)
+        .order_by(col(Round.number), col(RoundMember.chance))
     ).all()
     rounds = []
     for round_, member in mine:
         partners = session.exec(
             select(Participant.name)
-            .join(RoundMember, RoundMember.participant_id == Participant.id)
+            .join(RoundMember, col(RoundMember.participant_id) == Participant.id)
             .where(
                 RoundMember.round_id == round_.id,
                 RoundMember.group_no == member.group_no,
@@ -158,16 +158,16 @@ def export_memberships(session: Session, participant: Participant) -> list[dict[
 
 def erase_sit_outs(erasure: Erasure) -> None:
     erasure.session.exec(
-        delete(RoundSitOut).where(RoundSitOut.participant_id == erasure.participant.id)
+        delete(RoundSitOut).where(col(RoundSitOut.participant_id) == erasure.participant.id)
     )
 
 
 def export_sit_outs(session: Session, participant: Participant) -> list[dict[str, Any]]:
     rows = session.exec(
         select(Round.number, RoundSitOut.reason)
-        .join(RoundSitOut, RoundSitOut.round_id == Round.id)
+        .join(RoundSitOut, col(RoundSitOut.round_id) == Round.id)
         .where(RoundSitOut.participant_id == participant.id)
-        .order_by(Round.number)
+        .order_by(col(Round.number))
     ).all()
     return [{"round": number, "reason": reason} for number, reason in rows]
 
@@ -181,9 +181,9 @@ def erase_blocked_pairs(erasure: Erasure) -> None:
     erasure.session.exec(
         delete(BlockedPair).where(
             or_(
-                BlockedPair.participant_id == person.id,
-                BlockedPair.other_id == person.id,
-                BlockedPair.other_email == person.email,
+                col(BlockedPair.participant_id) == person.id,
+                col(BlockedPair.other_id) == person.id,
+                col(BlockedPair.other_email) == person.email,
             )
         )
     )
@@ -196,12 +196,13 @@ def export_blocked_pairs(session: Session, participant: Participant) -> list[dic
     rows = session.exec(
         select(BlockedPair)
         .where(BlockedPair.participant_id == participant.id)
-        .order_by(BlockedPair.created_at, BlockedPair.id)
+        .order_by(col(BlockedPair.created_at), col(BlockedPair.id))
     ).all()
+    UNNAMED = "someone you have not been introduced to"
     return [
         {
             "never_introduce_to": row.other_email
-            or partners.get(row.other_id, "someone you have not been introduced to"),
+            or (partners.get(row.other_id, UNNAMED) if row.other_id is not None else UNNAMED),
             "added_by": row.source.value,
             "added_at": iso(row.created_at),
         }
@@ -217,7 +218,7 @@ def erase_mentions(erasure: Erasure) -> None:
     session = erasure.session
     naming = session.exec(
         select(OutboxMessage)
-        .join(OutboxMention, OutboxMention.message_id == OutboxMessage.id)
+        .join(OutboxMention, col(OutboxMention.message_id) == OutboxMessage.id)
         .where(OutboxMention.participant_id == erasure.participant.id)
     ).all()
     dropped = []
@@ -229,10 +230,10 @@ def erase_mentions(erasure: Erasure) -> None:
         if not rewritten:
             dropped.append(message.id)
     if dropped:
-        session.exec(delete(OutboxMention).where(OutboxMention.message_id.in_(dropped)))
-        session.exec(delete(OutboxMessage).where(OutboxMessage.id.in_(dropped)))
+        session.exec(delete(OutboxMention).where(col(OutboxMention.message_id).in_(dropped)))
+        session.exec(delete(OutboxMessage).where(col(OutboxMessage.id).in_(dropped)))
     session.exec(
-        delete(OutboxMention).where(OutboxMention.participant_id == erasure.participant.id)
+        delete(OutboxMention).where(col(OutboxMention.participant_id) == erasure.participant.id)
     )
 
 
@@ -251,24 +252,26 @@ def export_mentions(session: Session, participant: Participant) -> dict[str, int
 
 def erase_own_mail(erasure: Erasure) -> None:
     session = erasure.session
-    mine = OutboxMessage.participant_id == erasure.participant.id
+    mine = col(OutboxMessage.participant_id) == erasure.participant.id
     keys = session.exec(select(OutboxMessage.idempotency_key).where(mine)).all()
     erasure.mail_files.update(eml_filename(key) for key in keys)
     session.exec(
         delete(OutboxMention).where(
-            OutboxMention.message_id.in_(select(OutboxMessage.id).where(mine))
+            col(OutboxMention.message_id).in_(select(col(OutboxMessage.id)).where(mine))
         )
     )
     session.exec(delete(OutboxMessage).where(mine))
     # Mail addressed to them without a participant id (none today) goes by address.
-    session.exec(delete(OutboxMessage).where(OutboxMessage.to_address == erasure.participant.email))
+    session.exec(
+        delete(OutboxMessage).where(col(OutboxMessage.to_address) == erasure.participant.email)
+    )
 
 
 def export_own_mail(session: Session, participant: Participant) -> list[dict[str, Any]]:
     emails = session.exec(
         select(OutboxMessage)
         .where(OutboxMessage.participant_id == participant.id)
-        .order_by(OutboxMessage.created_at, OutboxMessage.id)
+        .order_by(col(OutboxMessage.created_at), col(OutboxMessage.id))
     ).all()
     return [
         {
@@ -308,7 +311,7 @@ def erase_mail_files(erasure: Erasure) -> None:
 
 def erase_links(erasure: Erasure) -> None:
     erasure.session.exec(
-        delete(LinkToken).where(LinkToken.participant_id == erasure.participant.id)
+        delete(LinkToken).where(col(LinkToken.participant_id) == erasure.participant.id)
     )
 
 
@@ -316,7 +319,7 @@ def export_links(session: Session, participant: Participant) -> list[dict[str, A
     links = session.exec(
         select(LinkToken)
         .where(LinkToken.participant_id == participant.id)
-        .order_by(LinkToken.created_at, LinkToken.id)
+        .order_by(col(LinkToken.created_at), col(LinkToken.id))
     ).all()
     return [
         {
@@ -331,7 +334,7 @@ def export_links(session: Session, participant: Participant) -> list[dict[str, A
 
 def erase_sessions(erasure: Erasure) -> None:
     erasure.session.exec(
-        delete(SignInSession).where(SignInSession.participant_id == erasure.participant.id)
+        delete(SignInSession).where(col(SignInSession.participant_id) == erasure.participant.id)
     )
 
 
@@ -339,7 +342,7 @@ def export_sessions(session: Session, participant: Participant) -> list[dict[str
     rows = session.exec(
         select(SignInSession)
         .where(SignInSession.participant_id == participant.id)
-        .order_by(SignInSession.created_at, SignInSession.id)
+        .order_by(col(SignInSession.created_at), col(SignInSession.id))
     ).all()
     return [{"signed_in_at": iso(r.created_at), "expires_at": iso(r.expires_at)} for r in rows]
 
@@ -354,7 +357,7 @@ def erase_rate_counters(erasure: Erasure) -> None:
 
 
 def erase_participant(erasure: Erasure) -> None:
-    erasure.session.exec(delete(Participant).where(Participant.id == erasure.participant.id))
+    erasure.session.exec(delete(Participant).where(col(Participant.id) == erasure.participant.id))
 
 
 def export_participant(session: Session, participant: Participant) -> dict[str, Any]:
@@ -383,7 +386,7 @@ def export_participant(session: Session, participant: Participant) -> dict[str, 
 def erase_merge_moves(erasure: Erasure) -> None:
     erasure.session.exec(
         delete(OrganisationMergeMember).where(
-            OrganisationMergeMember.participant_id == erasure.participant.id
+            col(OrganisationMergeMember.participant_id) == erasure.participant.id
         )
     )
 
@@ -391,9 +394,11 @@ def erase_merge_moves(erasure: Erasure) -> None:
 def export_merge_moves(session: Session, participant: Participant) -> list[dict[str, Any]]:
     rows = session.exec(
         select(OrganisationMerge)
-        .join(OrganisationMergeMember, OrganisationMergeMember.merge_id == OrganisationMerge.id)
+        .join(
+            OrganisationMergeMember, col(OrganisationMergeMember.merge_id) == OrganisationMerge.id
+        )
         .where(OrganisationMergeMember.participant_id == participant.id)
-        .order_by(OrganisationMerge.merged_at)
+        .order_by(col(OrganisationMerge.merged_at))
     ).all()
     return [
         {
@@ -414,4 +419,4 @@ def erase_empty_organisation(erasure: Erasure) -> None:
         select(func.count()).where(Participant.organisation_id == organisation_id)
     ).one()
     if remaining == 0:
-        erasure.session.exec(delete(Organisation).where(Organisation.id == organisation_id))
+        erasure.session.exec(delete(Organisation).where(col(Organisation.id) == organisation_id))

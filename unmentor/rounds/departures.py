@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import delete
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from unmentor.mail.compose import compose
 from unmentor.mail.models import OutboxMention, OutboxMessage
@@ -29,8 +29,8 @@ def tell_groupmates(
     """Email the others in each open round's group of `participant`; returns how many."""
     memberships = session.exec(
         select(RoundMember.round_id, RoundMember.group_no, RoundMember.chance)
-        .join(Round, Round.id == RoundMember.round_id)
-        .where(RoundMember.participant_id == participant.id, Round.closed_at.is_(None))
+        .join(Round, col(Round.id) == RoundMember.round_id)
+        .where(col(RoundMember.participant_id) == participant.id, col(Round.closed_at).is_(None))
     ).all()
     chances = {(round_id, group_no): chance for round_id, group_no, chance in memberships}
     told = 0
@@ -53,7 +53,7 @@ def tell_groupmates(
                         if not still_there
                         and chances[round_id, group_no] == FIRST_CHANCE
                         and rematch_open(
-                            session.get(Round, round_id), settings=settings, today=now.date()
+                            session.get_one(Round, round_id), settings=settings, today=now.date()
                         )
                         else None
                     ),
@@ -120,7 +120,7 @@ def rewrite_for_group_as_it_is(
     message.body = row["body"]
     message.parts = row["parts"]
     session.add(message)
-    session.exec(delete(OutboxMention).where(OutboxMention.message_id == message.id))
+    session.exec(delete(OutboxMention).where(col(OutboxMention.message_id) == message.id))
     session.flush()
     record_mentions(session=session, mentions={message.id: row["mentions"]})
     return True

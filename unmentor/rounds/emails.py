@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import insert
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from unmentor.links.urls import (
     MANAGE_PATH,
@@ -328,7 +328,7 @@ def write_outbox_rows(session: Session, rows: list[dict]) -> None:
         session.exec(insert(OutboxMessage), params=messages)
         return
     written = session.exec(
-        insert(OutboxMessage).returning(OutboxMessage.id, OutboxMessage.idempotency_key),
+        insert(OutboxMessage).returning(col(OutboxMessage.id), col(OutboxMessage.idempotency_key)),
         params=messages,
     ).all()
     record_mentions(session=session, mentions={mid: named[key] for mid, key in written})

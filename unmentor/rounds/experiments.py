@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel, Field
 from sqlalchemy import String, type_coerce
 from sqlalchemy import select as sa_select
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from unmentor.people.models import Participant
 from unmentor.rounds.models import Outcome, Round, RoundMember
@@ -96,7 +96,7 @@ def _months(period: str) -> int:
 
 def conversations(*, session: Session) -> list[Conversation]:
     """Every group of a closed round with what the comparisons split on."""
-    rounds = session.exec(select(Round).order_by(Round.number)).all()
+    rounds = session.exec(select(Round).order_by(col(Round.number))).all()
     gap: dict[int, int | None] = {}
     previous = None
     for r in rounds:
@@ -106,14 +106,14 @@ def conversations(*, session: Session) -> list[Conversation]:
     # Plain rows with the outcome as stored (no enum per row): half the time at 600,000 rows.
     rows = session.connection().execute(
         sa_select(
-            RoundMember.round_id,
-            RoundMember.group_no,
-            RoundMember.participant_id,
+            col(RoundMember.round_id),
+            col(RoundMember.group_no),
+            col(RoundMember.participant_id),
             type_coerce(RoundMember.outcome, String),
-            Participant.rhythm,
-            Participant.sector,
-            RoundMember.meeting_at.is_not(None),
-        ).join(Participant, Participant.id == RoundMember.participant_id)
+            col(Participant.rhythm),
+            col(Participant.sector),
+            col(RoundMember.meeting_at).is_not(None),
+        ).join(Participant, col(Participant.id) == RoundMember.participant_id)
     )
     numbers = {r.id: r.number for r in rounds}
     first_round: dict[int, int] = {}
@@ -188,7 +188,9 @@ def compare(
             f"{MIN_EACH} that met and {MIN_EACH} that did not on each side).",
         )
     z, p = two_proportion_test(met_a, len(a), met_b, len(b))
-    points = abs(sides[0].met_rate - sides[1].met_rate) * 100
+    rate_a, rate_b = sides[0].met_rate, sides[1].met_rate
+    assert rate_a is not None and rate_b is not None  # both sides have decided conversations
+    points = abs(rate_a - rate_b) * 100
     verdict = (
         f"a difference of {points:.0f} points, bigger than chance would usually give"
         if p < SIGNIFICANCE
@@ -236,8 +238,8 @@ def experiments(*, session: Session) -> Experiments:
             "sector",
             "Same or different sector",
             known_sectors,
-            ("Same sector", lambda c: len({s.casefold() for s in c.sectors}) == 1),
-            ("Different sectors", lambda c: len({s.casefold() for s in c.sectors}) > 1),
+            ("Same sector", lambda c: len({s.casefold() for s in c.sectors if s}) == 1),
+            ("Different sectors", lambda c: len({s.casefold() for s in c.sectors if s}) > 1),
         ),
         compare(
             "picked_time",

@@ -19,13 +19,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
+from typing import Any, Final, Literal
 
 from unmentor.rounds.models import Outcome
 
-MET, NOT_MET, UNCONFIRMED, AWAITING = "met", "not_met", "unconfirmed", "pending"
+MET: Final = "met"
+NOT_MET: Final = "not_met"
+UNCONFIRMED: Final = "unconfirmed"
+AWAITING: Final = "pending"
+GroupOutcome = Literal["met", "not_met", "unconfirmed", "pending"]
 
 
-def group_outcome(answers: Sequence[Outcome | None], *, closed: bool) -> str:
+def group_outcome(answers: Sequence[Outcome | None], *, closed: bool) -> GroupOutcome:
     """A group met if anyone says so; 'pending' (awaiting) while open and nobody has answered."""
     if Outcome.met in answers:
         return MET
@@ -80,7 +85,7 @@ class RoundFigures:
 
 
 def tally(
-    number: int, groups: Mapping[object, Sequence[Outcome | None]], *, closed: bool
+    number: int, groups: Mapping[Any, Sequence[Outcome | None]], *, closed: bool
 ) -> RoundFigures:
     """The figures of round `number` from its groups' answers (each group's members' outcomes)."""
     counts = {MET: 0, NOT_MET: 0, UNCONFIRMED: 0, AWAITING: 0}

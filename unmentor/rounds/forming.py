@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, insert, or_, text
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from unmentor.blocking import service as blocking
 from unmentor.db import Database
@@ -74,7 +74,7 @@ def new_seed() -> int:
 def _available_people(session: Session, today: date) -> dict[int, tuple[Person, int | None]]:
     """Everyone who can be placed today, with their organisation id (None: no organisation)."""
     rows = session.exec(
-        select(
+        select(  # type: ignore[call-overload, misc]  # sqlmodel types select() for up to 4 columns
             Participant.id,
             Participant.name,
             Participant.email,
@@ -88,10 +88,10 @@ def _available_people(session: Session, today: date) -> dict[int, tuple[Person, 
         .outerjoin(Organisation, Organisation.id == Participant.organisation_id)
         .where(
             or_(
-                Participant.status == ParticipantStatus.active,
+                col(Participant.status) == ParticipantStatus.active,
                 # A pause that has ended counts as active even before the nightly job runs.
-                (Participant.status == ParticipantStatus.paused)
-                & (Participant.paused_until <= today),
+                (col(Participant.status) == ParticipantStatus.paused)
+                & (col(Participant.paused_until) <= today),
             )
         )
         .order_by(Participant.id)
@@ -165,7 +165,9 @@ def plan_round(*, session: Session, settings: Settings, today: date, seed: int) 
 def _lock(session: Session) -> None:
     # SQLite's writer transaction (BEGIN IMMEDIATE) already serialises formation.
     if session.get_bind().dialect.name == "postgresql":
-        session.exec(text("SELECT pg_advisory_xact_lock(:key)").bindparams(key=FORMATION_LOCK))
+        session.connection().execute(
+            text("SELECT pg_advisory_xact_lock(:key)").bindparams(key=FORMATION_LOCK)
+        )
 
 
 def round_for_period(*, session: Session, period_key: str) -> Round | None:

@@ -10,7 +10,7 @@ from datetime import date, datetime
 
 from sqlalchemy import func
 from sqlalchemy.orm import aliased
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from unmentor.people.models import NO_ORGANISATION, Organisation, Participant
 from unmentor.rounds.figures import group_outcome
@@ -26,7 +26,7 @@ def earlier_pairs(*, session: Session) -> list[tuple[int, int]]:
     """
     rows = session.exec(
         select(RoundMember.round_id, RoundMember.group_no, RoundMember.participant_id).order_by(
-            RoundMember.round_id, RoundMember.group_no
+            col(RoundMember.round_id), col(RoundMember.group_no)
         )
     ).all()
     pairs: list[tuple[int, int]] = []
@@ -53,7 +53,9 @@ def sit_out_counts(*, session: Session) -> dict[int, int]:
     outsiders never sit out).
     """
     rows = session.exec(
-        select(RoundSitOut.participant_id, func.count()).group_by(RoundSitOut.participant_id)
+        select(col(RoundSitOut.participant_id), func.count()).group_by(
+            col(RoundSitOut.participant_id)
+        )
     ).all()
     return dict(rows)
 
@@ -70,13 +72,13 @@ def pair_rounds(
     `people` limits it to pairs among those ids, `before_round` to rounds numbered lower.
     """
     query = select(Round.number, RoundMember.group_no, RoundMember.participant_id).join(
-        Round, Round.id == RoundMember.round_id
+        Round, col(Round.id) == RoundMember.round_id
     )
     if people is not None:
-        query = query.where(RoundMember.participant_id.in_(list(people)))
+        query = query.where(col(RoundMember.participant_id).in_(list(people)))
     if before_round is not None:
         query = query.where(Round.number < before_round)
-    rows = session.exec(query.order_by(Round.number, RoundMember.group_no)).all()
+    rows = session.exec(query.order_by(col(Round.number), col(RoundMember.group_no))).all()
     met: dict[tuple[int, int], tuple[int, int]] = {}
     for (number, _), members in itertools.groupby(rows, key=lambda row: (row[0], row[1])):
         for a, b in itertools.combinations([pid for *_, pid in members], 2):
@@ -176,7 +178,7 @@ def rounds_of(*, session: Session, participant_id: int) -> list[MyRound]:
     """
     mine, theirs = aliased(RoundMember), aliased(RoundMember)
     rows = session.exec(
-        select(
+        select(  # type: ignore[call-overload, misc]  # sqlmodel types select() for up to 4 columns
             Round.id,
             Round.number,
             Round.period,
@@ -202,7 +204,12 @@ def rounds_of(*, session: Session, participant_id: int) -> list[MyRound]:
         .outerjoin(Participant, Participant.id == theirs.participant_id)
         .outerjoin(Organisation, Organisation.id == Participant.organisation_id)
         .where(mine.participant_id == participant_id)
-        .order_by(Round.number.desc(), mine.chance.desc(), Participant.name, Participant.id)
+        .order_by(
+            col(Round.number).desc(),
+            col(mine.chance).desc(),
+            col(Participant.name),
+            col(Participant.id),
+        )
     ).all()
     found: list[MyRound] = []
     answers: list[list[Outcome | None]] = []

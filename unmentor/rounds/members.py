@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from unmentor.people.models import NO_ORGANISATION, Organisation, Participant
 from unmentor.rounds.emails import Person
@@ -17,7 +17,7 @@ def groups_with_people(
 ) -> dict[int, list[tuple[RoundMember, Person]]]:
     """Each group of the round (or just `group_nos`) with its members' details."""
     query = (
-        select(
+        select(  # type: ignore[call-overload]  # sqlmodel types select() for up to 4 columns
             RoundMember,
             Participant.name,
             Participant.email,
@@ -33,7 +33,7 @@ def groups_with_people(
         .order_by(RoundMember.group_no, RoundMember.participant_id)
     )
     if group_nos is not None:
-        query = query.where(RoundMember.group_no.in_(group_nos))
+        query = query.where(col(RoundMember.group_no).in_(group_nos))
     groups: dict[int, list[tuple[RoundMember, Person]]] = defaultdict(list)
     rows = session.exec(query).all()
     for member, name, email, organisation, sector, free_times, time_zone, about_me in rows:

@@ -34,7 +34,8 @@ COMMENT_MAX = 500
 
 
 class Round(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
+    # None until flushed; typed `int` because code only reads it from stored rows.
+    id: int = Field(default=None, primary_key=True)
     number: int = Field(unique=True)
     # One round per period, enforced here: two schedulers or a retry cannot make a second.
     period: str = Field(max_length=20, unique=True)
@@ -69,7 +70,8 @@ class RoundMember(SQLModel, table=True):
         Index("ix_round_member_group", "round_id", "group_no"),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    # None until flushed; typed `int` because code only reads it from stored rows.
+    id: int = Field(default=None, primary_key=True)
     round_id: int = Field(foreign_key="round.id", ondelete="CASCADE")
     group_no: int
     # Erasing a participant removes them from every round, pictures included.

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import bindparam, exists, update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from unmentor.errors import Conflict, InvalidInput, LinkInvalid
 from unmentor.links.urls import MANAGE_PATH, absolute
@@ -44,7 +44,7 @@ def member_for_token(*, session: Session, settings: Settings, token: str) -> Ans
         raise LinkInvalid("This link no longer belongs to anyone taking part.")
     partners = session.exec(
         select(Participant.name)
-        .join(RoundMember, RoundMember.participant_id == Participant.id)
+        .join(RoundMember, col(RoundMember.participant_id) == Participant.id)
         .where(
             RoundMember.round_id == round_id,
             RoundMember.group_no == member.group_no,
@@ -52,7 +52,9 @@ def member_for_token(*, session: Session, settings: Settings, token: str) -> Ans
         )
         .order_by(Participant.name)
     ).all()
-    return Answer(round=session.get(Round, round_id), member=member, partner_names=list(partners))
+    return Answer(
+        round=session.get_one(Round, round_id), member=member, partner_names=list(partners)
+    )
 
 
 @dataclass(frozen=True)
@@ -67,11 +69,11 @@ class Recorded:
 _WRITE_ANSWER = (
     update(RoundMember)
     .where(
-        RoundMember.round_id == bindparam("answer_round"),
-        RoundMember.participant_id == bindparam("answer_participant"),
-        RoundMember.chance == bindparam("answer_chance"),
+        col(RoundMember.round_id) == bindparam("answer_round"),
+        col(RoundMember.participant_id) == bindparam("answer_participant"),
+        col(RoundMember.chance) == bindparam("answer_chance"),
         # Only while the round is open: an answer racing the closing cannot land after it.
-        exists().where(Round.id == RoundMember.round_id, Round.closed_at.is_(None)),
+        exists().where(col(Round.id) == RoundMember.round_id, col(Round.closed_at).is_(None)),
     )
     .values(
         outcome=bindparam("new_outcome"),
@@ -79,7 +81,7 @@ _WRITE_ANSWER = (
         comment=bindparam("new_comment"),
         answered_at=bindparam("new_answered_at"),
     )
-    .returning(RoundMember.round_id)
+    .returning(col(RoundMember.round_id))
 )
 _ROUND_NUMBER = select(Round.number).where(Round.id == bindparam("round_id"))
 
@@ -153,7 +155,7 @@ def close_round(*, session: Session, settings: Settings, round_: Round, now: dat
         raise Conflict(f"Round {round_.number} is already closed.")
     result = session.exec(
         update(RoundMember)
-        .where(RoundMember.round_id == round_.id, RoundMember.outcome.is_(None))
+        .where(col(RoundMember.round_id) == round_.id, col(RoundMember.outcome).is_(None))
         .values(outcome=Outcome.unconfirmed)
     )
     round_.closed_at = now
@@ -178,8 +180,8 @@ def _silent_rounds(session: Session, participant_ids: set[int], limit: int) -> d
     """
     # A person's latest rounds lie among the latest few: looking no further back keeps
     # closing a large round from reading the whole history.
-    recent = select(Round.id).where(Round.closed_at.is_not(None))
-    recent = recent.order_by(Round.number.desc()).limit(limit * 4)
+    recent = select(col(Round.id)).where(col(Round.closed_at).is_not(None))
+    recent = recent.order_by(col(Round.number).desc()).limit(limit * 4)
     columns = (
         RoundMember.participant_id,
         RoundMember.round_id,
@@ -188,9 +190,9 @@ def _silent_rounds(session: Session, participant_ids: set[int], limit: int) -> d
         Round.number,
     )
     rows = session.exec(
-        select(*columns)
+        select(*columns)  # type: ignore[call-overload]  # sqlmodel types select() for up to 4 columns
         .join(Round, Round.id == RoundMember.round_id)
-        .where(RoundMember.round_id.in_(recent.scalar_subquery()))
+        .where(col(RoundMember.round_id).in_(recent.scalar_subquery()))
     ).all()
     met_groups = {(r, g) for _, r, g, outcome, _ in rows if outcome == Outcome.met}
     # Per person and round: silent only if every group they were in that round was (someone
@@ -254,5 +256,7 @@ def _pause_people_who_never_answer(
 def rounds_due_to_close(*, session: Session, today: date) -> list[Round]:
     """Open rounds whose closing date has come."""
     return list(
-        session.exec(select(Round).where(Round.closed_at.is_(None), Round.closes_on <= today)).all()
+        session.exec(
+            select(Round).where(col(Round.closed_at).is_(None), col(Round.closes_on) <= today)
+        ).all()
     )

@@ -12,7 +12,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import exists, update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from unmentor.errors import Conflict, InvalidInput, LinkInvalid
 from unmentor.mail.compose import Attachment, compose
@@ -105,10 +105,10 @@ def pick_time(
     session.exec(
         update(RoundMember)
         .where(
-            RoundMember.round_id == choice.round.id,
-            RoundMember.group_no == choice.group_no,
+            col(RoundMember.round_id) == choice.round.id,
+            col(RoundMember.group_no) == choice.group_no,
             # Only while the round is open: a pick racing the closing cannot land after it.
-            exists().where(Round.id == RoundMember.round_id, Round.closed_at.is_(None)),
+            exists().where(col(Round.id) == RoundMember.round_id, col(Round.closed_at).is_(None)),
         )
         .values(meeting_at=chosen)
     )

@@ -28,7 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from unmentor.errors import Conflict, LinkInvalid
 from unmentor.people.models import Participant, ParticipantStatus
@@ -85,7 +85,7 @@ def _names(session: Session, round_id: int, group_no: int, but: int) -> list[str
     return list(
         session.exec(
             select(Participant.name)
-            .join(RoundMember, RoundMember.participant_id == Participant.id)
+            .join(RoundMember, col(RoundMember.participant_id) == Participant.id)
             .where(
                 RoundMember.round_id == round_id,
                 RoundMember.group_no == group_no,
@@ -163,13 +163,13 @@ def open_offers(
     """The person's open rounds where they may ask, or have asked: for their own page."""
     rounds = session.exec(
         select(Round)
-        .join(RoundMember, RoundMember.round_id == Round.id)
+        .join(RoundMember, col(RoundMember.round_id) == Round.id)
         .where(
-            Round.closed_at.is_(None),
+            col(Round.closed_at).is_(None),
             RoundMember.participant_id == participant_id,
             RoundMember.chance == FIRST_CHANCE,
         )
-        .order_by(Round.number)
+        .order_by(col(Round.number))
     ).all()
     offers = [
         offer(
@@ -194,6 +194,7 @@ def ask(*, session: Session, settings: Settings, token: str, today: date, now: d
     if current.state != State.can_ask:
         raise Conflict(_why_not[current.state])
     member = _first_row(session, round_id, participant_id)
+    assert member is not None  # can_ask: the token's member is in the round
     member.second_chance = SecondChance.waiting
     member.second_chance_asked_at = now
     if member.outcome is None:

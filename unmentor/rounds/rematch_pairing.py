@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import func, insert, text, update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from unmentor.blocking import service as blocking
 from unmentor.links.urls import MANAGE_PATH, absolute
@@ -43,7 +43,7 @@ def lock_round(session: Session, round_id: int) -> None:
     """Serialise asks and pairing within one round (SQLite: the writer lock does)."""
     # SQLite's writer transaction (BEGIN IMMEDIATE) already serialises asks.
     if session.get_bind().dialect.name == "postgresql":
-        session.exec(
+        session.connection().execute(
             text("SELECT pg_advisory_xact_lock(:key, :round)").bindparams(
                 key=REMATCH_LOCK, round=round_id
             )
@@ -54,14 +54,14 @@ def pair_waiting(*, session: Session, settings: Settings, round_: Round, now: da
     """Group everyone waiting in this round who can be grouped; introduce them. Returns groups."""
     waiting = session.exec(
         select(RoundMember.participant_id, Participant.organisation_id)
-        .join(Participant, Participant.id == RoundMember.participant_id)
+        .join(Participant, col(Participant.id) == RoundMember.participant_id)
         .where(
             RoundMember.round_id == round_.id,
             RoundMember.chance == FIRST_CHANCE,
             RoundMember.second_chance == SecondChance.waiting,
             Participant.status == ParticipantStatus.active,
         )
-        .order_by(RoundMember.second_chance_asked_at, RoundMember.participant_id)
+        .order_by(col(RoundMember.second_chance_asked_at), col(RoundMember.participant_id))
     ).all()
     if len(waiting) < 2:
         return 0
@@ -129,9 +129,9 @@ def _write_groups(
     session.exec(
         update(RoundMember)
         .where(
-            RoundMember.round_id == round_.id,
-            RoundMember.chance == FIRST_CHANCE,
-            RoundMember.participant_id.in_(placed),
+            col(RoundMember.round_id) == round_.id,
+            col(RoundMember.chance) == FIRST_CHANCE,
+            col(RoundMember.participant_id).in_(placed),
         )
         .values(second_chance=SecondChance.found)
     )
@@ -164,10 +164,10 @@ def close_requests(*, session: Session, settings: Settings, today: date, now: da
     settled = Settled()
     rounds = session.exec(
         select(Round)
-        .join(RoundMember, RoundMember.round_id == Round.id)
+        .join(RoundMember, col(RoundMember.round_id) == Round.id)
         .where(RoundMember.second_chance == SecondChance.waiting)
         .distinct()
-        .order_by(Round.number)
+        .order_by(col(Round.number))
     ).all()
     for round_ in rounds:
         lock_round(session, round_.id)
@@ -179,7 +179,7 @@ def close_requests(*, session: Session, settings: Settings, today: date, now: da
             continue
         still = session.exec(
             select(RoundMember, Participant)
-            .join(Participant, Participant.id == RoundMember.participant_id)
+            .join(Participant, col(Participant.id) == RoundMember.participant_id)
             .where(
                 RoundMember.round_id == round_.id,
                 RoundMember.chance == FIRST_CHANCE,

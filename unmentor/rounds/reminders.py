@@ -6,7 +6,7 @@ from collections import defaultdict
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import or_, update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from unmentor.errors import Conflict, NotFound
 from unmentor.organisers import audit
@@ -27,7 +27,7 @@ def send_due_reminders(*, session: Session, settings: Settings, today: date, now
     A first group's reminder offers "ask for someone else" while the round still allows it.
     """
     due = session.exec(
-        select(Round).where(Round.closed_at.is_(None), Round.reminder_on <= today)
+        select(Round).where(col(Round.closed_at).is_(None), col(Round.reminder_on) <= today)
     ).all()
     queued = 0
     for round_ in due:
@@ -39,8 +39,8 @@ def send_due_reminders(*, session: Session, settings: Settings, today: date, now
                 RoundMember.joined_at,
             ).where(
                 RoundMember.round_id == round_.id,
-                RoundMember.outcome.is_(None),
-                RoundMember.reminded_at.is_(None),
+                col(RoundMember.outcome).is_(None),
+                col(RoundMember.reminded_at).is_(None),
             )
         ).all()
         quiet_since = now - timedelta(days=SECOND_CHANCE_QUIET_DAYS)
@@ -82,12 +82,12 @@ def send_due_reminders(*, session: Session, settings: Settings, today: date, now
             session.exec(
                 update(RoundMember)
                 .where(
-                    RoundMember.round_id == round_.id,
-                    RoundMember.chance == chance,
-                    RoundMember.participant_id.in_(
+                    col(RoundMember.round_id) == round_.id,
+                    col(RoundMember.chance) == chance,
+                    col(RoundMember.participant_id).in_(
                         {pid for g, pid in to_remind if groups[g][0][0].chance == chance}
                     ),
-                    RoundMember.reminded_at.is_(None),
+                    col(RoundMember.reminded_at).is_(None),
                 )
                 .values(reminded_at=now)
             )
@@ -108,9 +108,9 @@ def record_past_reminders(*, session: Session, today: date) -> int:
         result = session.exec(
             update(RoundMember)
             .where(
-                RoundMember.round_id == round_.id,
-                RoundMember.reminded_at.is_(None),
-                or_(RoundMember.answered_at.is_(None), RoundMember.answered_at > at),
+                col(RoundMember.round_id) == round_.id,
+                col(RoundMember.reminded_at).is_(None),
+                or_(col(RoundMember.answered_at).is_(None), col(RoundMember.answered_at) > at),
             )
             .values(reminded_at=at)
         )
@@ -130,7 +130,7 @@ def resend_introduction(
     member = session.exec(
         select(RoundMember)
         .where(RoundMember.round_id == round_.id, RoundMember.participant_id == participant_id)
-        .order_by(RoundMember.chance.desc())
+        .order_by(col(RoundMember.chance).desc())
     ).first()
     if member is None:
         raise NotFound(f"Participant {participant_id} is not in round {round_.number}.")

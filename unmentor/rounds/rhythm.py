@@ -9,7 +9,7 @@ rhythm applies to the next round without any bookkeeping.
 from __future__ import annotations
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from unmentor.people.models import RHYTHMS, Participant
 from unmentor.rounds.models import Round, RoundMember
@@ -27,11 +27,11 @@ def resting(*, session: Session, next_number: int) -> set[int]:
     recent = next_number - (max(RHYTHMS) - 1)
     rows = session.exec(
         select(RoundMember.participant_id, func.max(Round.number))
-        .join(Round, Round.id == RoundMember.round_id)
-        .join(Participant, Participant.id == RoundMember.participant_id)
+        .join(Round, col(Round.id) == RoundMember.round_id)
+        .join(Participant, col(Participant.id) == RoundMember.participant_id)
         # Only the last few rounds can make anyone rest, and only people who chose to.
         .where(Round.number >= recent, Round.number < next_number, Participant.rhythm > 1)
-        .group_by(RoundMember.participant_id, Participant.rhythm)
+        .group_by(col(RoundMember.participant_id), col(Participant.rhythm))
         .having(func.max(Round.number) > next_number - Participant.rhythm)
     ).all()
     return {pid for pid, _ in rows}

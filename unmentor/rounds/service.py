@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from unmentor.errors import NotFound
 from unmentor.people.models import NO_ORGANISATION, Organisation, Participant
@@ -32,7 +32,7 @@ def get_round(*, session: Session, number: int) -> Round:
 def _answers_by_group(session: Session, round_ids: list[int]) -> dict[int, dict[int, list]]:
     rows = session.exec(
         select(RoundMember.round_id, RoundMember.group_no, RoundMember.outcome).where(
-            RoundMember.round_id.in_(round_ids)
+            col(RoundMember.round_id).in_(round_ids)
         )
     ).all()
     groups: dict[int, dict[int, list]] = defaultdict(lambda: defaultdict(list))
@@ -45,8 +45,8 @@ def _second_chance_rows(session: Session, round_ids: list[int]) -> dict[int, tup
     """Per round with second chances: (member rows in second-chance groups, such groups)."""
     rows = session.exec(
         select(RoundMember.round_id, func.count(), func.count(func.distinct(RoundMember.group_no)))
-        .where(RoundMember.round_id.in_(round_ids), RoundMember.chance > 1)
-        .group_by(RoundMember.round_id)
+        .where(col(RoundMember.round_id).in_(round_ids), col(RoundMember.chance) > 1)
+        .group_by(col(RoundMember.round_id))
     ).all()
     return {round_id: (members, groups) for round_id, members, groups in rows}
 
@@ -61,12 +61,15 @@ def _reasons(session: Session, round_ids: list[int]) -> dict[int, dict[str, int]
     """
     rows = session.exec(
         select(RoundMember.round_id, RoundMember.reason, func.count())
-        .where(RoundMember.round_id.in_(round_ids), RoundMember.outcome == Outcome.not_met)
-        .group_by(RoundMember.round_id, RoundMember.reason)
+        .where(
+            col(RoundMember.round_id).in_(round_ids), col(RoundMember.outcome) == Outcome.not_met
+        )
+        .group_by(col(RoundMember.round_id), col(RoundMember.reason))
     ).all()
     counts: dict[int, dict[str, int]] = defaultdict(dict)
     for round_id, reason, count in rows:
-        counts[round_id][reason.value if reason else UNSPECIFIED] = count
+        # StrEnum: str() is the value (sqlmodel's select() types the column as plain str).
+        counts[round_id][str(reason) if reason else UNSPECIFIED] = count
     # A fixed order (the reasons' own, then unspecified) for tables and JSON alike.
     order = [r.value for r in NotMetReason] + [UNSPECIFIED]
     return {
@@ -83,7 +86,8 @@ def _summary(
     second: tuple[int, int] = (0, 0),
 ) -> dict:
     closed = round_.closed_at is not None
-    figures = tally(round_.number, groups, closed=closed).as_dict()
+    counted = tally(round_.number, groups, closed=closed)
+    figures = counted.as_dict()
     return {
         **figures,
         "period": round_.period,
@@ -94,7 +98,7 @@ def _summary(
         "formed_at": round_.formed_at,
         "closed_at": round_.closed_at,
         # Someone given a second chance is in two groups of the round: counted once.
-        "people": figures["people"] - second[0],
+        "people": counted.people - second[0],
         "second_chance_groups": second[1],
         "sat_out": sat_out,
         "reasons": reasons or {},
@@ -103,7 +107,7 @@ def _summary(
 
 def list_rounds(*, session: Session) -> list[RoundSummary]:
     """Every round, newest first, with its counts."""
-    rounds = session.exec(select(Round).order_by(Round.number.desc())).all()
+    rounds = session.exec(select(Round).order_by(col(Round.number).desc())).all()
     if not rounds:
         return []
     answers = _answers_by_group(session, [r.id for r in rounds])
@@ -111,7 +115,7 @@ def list_rounds(*, session: Session) -> list[RoundSummary]:
     second = _second_chance_rows(session, [r.id for r in rounds])
     sat_out = dict(
         session.exec(
-            select(RoundSitOut.round_id, func.count()).group_by(RoundSitOut.round_id)
+            select(col(RoundSitOut.round_id), func.count()).group_by(col(RoundSitOut.round_id))
         ).all()
     )
     return [
@@ -143,10 +147,10 @@ def round_detail(*, session: Session, number: int) -> RoundDetail:
     round_ = get_round(session=session, number=number)
     rows = session.exec(
         select(RoundMember, Participant.name, Participant.email, Organisation.name)
-        .join(Participant, Participant.id == RoundMember.participant_id)
-        .outerjoin(Organisation, Organisation.id == Participant.organisation_id)
+        .join(Participant, col(Participant.id) == RoundMember.participant_id)
+        .outerjoin(Organisation, col(Organisation.id) == Participant.organisation_id)
         .where(RoundMember.round_id == round_.id)
-        .order_by(RoundMember.group_no, Participant.name)
+        .order_by(col(RoundMember.group_no), col(Participant.name))
     ).all()
     members: dict[int, list[MemberView]] = defaultdict(list)
     answers: dict[int, list[Outcome | None]] = defaultdict(list)
@@ -182,7 +186,7 @@ def round_detail(*, session: Session, number: int) -> RoundDetail:
     ]
     sat_out = session.exec(
         select(RoundSitOut.participant_id, Participant.name, RoundSitOut.reason)
-        .join(Participant, Participant.id == RoundSitOut.participant_id)
+        .join(Participant, col(Participant.id) == RoundSitOut.participant_id)
         .where(RoundSitOut.round_id == round_.id)
         .order_by(Participant.name)
     ).all()
@@ -206,16 +210,16 @@ class Comment:
 
 def recent_comments(*, session: Session, rounds: int = 6) -> list[Comment]:
     """What members wrote with "we didn't meet" in the latest rounds, newest round first."""
-    latest = select(Round.id).order_by(Round.number.desc()).limit(rounds)
+    latest = select(col(Round.id)).order_by(col(Round.number).desc()).limit(rounds)
     rows = session.exec(
         select(Round.number, Participant.name, RoundMember.reason, RoundMember.comment)
-        .join(RoundMember, RoundMember.round_id == Round.id)
-        .join(Participant, Participant.id == RoundMember.participant_id)
-        .where(RoundMember.round_id.in_(latest.scalar_subquery()))
-        .where(RoundMember.comment.is_not(None))
+        .join(RoundMember, col(RoundMember.round_id) == Round.id)
+        .join(Participant, col(Participant.id) == RoundMember.participant_id)
+        .where(col(RoundMember.round_id).in_(latest.scalar_subquery()))
+        .where(col(RoundMember.comment).is_not(None))
     ).all()
     found = [
-        Comment(number, name, reason.value if reason else UNSPECIFIED, comment)
+        Comment(number, name, str(reason) if reason else UNSPECIFIED, comment or "")
         for number, name, reason, comment in rows
     ]
     return sorted(found, key=lambda c: (-c.round_number, c.name))

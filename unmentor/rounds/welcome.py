@@ -21,7 +21,7 @@ from datetime import date, datetime
 
 from markupsafe import escape
 from sqlalchemy import insert
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from unmentor.links.urls import MANAGE_PATH, PAUSE_PATH, absolute
 from unmentor.mail.compose import Email, compose
@@ -110,7 +110,9 @@ class Welcomer:
         # Cut once at the markers: joining the pieces copies each text once, where replacing
         # scanned it once per marker.
         self._body = _MARKERS.split(pattern.body)
-        self._parts = _MARKERS.split(pattern.parts())
+        parts = pattern.parts()
+        assert parts is not None  # the welcome email has HTML beside its text
+        self._parts = _MARKERS.split(parts)
 
     def row(self, participant_id: int, name: str, email: str) -> dict:
         """The outbox row of one person's welcome."""
@@ -166,13 +168,13 @@ def welcome_added(
         return 0
     people = session.exec(
         select(Participant.id, Participant.name, Participant.email).where(
-            Participant.id.in_(ids), Participant.status == ParticipantStatus.active
+            col(Participant.id).in_(ids), col(Participant.status) == ParticipantStatus.active
         )
     ).all()
     taken = set(
         session.exec(
             select(OutboxMessage.idempotency_key).where(
-                OutboxMessage.idempotency_key.in_([idempotency_key(i) for i, _, _ in people])
+                col(OutboxMessage.idempotency_key).in_([idempotency_key(i) for i, _, _ in people])
             )
         ).all()
     )

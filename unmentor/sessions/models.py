@@ -24,7 +24,8 @@ class SessionKind(StrEnum):
 class SignInSession(SQLModel, table=True):
     __tablename__ = "sign_in_session"
 
-    id: int | None = Field(default=None, primary_key=True)
+    # None until flushed; typed `int` because code only reads it from stored rows.
+    id: int = Field(default=None, primary_key=True)
     # SHA-256 of the random id in the cookie: a leaked database opens no sessions.
     token_hash: str = Field(max_length=64, unique=True)
     kind: SessionKind = Field(sa_type=string_enum(SessionKind, "sessionkind_check"))

@@ -12,7 +12,7 @@ import hmac
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from unmentor.organisers.actor import SHARED_TOKEN, Actor
 from unmentor.organisers.models import Organiser
@@ -131,20 +131,20 @@ def participant_for(*, session: Session, token: str, now: datetime) -> int | Non
 
 def end(*, session: Session, token: str) -> None:
     """End one session (signing out on this browser)."""
-    session.exec(delete(SignInSession).where(SignInSession.token_hash == hash_token(token)))
+    session.exec(delete(SignInSession).where(col(SignInSession.token_hash) == hash_token(token)))
 
 
 def end_all_for(*, session: Session, participant_id: int, keep: str | None = None) -> int:
     """End the participant's sessions on every browser (but `keep`'s); returns how many."""
-    statement = delete(SignInSession).where(SignInSession.participant_id == participant_id)
+    statement = delete(SignInSession).where(col(SignInSession.participant_id) == participant_id)
     if keep:
-        statement = statement.where(SignInSession.token_hash != hash_token(keep))
+        statement = statement.where(col(SignInSession.token_hash) != hash_token(keep))
     return session.exec(statement).rowcount or 0
 
 
 def forget_expired(*, session: Session, now: datetime) -> int:
     """Delete sessions that have expired; returns how many."""
-    expired = session.exec(delete(SignInSession).where(SignInSession.expires_at <= now))
+    expired = session.exec(delete(SignInSession).where(col(SignInSession.expires_at) <= now))
     return expired.rowcount or 0
 
 
@@ -152,9 +152,9 @@ def forget_stale_organiser_sessions(*, session: Session, settings: Settings) -> 
     """Delete organiser sessions opened with a token that is no longer the organiser's."""
     result = session.exec(
         delete(SignInSession).where(
-            SignInSession.kind == SessionKind.organiser,
-            SignInSession.organiser_id.is_(None),
-            SignInSession.organiser_key != organiser_key(settings),
+            col(SignInSession.kind) == SessionKind.organiser,
+            col(SignInSession.organiser_id).is_(None),
+            col(SignInSession.organiser_key) != organiser_key(settings),
         )
     )
     return result.rowcount or 0

@@ -48,7 +48,8 @@ class Story(SQLModel, table=True):
         NEVER_REUSE_IDS,
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    # None until flushed; typed `int` because code only reads it from stored rows.
+    id: int = Field(default=None, primary_key=True)
     round_id: int
     participant_id: int = Field(index=True)
     # The member's group: 1 for the round's first groups, 2 for a second-chance group.

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from unmentor.people.models import TAKING_PART, Participant
 from unmentor.rounds.emails import period_name
@@ -44,7 +44,9 @@ def _fold(sector: str | None) -> str:
 def scheme_is_public(*, session: Session, min_people: int) -> bool:
     """Whether enough people take part for anything about stories to be shown."""
     count = session.exec(
-        select(func.count()).select_from(Participant).where(Participant.status.in_(TAKING_PART))
+        select(func.count())
+        .select_from(Participant)
+        .where(col(Participant.status).in_(TAKING_PART))
     ).one()
     return count >= min_people
 
@@ -54,9 +56,9 @@ def _round_sizes(session: Session, round_ids: set[int]) -> dict[int, int]:
     sizes: dict[int, int] = dict.fromkeys(round_ids, 0)
     for table in (RoundMember, RoundSitOut):
         rows = session.exec(
-            select(table.round_id, func.count())
-            .where(table.round_id.in_(round_ids))
-            .group_by(table.round_id)
+            select(col(table.round_id), func.count())
+            .where(col(table.round_id).in_(round_ids))
+            .group_by(col(table.round_id))
         ).all()
         for round_id, count in rows:
             sizes[round_id] += count
@@ -67,7 +69,7 @@ def _sector_sizes(session: Session) -> dict[str, int]:
     sizes: dict[str, int] = {}
     rows = session.exec(
         select(Participant.sector, func.count())
-        .where(Participant.status.in_(TAKING_PART), Participant.sector.is_not(None))
+        .where(col(Participant.status).in_(TAKING_PART), col(Participant.sector).is_not(None))
         .group_by(Participant.sector)
     ).all()
     for sector, count in rows:
@@ -95,17 +97,17 @@ def approved_stories(
         return []
     rows = session.exec(
         select(Story, Round.number, Round.period, Participant.sector)
-        .join(Round, Round.id == Story.round_id)
+        .join(Round, col(Round.id) == Story.round_id)
         .join(
             RoundMember,
-            (RoundMember.round_id == Story.round_id)
+            (col(RoundMember.round_id) == Story.round_id)
             & (RoundMember.participant_id == Story.participant_id)
             & (RoundMember.chance == Story.chance),
         )
-        .join(Participant, Participant.id == Story.participant_id)
+        .join(Participant, col(Participant.id) == Story.participant_id)
         # An author who changed their answer to "we didn't meet" has no story to tell.
         .where(Story.status == StoryStatus.approved, RoundMember.outcome == Outcome.met)
-        .order_by(Story.decided_at.desc(), Story.id.desc())
+        .order_by(col(Story.decided_at).desc(), col(Story.id).desc())
     ).all()
     sizes = _round_sizes(session, {story.round_id for story, *_ in rows})
     shown = [row for row in rows if sizes[row[0].round_id] >= min_people]
@@ -122,7 +124,7 @@ def approved_stories(
             round_number=number,
             period=period,
             month=period_name(period),
-            approved_at=story.decided_at,
+            approved_at=story.decided_at or story.updated_at,  # approving sets decided_at
             updated_at=story.updated_at,
         )
         for story, number, period, sector in shown

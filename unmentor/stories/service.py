@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import case, delete, func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from unmentor.errors import Conflict, InvalidInput, NotFound
 from unmentor.people.models import Organisation, Participant
@@ -64,8 +64,8 @@ def for_token(*, session: Session, settings: Settings, token: str) -> MemberStor
     )
     row = session.exec(
         select(RoundMember.outcome, Round.number, Round.period, Participant.sector)
-        .join(Round, Round.id == RoundMember.round_id)
-        .join(Participant, Participant.id == RoundMember.participant_id)
+        .join(Round, col(Round.id) == RoundMember.round_id)
+        .join(Participant, col(Participant.id) == RoundMember.participant_id)
         .where(
             RoundMember.round_id == round_id,
             RoundMember.participant_id == participant_id,
@@ -157,8 +157,8 @@ class StoryReview:
 
 # Pending first (oldest first: the longest waiting), then the rest newest first.
 _STATUS_ORDER = case(
-    (Story.status == StoryStatus.pending, 0),
-    (Story.status == StoryStatus.approved, 1),
+    (col(Story.status) == StoryStatus.pending, 0),
+    (col(Story.status) == StoryStatus.approved, 1),
     else_=2,
 )
 
@@ -167,16 +167,18 @@ def list_for_review(
     *, session: Session, status: StoryStatus | None = None, limit: int = 200, offset: int = 0
 ) -> tuple[list[StoryReview], int]:
     """Stories in review order (pending first), each with its group's names; and the total."""
-    query = select(Story, Round.number, Round.period).join(Round, Round.id == Story.round_id)
+    query = select(Story, col(Round.number), col(Round.period)).join(
+        Round, col(Round.id) == Story.round_id
+    )
     counting = select(func.count()).select_from(Story)
     if status is not None:
         query = query.where(Story.status == status)
         counting = counting.where(Story.status == status)
     query = query.order_by(
         _STATUS_ORDER,
-        case((Story.status == StoryStatus.pending, Story.updated_at), else_=None),
-        Story.decided_at.desc(),
-        Story.id.desc(),
+        case((col(Story.status) == StoryStatus.pending, col(Story.updated_at)), else_=None),
+        col(Story.decided_at).desc(),
+        col(Story.id).desc(),
     )
     rows = session.exec(query.offset(offset).limit(limit)).all()
     return _reviews(session, rows), session.exec(counting).one()
@@ -186,7 +188,7 @@ def review_of(*, session: Session, story_id: int) -> StoryReview:
     """One story as organisers review it; NotFound if there is none."""
     rows = session.exec(
         select(Story, Round.number, Round.period)
-        .join(Round, Round.id == Story.round_id)
+        .join(Round, col(Round.id) == Story.round_id)
         .where(Story.id == story_id)
     ).all()
     if not rows:
@@ -221,7 +223,7 @@ def _groups(session: Session, stories: list[Story]) -> dict[tuple[int, int, int]
     authors = {(s.round_id, s.participant_id, s.chance) for s in stories}
     rounds = {round_id for round_id, _, _ in authors}
     rows = session.exec(
-        select(
+        select(  # type: ignore[call-overload]  # sqlmodel types select() for up to 4 columns
             RoundMember.round_id,
             RoundMember.group_no,
             RoundMember.chance,
@@ -232,7 +234,7 @@ def _groups(session: Session, stories: list[Story]) -> dict[tuple[int, int, int]
         )
         .join(Participant, Participant.id == RoundMember.participant_id)
         .outerjoin(Organisation, Organisation.id == Participant.organisation_id)
-        .where(RoundMember.round_id.in_(rounds))
+        .where(col(RoundMember.round_id).in_(rounds))
     ).all()
     by_group: dict[tuple[int, int], list[tuple]] = {}
     group_of: dict[tuple[int, int, int], tuple[int, int]] = {}
@@ -316,9 +318,9 @@ def delete_for_groups_of(*, session: Session, participant_id: int) -> int:
         )
         result = session.exec(
             delete(Story).where(
-                Story.round_id == round_id,
-                Story.chance == chance,
-                Story.participant_id.in_(tellers),
+                col(Story.round_id) == round_id,
+                col(Story.chance) == chance,
+                col(Story.participant_id).in_(tellers),
             )
         )
         deleted += result.rowcount or 0

@@ -59,6 +59,7 @@ def _added(cell: object, order: values.DateOrder = "DMY") -> datetime | None:
         moment = datetime.fromisoformat(raw)
     except ValueError:
         day = values.parse_date(raw, order)
+        assert day is not None  # None only for a blank cell, ruled out above
         moment = datetime(day.year, day.month, day.day)
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 

@@ -8,6 +8,7 @@ what it read as what, so a surprise is visible before anything is written.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 PARTICIPANTS = "participants"
@@ -125,7 +126,7 @@ def letter(index: int) -> str:
     return name
 
 
-def recognise(headers: list[object]) -> Columns | None:
+def recognise(headers: Sequence[object]) -> Columns | None:
     """The columns of a header row if it is a participants or past-rounds file, else None."""
     index: dict[str, int] = {}
     ignored = []

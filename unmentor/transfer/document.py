@@ -31,7 +31,7 @@ from typing import IO, Any
 
 from sqlalchemy import DateTime, String, type_coerce
 from sqlalchemy import select as sa_select
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from unmentor.backup import ids
 from unmentor.blocking.models import BlockedPair
@@ -80,27 +80,27 @@ def _moment(value: datetime | None) -> str | None:
 
 def _people(session: Session) -> tuple[list[dict], list[dict], dict[int, str]]:
     organisations = sorted(session.exec(select(Organisation)).all(), key=lambda o: o.name_key)
-    names = {o.id: o.name for o in organisations}
+    names: dict[int | None, str] = {o.id: o.name for o in organisations}
     owned = _owned_domains(session)
     people = []
     emails: dict[int, str] = {}
     moment = DateTime(timezone=True)
     query = sa_select(
-        Participant.id,
-        Participant.name,
-        Participant.email,
-        Participant.organisation_id,
-        Participant.sector,
-        Participant.joined_on,
+        col(Participant.id),
+        col(Participant.name),
+        col(Participant.email),
+        col(Participant.organisation_id),
+        col(Participant.sector),
+        col(Participant.joined_on),
         type_coerce(Participant.status, String),
-        Participant.paused_until,
-        Participant.rhythm,
+        col(Participant.paused_until),
+        col(Participant.rhythm),
         type_coerce(Participant.created_at, moment),
         type_coerce(Participant.updated_at, moment),
-        Participant.privacy_notice_version,
-        Participant.free_times,
-        Participant.time_zone,
-        Participant.about_me,
+        col(Participant.privacy_notice_version),
+        col(Participant.free_times),
+        col(Participant.time_zone),
+        col(Participant.about_me),
     ).execution_options(yield_per=20_000)
     # Plain rows, not model objects: a tenth of the time at 100,000 people.
     for (
@@ -193,21 +193,21 @@ def _merges(session: Session, emails: dict[int, str]) -> list[dict]:
 
 
 def _rounds(session: Session, emails: dict[int, str]) -> list[dict]:
-    rounds = session.exec(select(Round).order_by(Round.number)).all()
+    rounds = session.exec(select(Round).order_by(col(Round.number))).all()
     members: dict[int, dict[int, list[dict]]] = defaultdict(lambda: defaultdict(list))
     moment = DateTime(timezone=True)
     query = sa_select(
-        RoundMember.round_id,
-        RoundMember.group_no,
-        RoundMember.participant_id,
+        col(RoundMember.round_id),
+        col(RoundMember.group_no),
+        col(RoundMember.participant_id),
         # Stored values as they are: no enum objects made and unmade per row.
         type_coerce(RoundMember.outcome, String),
         type_coerce(RoundMember.reason, String),
-        RoundMember.comment,
+        col(RoundMember.comment),
         type_coerce(RoundMember.answered_at, moment),
         type_coerce(RoundMember.reminded_at, moment),
         type_coerce(RoundMember.meeting_at, moment),
-        RoundMember.chance,
+        col(RoundMember.chance),
         type_coerce(RoundMember.second_chance, String),
         type_coerce(RoundMember.second_chance_asked_at, moment),
         type_coerce(RoundMember.joined_at, moment),
@@ -325,7 +325,7 @@ def _stories(session: Session, emails: dict[int, str]) -> list[dict]:
 
 def _organisers(session: Session) -> list[dict]:
     tokens: dict[int, list[dict]] = defaultdict(list)
-    for t in session.exec(select(OrganiserApiToken).order_by(OrganiserApiToken.id)).all():
+    for t in session.exec(select(OrganiserApiToken).order_by(col(OrganiserApiToken.id))).all():
         tokens[t.organiser_id].append(
             {
                 "id": t.id,
@@ -348,7 +348,7 @@ def _organisers(session: Session) -> list[dict]:
             "removed_at": _moment(o.removed_at),
             "api_tokens": tokens.get(o.id, []),
         }
-        for o in session.exec(select(Organiser).order_by(Organiser.id)).all()
+        for o in session.exec(select(Organiser).order_by(col(Organiser.id))).all()
     ]
 
 
@@ -363,7 +363,7 @@ def _audit(session: Session) -> list[dict]:
             "target": e.target,
             "detail": e.detail,
         }
-        for e in session.exec(select(AuditEntry).order_by(AuditEntry.id)).all()
+        for e in session.exec(select(AuditEntry).order_by(col(AuditEntry.id))).all()
     ]
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 
 from sqlalchemy import insert
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from unmentor.people import service as people_service
 from unmentor.people.models import Organisation, Participant, ParticipantStatus
@@ -41,7 +41,7 @@ def known_people(*, session: Session) -> dict[str, str]:
     """Every participant's email with their organisation key, for checking past groups."""
     rows = session.exec(
         select(Participant.email, Organisation.name_key).outerjoin(
-            Organisation, Organisation.id == Participant.organisation_id
+            Organisation, col(Organisation.id) == Participant.organisation_id
         )
     ).all()
     return dict(rows)
@@ -167,7 +167,9 @@ def _write_welcomed(session: Session, params: list[dict], welcomer: Welcomer) ->
     if not active:
         return
     written = session.exec(
-        select(Participant.id, Participant.email).where(Participant.email.in_(list(active)))
+        select(col(Participant.id), col(Participant.email)).where(
+            col(Participant.email).in_(list(active))
+        )
     ).all()
     write_welcomes(
         session=session,

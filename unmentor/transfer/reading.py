@@ -17,7 +17,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import csv
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,7 +45,7 @@ class Table:
     """A file's columns and its data rows, each with its 1-based row number in the file."""
 
     columns: Columns
-    rows: Iterator[tuple[int, list[object]]]
+    rows: Iterator[tuple[int, Sequence[object]]]
     notes: list[str] = field(default_factory=list)
     estimate: int = 0  # about how many rows, for a progress bar
 
@@ -114,7 +114,7 @@ def _dialect(sample: str) -> type[csv.Dialect] | csv.Dialect:
     except csv.Error:
         # One column, or a sample cut mid-quote: judge by the header line alone.
         counts = {d: first_line.count(d) for d in ",;\t|"}
-        best = max(counts, key=counts.get)
+        best = max(counts, key=lambda d: counts[d])
         return type("Guessed", (csv.excel,), {"delimiter": best if counts[best] else ","})
 
 
@@ -130,14 +130,15 @@ def _csv_table(path: Path, found: Format) -> Table:
     elif encoding != "utf-8-sig":
         what = {"cp1252": "Windows-1252", "latin-1": "Latin-1"}[encoding]
         notes.append(f"{path.name} is not UTF-8; read it as {what}.")
-    with path.open("rb") as handle:
-        head = handle.read(SAMPLE_BYTES)
+    with path.open("rb") as raw:
+        head = raw.read(SAMPLE_BYTES)
     # A sample cut mid-character would read as garbage at its end: let the decoder drop it.
     sample = codecs.getincrementaldecoder(encoding)(errors="replace").decode(head)
     sample = sample.lstrip("\ufeff")
     # Excel writes "sep=;" as a first line to say which delimiter follows.
     declared = sample.split("\n", 1)[0].strip()
     skip = 0
+    dialect: type[csv.Dialect] | csv.Dialect
     if declared.lower().startswith("sep=") and len(declared) == 5:
         dialect = type("Declared", (csv.excel,), {"delimiter": declared[4]})
         skip = 1
@@ -157,7 +158,7 @@ def _csv_table(path: Path, found: Format) -> Table:
         handle.close()
         raise
 
-    def rows() -> Iterator[tuple[int, list[object]]]:
+    def rows() -> Iterator[tuple[int, Sequence[object]]]:
         with handle:
             try:
                 for number, row in enumerate(reader, start=start + 1):
@@ -216,7 +217,7 @@ def _workbook_table(path: Path, found: Format, sheet: str | None) -> Table:
         if sheet is not None and sheet not in names:
             raise TransferError(f"{path.name} has no sheet {sheet!r}; it has {', '.join(names)}.")
 
-        def grid_of(name: str) -> list[list[object]]:
+        def grid_of(name: str) -> Sequence[Sequence[object]]:
             try:
                 return workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
             except BaseException as error:
@@ -254,7 +255,7 @@ def _workbook_table(path: Path, found: Format, sheet: str | None) -> Table:
     raise TransferError(f"{path.name}: no sheet has a recognisable header row ({expected()}).")
 
 
-def _header_of(grid: list[list[object]]) -> Columns | None:
+def _header_of(grid: Sequence[Sequence[object]]) -> Columns | None:
     for row in grid[:HEADER_SEARCH_ROWS]:
         columns = recognise(list(row))
         if columns is not None:
@@ -262,7 +263,9 @@ def _header_of(grid: list[list[object]]) -> Columns | None:
     return None
 
 
-def _sheet_rows(grid: list[list[object]], start: int) -> Iterator[tuple[int, list[object]]]:
+def _sheet_rows(
+    grid: Sequence[Sequence[object]], start: int
+) -> Iterator[tuple[int, Sequence[object]]]:
     for number in range(start, len(grid)):
         row = grid[number]
         if any(cell is not None and str(cell).strip() for cell in row):

@@ -181,6 +181,7 @@ def import_file(
     if checked.problems:
         report = _write_report(path, checked, skipped=skip_bad_rows and not dry_run)
     if checked.errors and not skip_bad_rows and not dry_run:
+        assert report is not None  # errors are problems: the report was written
         raise ImportRefused(checked, report, table.notes + table.columns.describe())
     result = Imported(
         kind=kind,
@@ -212,6 +213,7 @@ def import_file(
                         now=now,
                     )
                 return result
+            plan: importing.ParticipantPlan | importing.RoundPlan
             if kind == PARTICIPANTS:
                 plan = importing.plan_participants(session=session, records=checked.records)
                 total, label = len(plan.new), "Writing participants"
@@ -219,7 +221,7 @@ def import_file(
                 plan = importing.plan_rounds(session=session, records=checked.records)
                 total, label = sum(len(g) for g in plan.groups.values()), "Writing groups"
             result.changes = plan.sentences(dry_run=dry_run)
-            if kind == PARTICIPANTS and settings.welcome_imported_people:
+            if isinstance(plan, importing.ParticipantPlan) and settings.welcome_imported_people:
                 welcomed = sum(1 for r in plan.new if r.status == ParticipantStatus.active)
                 verb = "would be sent" if dry_run else "will be sent"
                 result.changes.append(
@@ -230,7 +232,7 @@ def import_file(
                 session.rollback()
                 return result
             with progress(total, label) as advance:
-                if kind == PARTICIPANTS:
+                if isinstance(plan, importing.ParticipantPlan):
                     importing.write_participants(
                         session=session,
                         plan=plan,

@@ -9,7 +9,7 @@ an error, since only the organiser knows which is right.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
@@ -112,7 +112,7 @@ class Checked:
 class _Row:
     """One data row, reading cells by meaning and recording problems against their column."""
 
-    def __init__(self, number: int, cells: list[object], columns: Columns, checked: Checked):
+    def __init__(self, number: int, cells: Sequence[object], columns: Columns, checked: Checked):
         self.number, self.cells, self.columns, self.checked = number, cells, columns, checked
         self.ok = True
 
@@ -270,6 +270,7 @@ def check_rounds(
                     else:
                         placed[(period, email)] = number
         if row.ok:
+            assert period is not None  # a row with no period of its round has a problem
             checked.records.append(GroupRecord(number, period, round_no, tuple(emails), outcome))
     return checked.finish()
 

@@ -171,8 +171,7 @@ def _typed_date(raw: str, order: DateOrder) -> Day | None:
         return _numeric(found.group(1), found.group(3), found.group(4), raw, order)
     try:
         if found := _ISO.fullmatch(clean):
-            year, month, day = map(int, found.groups())
-            return Day(date(year, month, day))
+            return Day(date(*map(int, found.groups())))
         if found := _DAY_MONTH_YEAR.fullmatch(clean):
             month = _month(found.group(2))
             if month is not None:

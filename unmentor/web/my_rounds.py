@@ -4,6 +4,7 @@ everyone they were introduced to before."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from unmentor.rounds import times
 from unmentor.rounds.emails import period_name
@@ -32,7 +33,7 @@ class CurrentRound:
 
 def page_context(
     *, rounds: list[MyRound], participant_id: int, time_zone: str | None, settings: Settings
-) -> dict[str, object]:
+) -> dict[str, Any]:
     """The template values for `rounds` (as `rounds_of` returns them)."""
     where = times.zone(time_zone, settings.time_zone)
     secret = settings.secret_key.get_secret_value()

@@ -71,11 +71,11 @@ def people_page(
             found = service.get_organisation(session=session, organisation_id=organisation_id)
             organisation = found.name
         elif organisation.strip():
-            found = directory.organisation_named(session=session, name=organisation)
-            if found is None:
+            named = directory.organisation_named(session=session, name=organisation)
+            if named is None:
                 unknown_organisation = organisation.strip()
             else:
-                organisation_id = found.id
+                organisation_id = named.id
         people = directory.search_people(
             session=session,
             search=q,
@@ -270,6 +270,7 @@ def pause_person(
             person = directory.pause_person(
                 session=session, participant_id=participant_id, until=end, now=utcnow()
             )
+            assert person.paused_until is not None  # pausing sets it (or raises)
             said = (
                 f"Paused {person.name} until {person.paused_until.strftime('%-d %B %Y')}: "
                 "they are left out of rounds until then."

@@ -7,7 +7,7 @@ nothing changes on a GET. The public page reads `unmentor.stories.published`, wh
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse
@@ -35,12 +35,12 @@ router = APIRouter(include_in_schema=False)
 
 def form_context(
     database: Database, settings: Settings, token: str, **overrides: object
-) -> dict[str, object]:
+) -> dict[str, Any]:
     """What the sharing form shows for this member (LinkInvalid/NotFound if the link is not)."""
     with database.read_session() as session:
         member = stories.for_token(session=session, settings=settings, token=token)
     story = member.story
-    context: dict[str, object] = {
+    context: dict[str, Any] = {
         "token": token,
         "met": member.met,
         "period": period_name(member.period),

@@ -51,7 +51,11 @@ def pause_now(
         paused = membership.pause_by_unsubscribe(
             session=session, participant_id=participant_id, settings=settings, now=utcnow()
         )
-        until = paused.paused_until.strftime("%-d %B %Y") if paused else None
+        until = (
+            paused.paused_until.strftime("%-d %B %Y")
+            if paused and paused.paused_until is not None
+            else None
+        )
     if until is None:
         return message_page(
             request,
