@@ -34,9 +34,10 @@ test: $(VENV)/.installed-test lint  ## Lint, then run every test (SQLite; Postgr
 	$(BIN)/python -m pytest -n 2 -m "not serial" --durations=15
 	$(BIN)/python -m pytest -m serial --durations=5
 
-lint: $(VENV)/.installed-test  ## ruff check and ruff format --check
+lint: $(VENV)/.installed-test  ## ruff check, ruff format --check, and the layering contracts
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: $(VENV)/.installed-test  ## Fix what ruff can fix
 	$(BIN)/ruff check --fix .

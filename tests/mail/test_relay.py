@@ -278,7 +278,7 @@ def test_templates_render_with_a_subject() -> None:
 
 
 def test_mail_for_an_erased_participant_goes_with_them(database, make_settings) -> None:
-    from unmentor.people import membership
+    from unmentor.privacy import erasure
 
     with database.session() as session:
         person = make_participant(session)
@@ -291,7 +291,7 @@ def test_mail_for_an_erased_participant_goes_with_them(database, make_settings) 
             now=utcnow(),
         )
     with database.session() as session:
-        membership.erase(
+        erasure.erase(
             session=session, participant_id=person.id, settings=make_settings(), now=utcnow()
         )
     assert _rows(database) == []

@@ -12,6 +12,7 @@ from unmentor.api.deps import DatabaseDep, SettingsDep
 from unmentor.clock import utcnow
 from unmentor.errors import Conflict, DomainError, NotFound
 from unmentor.people import domains, organisations, service
+from unmentor.rounds import merge_cost
 from unmentor.sqltypes import MAX_INT
 from unmentor.web.forms import require_csrf
 from unmentor.web.organiser import HOME, require_organiser_page
@@ -37,7 +38,7 @@ def _page(request: Request, database, settings, status_code: int = 200, **contex
         counts = organisations.organisation_counts(session=session)
         names = {o.id: o.name for o in counts}
         merges = [
-            (m, organisations.pairs_across(session=session, merge_id=m.id))
+            (m, merge_cost.pairs_across(session=session, merge_id=m.id))
             for m in organisations.merges(session=session)
         ]
         context = {
