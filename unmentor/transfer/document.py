@@ -7,7 +7,7 @@ the privacy notice version they were shown, rhythm, free times, time zone and "a
 (absent from documents written before it: none), every round (open ones with their dates and
 seed), every member's own answer, reason, comment, answer and reminder time, who sat out and why,
 never-match requests, and the id counters. Rows keep their ids, so links already emailed keep
-working after a restore (an answer link names its round and participant id under an HMAC of
+working after a restore (an answer link names its round and participant id, signed with
 `secret_key`; restore under the same key).
 
 Not carried, by design: sign-in sessions and unused sign-in or verification links (short-
