@@ -6,6 +6,13 @@ for 10,000, layouts plus both images). Then networkx on the same final graph: on
 cumulative network by networkx's Fruchterman-Reingold (50 iterations) and `nx.draw` on a bare
 Figure's axes saved as SVG and PNG, and the ratio of ours to it.
 
+Then the outputs for following the network (issue 14), beside those still-picture timings:
+the animated GIF of all 12 rounds from the same layouts (targets: under 10 s for 500 people,
+under 120 s for 10,000), and, served for real (the community bulk-loaded into a temporary
+SQLite database, the app on uvicorn in this process, pictures drawn in its worker process),
+the first and the cached response of /public/network.gif, /public/connectivity.svg,
+/public/feed.atom, a round's page and its share card (cached target: under 50 ms, median).
+
 About the baseline: `nx.spring_layout` hands graphs of 500 nodes or more to its sparse solver,
 which needs scipy, not a dependency here (the bench prints whether that call works); then it
 calls the dense solver that `spring_layout` uses below 500 nodes,
@@ -14,7 +21,7 @@ O(n^2) time and memory per iteration. At 10,000 people one iteration takes secon
 by default the bench times a few iterations and scales to 50 (printed as "extrapolated");
 `--full` runs all 50.
 
-    python bench/viz.py [--full] [--sizes 500 10000]
+    python bench/viz.py [--full] [--sizes 500 10000] [--no-http]
 """
 
 from __future__ import annotations
@@ -29,6 +36,9 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
 sys.path.insert(0, str(HERE.parent))
 
 import argparse  # noqa: E402
+import statistics  # noqa: E402
+import tempfile  # noqa: E402
+import threading  # noqa: E402
 import time  # noqa: E402
 from io import BytesIO  # noqa: E402
 
@@ -43,11 +53,22 @@ from matplotlib.figure import Figure  # noqa: E402
 from networkx.drawing.layout import _fruchterman_reingold  # noqa: E402
 
 from viz import compute_layouts, layout_frame, layout_stability, render_network  # noqa: E402
+from viz.animation import render_animation  # noqa: E402
 from viz.network import neighbourhoods  # noqa: E402
 from viz.synthetic import synthetic_community  # noqa: E402
 
 ROUNDS = 12
 TARGETS = {500: 2.0, 10_000: 15.0}
+ANIMATION_TARGETS = {500: 10.0, 10_000: 120.0}
+CACHED_TARGET_MS = 50.0
+FOLLOWING_PATHS = (
+    "/public/network.gif",
+    "/public/connectivity.svg",
+    "/public/feed.atom",
+    f"/public/rounds/{ROUNDS - 1}/",
+    f"/public/rounds/{ROUNDS - 1}/card.png",
+)
+CACHED_RUNS = 30
 NX_ITERATIONS = 50
 
 
@@ -78,7 +99,19 @@ def ours(community) -> dict[str, float]:
     t_svg, svg = timed(lambda: image("svg"))
     t_png, png = timed(lambda: image("png"))
     drift = max(layout_stability(layouts[n - 1], layouts[n]) for n in range(2, ROUNDS + 1))
+    t_gif, gif = timed(
+        lambda: render_animation(
+            community.people,
+            community.links,
+            list(range(1, ROUNDS + 1)),
+            layouts,
+            frame,
+            public=True,
+        )
+    )
     return {
+        "gif": t_gif,
+        "gif_mb": len(gif) / 1e6,
         "layout": t_layout,
         "svg": t_svg,
         "png": t_png,
@@ -86,6 +119,66 @@ def ours(community) -> dict[str, float]:
         "png_mb": len(png) / 1e6,
         "drift": drift,
     }
+
+
+def served(community) -> list[tuple[str, float, float, int]]:
+    """(path, first response s, cached median ms, bytes) through the real app, in one run."""
+    import httpx
+    import uvicorn
+
+    from unmentor.app import create_app
+    from unmentor.db import Database, upgrade
+    from unmentor.network.synthetic import load_community
+    from unmentor.settings import load_settings
+
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite:///{Path(folder) / 'bench.db'}"
+        upgrade(url)
+        database = Database(url)
+        # The last round open, as in a live scheme: the feed has an entry per closed round.
+        load_community(database=database, community=community, open_rounds=1)
+        settings = load_settings(
+            config_file=HERE.parent / "config.toml",
+            database_url=url,
+            organiser_token="bench-organiser-token-0123456789",
+            secret_key="bench-secret-key-0123456789abcdef",
+            mail_backend="file",
+            mail_dir=Path(folder) / "mail",
+        )
+        config = uvicorn.Config(
+            create_app(settings, database=database),
+            host="127.0.0.1",
+            port=0,
+            log_level="warning",
+            lifespan="on",
+        )
+        server = uvicorn.Server(config)
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        while not server.started:
+            time.sleep(0.01)
+        base = f"http://127.0.0.1:{server.servers[0].sockets[0].getsockname()[1]}"
+        rows = []
+        try:
+            with httpx.Client(base_url=base, timeout=600) as http:
+
+                def get(path):
+                    response = http.get(path)
+                    if response.status_code != 200:
+                        raise RuntimeError(f"{path}: {response.status_code}")
+                    return response
+
+                for path in FOLLOWING_PATHS:
+                    first, response = timed(lambda path=path: get(path))
+                    cached = [timed(lambda path=path: get(path))[0] for _ in range(CACHED_RUNS)]
+                    rows.append(
+                        (path, first, 1000 * statistics.median(cached), len(response.content))
+                    )
+        finally:
+            server.should_exit = True
+            thread.join(timeout=30)
+            database.dispose()
+    return rows
 
 
 def networkx_baseline(community, full: bool) -> dict[str, float | str]:
@@ -140,6 +233,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[500, 10_000])
     parser.add_argument("--full", action="store_true", help="all 50 networkx iterations at 10k")
+    parser.add_argument("--no-http", action="store_true", help="skip the served outputs")
     args = parser.parse_args()
     for size in args.sizes:
         community = synthetic_community(size, ROUNDS, seed=1)
@@ -167,6 +261,26 @@ def main() -> None:
             f"all three {total:6.2f} s{verdict}"
         )
         print(f"            worst round-to-round drift {mine['drift']:.3f} of the layout's extent")
+        gif_target = ANIMATION_TARGETS.get(size)
+        gif_verdict = (
+            ""
+            if gif_target is None
+            else f"  target {gif_target:.0f} s: "
+            + ("met" if mine["gif"] < gif_target else "MISSED")
+        )
+        print(
+            f"            animation of {ROUNDS} rounds (GIF) {mine['gif']:7.2f} s "
+            f"({mine['gif_mb']:.1f} MB); with the layouts {mine['layout'] + mine['gif']:6.2f} s"
+            f"{gif_verdict}"
+        )
+        if not args.no_http:
+            print(f"  served    first response, then cached median of {CACHED_RUNS}:")
+            for path, first, cached_ms, nbytes in served(community):
+                verdict = "met" if cached_ms < CACHED_TARGET_MS else "MISSED"
+                print(
+                    f"            {path:<28} first {first:7.2f} s   cached {cached_ms:6.1f} ms "
+                    f"({nbytes / 1e6:.2f} MB)  target {CACHED_TARGET_MS:.0f} ms: {verdict}"
+                )
         base = networkx_baseline(community, args.full)
         base_total = base["layout"] + base["svg"] + base["png"]
         print(f"  networkx  spring_layout here: {base['spring']}")

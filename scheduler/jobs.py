@@ -16,6 +16,7 @@ from unmentor.db import Database
 from unmentor.errors import Conflict
 from unmentor.links import service as links
 from unmentor.mail.mailer import Mailer
+from unmentor.organisers import service as organiser_accounts
 from unmentor.people import membership
 from unmentor.rounds import forming, outcomes, rematch_pairing, reminders
 from unmentor.rounds.calendar import period_of
@@ -117,6 +118,7 @@ def tidy_up(context: Context) -> str:
     now = utcnow()
     with context.database.session() as session:
         expired = links.forget_expired(session=session, now=now)
+        expired += organiser_accounts.forget_expired_links(session=session, now=now)
         ended = sessions.forget_expired(session=session, now=now)
         ended += sessions.forget_stale_organiser_sessions(
             session=session, settings=context.settings

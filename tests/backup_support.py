@@ -3,8 +3,9 @@
 The demo's history (an open round with half its answers in) plus what the demo lacks:
 conflicting answers, a reminder, second chances, a sit-out, a pause with its end date,
 someone who left, someone without an organisation, an organisation nobody belongs to any
-more, never-match requests of every kind, and an erased newest participant whose id must
-never come back.
+more, never-match requests of every kind, stories (pending, approved after an edit, rejected,
+and a withdrawn newest one whose id must never come back), and an erased newest participant
+whose id must never come back either.
 """
 
 from __future__ import annotations
@@ -20,6 +21,10 @@ from unmentor.blocking import service as blocking
 from unmentor.clock import utcnow
 from unmentor.db import Database
 from unmentor.demo import build_demo
+from unmentor.organisers import service as accounts
+from unmentor.organisers import tokens
+from unmentor.organisers.actor import Actor, acting_as
+from unmentor.organisers.models import OrganiserRole
 from unmentor.people import domains, membership, organisations
 from unmentor.people.models import Organisation, Participant, ParticipantStatus
 from unmentor.people.normalise import organisation_key
@@ -33,6 +38,7 @@ from unmentor.rounds.models import (
     SecondChance,
 )
 from unmentor.settings import load_settings
+from unmentor.stories.models import Attribution, Story, StoryStatus
 from unmentor.tables import metadata
 
 TODAY = date(2026, 11, 10)
@@ -147,11 +153,97 @@ def live_community(database: Database) -> None:
         organisations.merge(session=session, source_id=source, target_id=target, now=NOW)
         people[11].privacy_notice_version = "0123456789ab"
         session.add(people[11])
+        _stories(session, open_round, first)
+        # Organiser accounts: one acting (so the audit log has entries), a viewer removed,
+        # a token in use and one revoked.
+        olga = accounts.add(
+            session=session,
+            name="Olga Organiser",
+            email="olga@example.org",
+            role=OrganiserRole.organiser,
+            settings=settings,
+            now=NOW,
+        )
+        with acting_as(Actor(id=olga.id, name=olga.name, role=olga.role)):
+            viewer = accounts.add(
+                session=session,
+                name="Vic «Viewer»",
+                email="vic@example.org",
+                role=OrganiserRole.viewer,
+                settings=settings,
+                now=NOW + timedelta(microseconds=5),
+            )
+            kept = tokens.create(session=session, organiser_id=olga.id, name="reports", now=NOW)
+            tokens.note_use(session=session, token_id=kept.id, now=NOW + timedelta(hours=1))
+            gone = tokens.create(session=session, organiser_id=olga.id, name="old", now=NOW)
+            tokens.revoke(session=session, organiser_id=olga.id, token_id=gone.id, now=NOW)
+            accounts.remove(session=session, organiser_id=viewer.id, now=NOW + timedelta(days=1))
         newest = Participant(name="Gone Soon", email="gone@example.org")
         session.add(newest)
         session.flush()
         newest_id = newest.id
     erase_person(database=database, participant_id=newest_id, settings=settings, now=utcnow())
+
+
+def _stories(session, open_round: Round, first: RoundMember) -> None:
+    """A pending story in the open round; in a closed one an approved and a rejected one."""
+    closed = session.exec(
+        select(RoundMember)
+        .join(Round, Round.id == RoundMember.round_id)
+        .where(Round.closed_at.is_not(None), RoundMember.outcome == Outcome.met)
+        .order_by(Round.number, RoundMember.group_no, RoundMember.participant_id)
+    ).all()
+    approved, rejected, withdrawn = closed[0], closed[2], closed[4]
+    session.add_all(
+        [
+            Story(
+                round_id=open_round.id,
+                participant_id=first.participant_id,
+                chance=first.chance,
+                text="We found we both «love» timetables — who knew?",
+                attribution=Attribution.sector,
+                created_at=NOW,
+                updated_at=NOW,
+            ),
+            Story(
+                round_id=approved.round_id,
+                participant_id=approved.participant_id,
+                chance=approved.chance,
+                text="A walk by the river; an idea for a shared dataset.",
+                attribution=Attribution.anonymous,
+                status=StoryStatus.approved,
+                edited=True,
+                created_at=NOW - timedelta(days=40),
+                updated_at=NOW - timedelta(days=39),
+                decided_at=NOW - timedelta(days=39, microseconds=-7),
+            ),
+            Story(
+                round_id=rejected.round_id,
+                participant_id=rejected.participant_id,
+                chance=rejected.chance,
+                text="Not for publishing.",
+                attribution=Attribution.sector,
+                status=StoryStatus.rejected,
+                created_at=NOW - timedelta(days=41),
+                updated_at=NOW - timedelta(days=41),
+                decided_at=NOW - timedelta(days=38),
+            ),
+        ]
+    )
+    session.flush()
+    gone = Story(
+        round_id=withdrawn.round_id,
+        participant_id=withdrawn.participant_id,
+        chance=withdrawn.chance,
+        text="Withdrawn again.",
+        attribution=Attribution.anonymous,
+        created_at=NOW,
+        updated_at=NOW,
+    )
+    session.add(gone)
+    session.flush()
+    session.delete(gone)
+    session.flush()
 
 
 def fresh_sqlite(template: Path, folder: Path) -> Database:

@@ -199,6 +199,8 @@ def make_settings(database_url: str, smtp_server, tmp_path: Path):
             "base_url": "http://testserver",
             "secret_key": "test-secret-key-0123456789abcdef",
             "organiser_token": ORGANISER_TOKEN,
+            # Existing tests sign in with the shared token (the transition path).
+            "organiser_token_signs_in": True,
             "mail_dir": tmp_path / "mail",
         }
         values.update(overrides)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 import time
@@ -66,6 +67,16 @@ def test_participants_add_and_list(run) -> None:
     assert "fay@example.org" in listed.output and "Independent" in listed.output
     assert "2 shown of 2" in listed.output
     assert "0 shown of 0" in searched.output
+
+
+def test_participants_added_active_get_a_welcome(run, tmp_path: Path) -> None:
+    run("db", "upgrade")
+    run("participants", "add", "Ann Smith", "ann@example.org", "Devon CC")
+    run("participants", "add", "Pat Pending", "pat@example.org", "Devon CC", "--pending")
+    with sqlite3.connect(tmp_path / "unmentor.db") as connection:
+        queued = connection.execute("SELECT to_address, subject FROM outbox_message").fetchall()
+    assert [to for to, _ in queued] == ["ann@example.org"]
+    assert queued[0][1].startswith("Welcome to UnMentor")
 
 
 def test_participants_add_refuses_bad_input_clearly(run) -> None:
@@ -168,6 +179,10 @@ def test_demo_builds_a_living_community(run) -> None:
     assert ("open" if still_open else "closed") in listed[0]
     assert all("closed" in line for line in listed[1:])
     assert all("met" in line for line in listed)
+    rendered = run("render", "pictures", "--no-png")
+    assert rendered.exit_code == 0, rendered.output
+    written = {path.name for path in Path("pictures").iterdir()}
+    assert {"network.gif", "connectivity.svg", "growth.svg", "round-004.svg"} <= written
     again = run("demo")
     assert again.exit_code == 1 and "empty database" in again.output
 

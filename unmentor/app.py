@@ -27,23 +27,29 @@ from unmentor.network import routes as network_routes
 from unmentor.network.images import NetworkImages
 from unmentor.network.workers import Workers
 from unmentor.operations.install import install as install_operations
+from unmentor.organisers import routes as organiser_routes
 from unmentor.people import organisation_routes
 from unmentor.people import routes as people_routes
 from unmentor.rounds import routes as rounds_routes
 from unmentor.settings import Settings, load_settings
+from unmentor.stories import routes as stories_routes
 from unmentor.web import (
+    accounts,
     answers,
     apidocs,
     blocked,
     never,
     organiser,
+    organiser_stories,
     pages,
     picking,
     public,
     rematch,
+    stories,
     unsubscribe,
 )
 from unmentor.web import organisations as organisation_pages
+from unmentor.web import participants as participant_pages
 from unmentor.web import transfer as transfer_pages
 from unmentor.web.forms import CsrfFailed
 from unmentor.web.rendering import message_page
@@ -160,11 +166,15 @@ def create_app(
         rounds_routes.organiser,
         blocking_routes.organiser,
         network_routes.organiser,
+        stories_routes.organiser,
+        organiser_routes.organiser,
+        organiser_routes.bootstrap,
         pages.router,
         public.router,
         pages.posts,
         never.posts,
         answers.router,
+        stories.router,
         unsubscribe.router,
         picking.router,
         rematch.router,
@@ -174,9 +184,17 @@ def create_app(
         transfer_pages.pages,
         blocked.pages,
         blocked.actions,
+        organiser_stories.pages,
+        organiser_stories.actions,
         organisation_pages.pages,
         organisation_pages.actions,
+        participant_pages.pages,
+        participant_pages.actions,
         transfer_pages.actions,
+        accounts.router,
+        accounts.posts,
+        accounts.pages,
+        accounts.actions,
         apidocs.router,
     ):
         app.include_router(router)

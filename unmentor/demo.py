@@ -6,7 +6,8 @@ plausible mix of met, not met and unconfirmed. The current round is left open, p
 have sent is removed from the outbox, and none is left for the scheduler to send late: the
 addresses are made up.
 With `features` (the default), people choose rhythms and free times, groups pick suggested
-times, and that changes how often they meet (unmentor.demo_behaviour); without, the same
+times, and that changes how often they meet (unmentor.demo_behaviour), and a few share
+stories (unmentor.demo_stories); without, the same
 community (same seed) behaves as before those features, for a comparison.
 """
 
@@ -21,6 +22,7 @@ from sqlalchemy import delete, func, update
 from sqlmodel import select
 
 from unmentor import demo_behaviour as behaviour
+from unmentor import demo_stories
 from unmentor.clock import utcnow
 from unmentor.db import Database
 from unmentor.errors import Conflict
@@ -165,6 +167,7 @@ def build_demo(
     """
     rng = random.Random(seed)
     choices = random.Random(f"{seed}:features") if features else None
+    storytelling = random.Random(f"{seed}:stories") if features else None
     today = today or utcnow().date()
     with database.read_session() as session:
         if session.exec(select(func.count()).select_from(Participant)).one():
@@ -203,6 +206,10 @@ def build_demo(
             now=now,
             circumstances=found,
         )
+        if storytelling is not None:
+            demo_stories.share_stories(
+                database, storytelling, formed.round.id, now=now, closed=not current
+            )
         if not current:
             with database.session() as session:
                 outcomes.close_round(

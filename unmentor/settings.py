@@ -78,7 +78,14 @@ class Settings(BaseSettings):
     )
     organiser_token: SecretStr = Field(
         SecretStr("change-me"),
-        description="Bearer token for the organiser API and pages.",
+        description="Shared token that creates the first organiser account (and, while "
+        "organiser_token_signs_in is on, signs in to the organiser API and pages).",
+    )
+    organiser_token_signs_in: bool = Field(
+        False,
+        description="Transition: let the shared organiser_token act as an organiser on the "
+        "API and the sign-in page. Off, it only creates the first organiser; organisers sign "
+        "in by emailed link and scripts use named API tokens.",
     )
     mail_backend: Literal["console", "file", "smtp"] = Field(
         "console",
@@ -157,6 +164,12 @@ class Settings(BaseSettings):
         le=3,
         description="Every how many rounds a newcomer takes part unless they choose: 1 = every "
         "round, 2 = every second, 3 = every third.",
+    )
+    welcome_imported_people: bool = Field(
+        True,
+        description="Email a welcome (what the scheme is, when their first introduction comes, "
+        "how to pause or leave) to active people added by an import, the organiser page, the "
+        "API or the CLI, before their first introduction.",
     )
     round_every_months: int = Field(
         1, ge=1, le=12, description="A new round every this many months (1 = monthly)."

@@ -77,7 +77,8 @@ def test_copy_keeps_every_row_and_id_and_carries_the_counters(
 
     again = cli("db", "copy", "--to", postgres_database, database_url=sqlite_url)
     assert again.exit_code == 1
-    assert "the target database is not empty (organisation, " in again.output
+    assert "the target database is not empty (" in again.output
+    assert "organisation, " in again.output and "organiser, " in again.output
     source.dispose()
     target.dispose()
 

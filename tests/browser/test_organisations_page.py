@@ -28,7 +28,7 @@ def test_organiser_merges_a_likely_duplicate(page, server: LiveServer, tmp_path)
     page.wait_for_selector("#duplicates >> text=abbreviation")
     page.screenshot(path=str(tmp_path / "organisations.png"), full_page=True)
     page.click("#duplicates >> button:has-text('Into “Devon County Council”')")
-    page.wait_for_selector("#organisations-notice")
+    page.wait_for_selector("#flash")
     assert "“Devon CC” into “Devon County Council”" in page.inner_text("#merges")
     assert page.query_selector("#no-duplicates") is not None
     with server.database.read_session() as session:

@@ -60,3 +60,30 @@ def test_dashboard_shows_the_latest_round_and_metrics(page, server: LiveServer, 
         "img => img.complete && img.naturalWidth > 0", arg=picture.element_handle()
     )
     assert "20 active" in page.inner_text("#participants")
+
+
+def test_round_pages_lead_to_each_other(page, server: LiveServer, three_rounds) -> None:
+    page.goto(server.url + "/public/")
+    page.click("#gallery a[href='/public/rounds/2/']")
+    page.wait_for_url("**/public/rounds/2/")
+    assert page.inner_text("h1") == "Round 2"
+    picture = page.locator("#round-picture")
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=picture.element_handle()
+    )
+    assert page.locator("#figures li").count() >= 3
+    page.click("#next")
+    page.wait_for_url("**/public/rounds/3/")
+    assert page.inner_text("h1") == "Round 3" and page.locator("#next").count() == 0
+    page.click("#previous")
+    page.click("#previous")
+    page.wait_for_url("**/public/rounds/1/")
+    assert page.locator("#previous").count() == 0
+    page.click("details.embed summary")
+    snippet = page.inner_text("details.embed code")
+    assert snippet.startswith(f'<img src="{server.url}/public/rounds/1/network.svg"')
+    assert 'width="1200" height="960" alt="Round 1:' in snippet
+    card = page.get_attribute("meta[property='og:image']", "content")
+    assert card == f"{server.url}/public/rounds/1/card.png"
+    assert "Person" not in page.content(), "no names on the public page"
+    page.screenshot(path="/tmp/public-round.png", full_page=True)

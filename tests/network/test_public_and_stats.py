@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+import feedparser
 import pytest
 from conftest import LiveServer
 from sqlmodel import select
@@ -107,10 +108,14 @@ def test_nothing_identifying_is_published(server: LiveServer, published) -> None
         pages = [http.get(path).text for path in (
             "/public/", "/public/rounds/1/network.svg", "/public/rounds/2/network.svg",
             "/public/network.svg", "/public/growth.svg", "/public/outcomes.svg",
-            "/public/organisations.svg",
+            "/public/rounds/1/", "/public/rounds/2/", "/public/connectivity.svg",
+            "/public/feed.atom", "/public/organisations.svg",
         )]  # fmt: skip
-        png = http.get("/public/rounds/1/network.png").content
-        png += http.get("/public/organisations.png").content
+        png = b"".join(http.get(path).content for path in (
+            "/public/rounds/1/network.png", "/public/network.gif",
+            "/public/rounds/1/card.png", "/public/rounds/2/card.png",
+            "/public/connectivity.png", "/public/organisations.png",
+        ))  # fmt: skip
     everything = "\n".join(pages)
     for canary in [*CANARY_NAMES, *CANARY_ORGANISATIONS, "canary-mail", "Person Number"]:
         assert canary not in everything
@@ -131,6 +136,13 @@ def test_small_rounds_are_not_published(server: LiveServer, make_settings) -> No
         whole = http.get("/public/network.svg")
     assert "No rounds are published yet" in gallery.text
     assert image.status_code == 404 and whole.status_code == 404
+    with server.client() as http:
+        for path in ("/public/network.gif", "/public/rounds/1/", "/public/rounds/1/card.png"):
+            assert http.get(path).status_code == 404, path
+        feed = feedparser.parse(http.get("/public/feed.atom").content)
+        connectivity = http.get("/public/connectivity.svg").text
+    assert not feed.bozo and feed.entries == []
+    assert '<g id="line-largest_group">' not in connectivity, "an empty line, no point"
 
 
 def test_erased_people_vanish_from_the_pictures(server: LiveServer, published) -> None:

@@ -8,9 +8,12 @@ under /public/, while organisers still see it in full.
 from __future__ import annotations
 
 import re
+from io import BytesIO
 
+import feedparser
 import pytest
 from conftest import LiveServer
+from PIL import Image
 
 from unmentor.people.models import ParticipantStatus
 
@@ -96,6 +99,42 @@ def test_outcomes_chart_has_no_bar_of_the_small_round(
     assert bars == {"1", "3"}
 
 
+def test_small_round_has_no_page_card_or_entry(server: LiveServer, small_middle_round) -> None:
+    with server.client() as http:
+        for path in ("/public/rounds/2/", "/public/rounds/2/card.png"):
+            response = http.get(path)
+            assert response.status_code == 404, path
+            assert b"PNG" not in response.content and "Round 2:" not in response.text
+        first, third = http.get("/public/rounds/1/").text, http.get("/public/rounds/3/").text
+        feed = feedparser.parse(http.get("/public/feed.atom").content)
+    # Round 1's next round and round 3's previous one skip the small round.
+    assert 'id="next" href="/public/rounds/3/"' in first
+    assert 'id="previous" href="/public/rounds/1/"' in third
+    assert "/public/rounds/2/" not in first + third
+    assert [entry.title for entry in feed.entries] == ["Round 3", "Round 1"]
+    assert "rounds/2/" not in "".join(entry.content[0].value for entry in feed.entries)
+
+
+def test_animation_has_no_frame_of_the_small_round(server: LiveServer, small_middle_round) -> None:
+    with server.client() as http:
+        gif = http.get("/public/network.gif").content
+    with Image.open(BytesIO(gif)) as image:
+        assert image.n_frames == 2, "rounds 1 and 3 only"
+
+
+def test_connectivity_has_no_point_of_the_small_round(
+    server: LiveServer, small_middle_round
+) -> None:
+    svg = _get(server, "/public/connectivity.svg")
+    line = re.search(r'<g id="line-cross_sector">.*?<path d="([^"]*)"', svg, re.S)
+    assert line is None or len(re.findall(r"[ML]", line.group(1))) <= 2
+    group = re.search(r'<g id="line-largest_group">.*?<path d="([^"]*)"', svg, re.S).group(1)
+    assert len(re.findall(r"[ML]", group)) == 2
+    table = re.search(r'<table id="connectivity".*?</table>', _get(server, "/public/"), re.S)
+    rounds = re.findall(r'<th scope="row"><a href="/public/rounds/(\d+)/">', table.group(0))
+    assert rounds == ["1", "3"]
+
+
 def test_organisations_picture_has_no_conversation_of_the_small_round(
     server: LiveServer, history
 ) -> None:
@@ -128,7 +167,8 @@ def test_a_rare_sector_is_shown_publicly_as_other(
     history.people(["Health"] * 11 + [RARE_SECTOR] * 3)
     history.round(1)
     public = [_get(server, path) for path in ("/public/", "/public/rounds/1/network.svg")]
-    public.append(_get(server, "/public/network.svg"))
+    for path in ("/public/network.svg", "/public/rounds/1/", "/public/feed.atom"):
+        public.append(_get(server, path))
     public.append(_get(server, "/public/organisations.svg"))
     assert all(RARE_SECTOR not in text for text in public)
     legend = re.search(r'<g id="legend">.*', public[1], re.S).group(0)

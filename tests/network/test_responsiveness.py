@@ -103,3 +103,19 @@ def test_health_answers_during_a_first_drawing(server) -> None:
     assert server.images.cache.builds == 2, "the layouts and the picture, drawn for this request"
     assert len(latencies) >= 20, "the drawing finished before it could be measured against"
     assert _p99(latencies) < P99_LIMIT, f"p99 {_p99(latencies) * 1000:.0f} ms"
+
+
+def test_health_answers_while_the_animation_and_feed_are_first_made(server) -> None:
+    community = synthetic_community(2000, 6, seed=1)
+    load_community(database=server.database, community=community)
+
+    def draw() -> httpx.Response:
+        with httpx.Client(base_url=server.url, timeout=120) as http:
+            feed = http.get("/public/feed.atom")
+            assert feed.status_code == 200 and b"<entry>" in feed.content
+            return http.get("/public/network.gif")
+
+    response, latencies = _health_while(server, draw)
+    assert response.status_code == 200 and response.content.startswith(b"GIF89a")
+    assert len(latencies) >= 20, "the drawing finished before it could be measured against"
+    assert _p99(latencies) < P99_LIMIT, f"p99 {_p99(latencies) * 1000:.0f} ms"

@@ -18,9 +18,11 @@ from unmentor.mail.models import OutboxMention, OutboxMessage
 from unmentor.people.models import Participant
 from unmentor.privacy.registry import REGISTRY, registered_tables
 from unmentor.ratelimit import RateLimitCounter
-from unmentor.rounds import forming, reminders
-from unmentor.rounds.models import Round
+from unmentor.rounds import forming, outcomes, reminders
+from unmentor.rounds.models import Outcome, Round
 from unmentor.rounds.tokens import outcome_token
+from unmentor.stories import service as stories
+from unmentor.stories.models import Attribution, Story
 from unmentor.tables import metadata
 
 NAME = "Zebulon Quixworth"
@@ -136,6 +138,27 @@ def test_erasure_leaves_no_trace(server: LiveServer, database_url: str, tmp_path
                 )
                 == 2
             )
+        # Each of the three shares a story; Bea's names them despite the form's request.
+        with server.database.session() as session:
+            for pid, words in ((me.id, "We met."), (bea.id, f"{NAME} was great"), (cy.id, "Hi")):
+                said = outcome_token(server.settings.secret_key.get_secret_value(), round_.id, pid)
+                if pid != me.id:
+                    outcomes.record_answer(
+                        session=session,
+                        settings=server.settings,
+                        token=said,
+                        outcome=Outcome.met,
+                        reason=None,
+                        now=utcnow(),
+                    )
+                stories.share(
+                    session=session,
+                    settings=server.settings,
+                    token=said,
+                    text=words,
+                    attribution=Attribution.sector,
+                    now=utcnow(),
+                )
         assert http.get("/me/data.json").json()["rounds"][0]["met_with"] == [
             "Bea Other",
             "Cy Third",
@@ -148,6 +171,8 @@ def test_erasure_leaves_no_trace(server: LiveServer, database_url: str, tmp_path
     assert _rows_naming_them(server) == []
     assert _files_naming_them(Path(server.settings.mail_dir)) == []
     with server.database.read_session() as session:
+        # Every story of that conversation went, not only the ones naming them.
+        assert session.exec(select(Story)).all() == []
         keys = session.exec(select(RateLimitCounter.key)).all()
         waiting = {
             m.to_address: m

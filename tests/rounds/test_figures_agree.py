@@ -259,6 +259,31 @@ def _from_alt(text: str) -> dict:
     }
 
 
+def _from_round_page(html: str) -> dict:
+    """A public round page's figures: "<li>20 conversations arranged</li><li>14 met, …"."""
+    text = "; ".join(
+        re.findall(
+            r"<li>([^<]*)</li>", re.search(r'<ul id="figures">.*?</ul>', html, re.S).group(0)
+        )
+    )
+
+    def count(pattern: str) -> int:
+        match = re.search(pattern, text)
+        return int(match.group(1)) if match else 0
+
+    rated = re.search(r"Met rate: (\d+)%", text)
+    so_far = SO_FAR.search(text)
+    return {
+        "groups": count(r"(\d+) conversations? arranged"),
+        "met": count(r"(\d+) met\b"),
+        "not_met": count(r"(\d+) did not meet"),
+        "unconfirmed": count(r"(\d+) not confirmed"),
+        "awaiting": count(r"(\d+) awaiting an answer"),
+        "rate": int(rated.group(1)) if rated else None,
+        "so_far": (int(so_far.group(1)), int(so_far.group(2))) if so_far else None,
+    }
+
+
 def test_every_output_shows_the_same_figures_per_round(server, monkeypatch) -> None:
     _community(server)
     expected = _expected(server)
@@ -308,10 +333,14 @@ def test_every_output_shows_the_same_figures_per_round(server, monkeypatch) -> N
     alts = dict(
         (int(n), alt)
         for n, alt in re.findall(
-            r'<a href="/public/rounds/(\d+)/network.png"><img [^>]*alt="([^"]*)"', gallery
+            r'<a href="/public/rounds/(\d+)/"><img [^>]*alt="([^"]*)"', gallery
         )
     )
     outputs["public alt text"] = {n: _from_alt(alt) for n, alt in alts.items()}
+    with server.client() as http:
+        outputs["public round page"] = {
+            n: _from_round_page(http.get(f"/public/rounds/{n}/").text) for n in alts
+        }
     outputs["cli"] = _cli_list(server, monkeypatch)
 
     images = NetworkImages(server.database, min_people=server.settings.public_min_people)

@@ -90,8 +90,10 @@ def test_the_page_says_the_same_in_sentences(server: LiveServer, files, tmp_path
         assert dry.status_code == 200
         assert _text(dry, "changes") == (
             "Would import 3 people from 2 organisations (all new). "
-            "1 row would be skipped (row 5). A real import would write nothing while any row "
-            "is bad: fix those rows first, or choose to import only the good rows."
+            "3 welcome emails would be sent, one to each new active participant before their "
+            "first introduction. 1 row would be skipped (row 5). A real import would write "
+            "nothing while any row is bad: fix those rows first, or choose to import only the "
+            "good rows."
         )
         assert "<h3>1 problem was found:</h3>" in dry.text
         assert "needs an @" in _text(dry, "problems")

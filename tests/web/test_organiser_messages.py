@@ -17,7 +17,7 @@ from unmentor.rounds.forming import form_round
 from unmentor.rounds.tokens import outcome_token
 from unmentor.web.flash import FLASH_COOKIE
 
-STATUS = re.compile(r'<p class="notice flash" id="flash" role="status"[^>]*>(.*?)</p>', re.S)
+STATUS = re.compile(r'<p id="flash" class="flash notice" role="status"[^>]*>(.*?)</p>', re.S)
 
 
 @pytest.fixture
@@ -69,7 +69,7 @@ def test_re_sending_an_introduction_says_to_whom_once(server: LiveServer) -> Non
         assert sent.headers["location"] == f"/organiser/rounds/{round_.number}#flash"
         cookie = sent.headers["set-cookie"].lower()
         assert cookie.startswith(f"{FLASH_COOKIE}=") and "httponly" in cookie
-        assert "max-age=60" in cookie and "samesite=lax" in cookie
+        assert "max-age=120" in cookie and "samesite=lax" in cookie
         said = f"The introduction was sent again to {ann.name} &lt;{ann.email}&gt;."
         assert message(page) == said
         assert "autofocus" in STATUS.search(page).group(0)

@@ -7,10 +7,15 @@ from typing import Annotated
 
 from fastapi import Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 
+from unmentor.clock import utcnow
 from unmentor.db import Database
 from unmentor.http.forwarded import client_address as forwarded_client
 from unmentor.http.forwarded import trusted_proxies
+from unmentor.organisers import actor as actors
+from unmentor.organisers import tokens
+from unmentor.organisers.actor import SHARED_TOKEN, Actor
 from unmentor.settings import Settings
 from unmentor.sqltypes import MAX_INT
 
@@ -43,19 +48,63 @@ async def client_address(request: Request) -> str:
     return forwarded_client(peer, request.headers.get("x-forwarded-for"), trusted)
 
 
-_bearer = HTTPBearer(auto_error=False, description="The organiser token from the settings.")
+_bearer = HTTPBearer(auto_error=False, description="An organiser's named API token (umo_...).")
+
+# Methods that only look: a viewer may use them; every other method changes something.
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class ViewerOnly(Forbidden):
+    """A viewer asked to change something (HTTP 403)."""
+
+
+def admit(request: Request, actor: Actor) -> Actor:
+    """The one role check of every organiser route, API and page alike.
+
+    Viewers may look; any other method needs the organiser role. The actor is then the
+    one the audit log names for the rest of the request.
+    """
+    if request.method not in SAFE_METHODS and not actor.can_act:
+        raise ViewerOnly
+    request.state.organiser = actor
+    actors.set_current(actor)
+    return actor
+
+
+def _token_actor(database: Database, secret: str) -> Actor | None:
+    now = utcnow()
+    with database.read_session() as session:
+        found = tokens.actor_for(session=session, secret=secret)
+    if found is None:
+        return None
+    actor, token_id, last_used = found
+    if tokens.due_for_note(last_used, now):
+        with database.session() as session:
+            tokens.note_use(session=session, token_id=token_id, now=now)
+    return actor
 
 
 async def require_organiser(
+    request: Request,
     settings: Annotated[Settings, Depends(get_settings)],
+    database: Annotated[Database, Depends(get_database)],
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> None:
-    """Let the request through only with the organiser's bearer token."""
+) -> Actor:
+    """Let the request through with a live named token (or the shared one, in transition)."""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise NotAuthenticated
-    expected = settings.organiser_token.get_secret_value().encode()
-    if not hmac.compare_digest(credentials.credentials.encode(), expected):
+    secret = credentials.credentials
+    shared = settings.organiser_token.get_secret_value().encode()
+    if hmac.compare_digest(secret.encode(), shared):
+        if not settings.organiser_token_signs_in:
+            raise Forbidden
+        return admit(request, SHARED_TOKEN)
+    # `async def` so that the actor is set in the request's own context (a sync route's
+    # thread gets a copy); the lookup itself runs on the thread pool, off the event loop.
+    actor = await run_in_threadpool(_token_actor, database, secret)
+    if actor is None:
         raise Forbidden
+    return admit(request, actor)
 
 
 # An id or number in a URL path, bounded so that no request can overflow an INTEGER column.
@@ -69,6 +118,7 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 DatabaseDep = Annotated[Database, Depends(get_database)]
 ClientDep = Annotated[str, Depends(client_address)]
 OrganiserOnly = Depends(require_organiser)
+ActorDep = Annotated[Actor, Depends(require_organiser)]
 
 
 async def reject_unknown_query_parameters(request: Request) -> None:

@@ -15,7 +15,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
-from unmentor.api.deps import Forbidden, NotAuthenticated, UnknownQueryParameters
+from unmentor.api.deps import Forbidden, NotAuthenticated, UnknownQueryParameters, ViewerOnly
 from unmentor.db import is_busy_error
 from unmentor.errors import (
     Busy,
@@ -147,6 +147,13 @@ def install_api_error_handlers(app: FastAPI, *, is_api) -> None:
     @app.exception_handler(Forbidden)
     async def _wrong_token(request: Request, _error: Forbidden):
         return json_error(403, "That token is not the organiser token.")
+
+    @app.exception_handler(ViewerOnly)
+    async def _viewer_only(request: Request, _error: ViewerOnly):
+        text = "Viewers can see everything but change nothing: ask an organiser."
+        if not is_api(request):
+            return await app.state.page_error_handler(request, 403, text, None)
+        return json_error(403, text)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, error: StarletteHTTPException):

@@ -1,6 +1,6 @@
 """The id each table would hand out next, read from and written to either database.
 
-Participant, organisation and blocked-pair ids are never reused (an erased person's id could
+Participant, organisation, blocked-pair and story ids are never reused (an erased person's id could
 otherwise reach a newcomer through a kept link or URL). SQLite keeps that promise with its
 AUTOINCREMENT counter in `sqlite_sequence`, PostgreSQL with sequences; a copy or a restore
 carries the counter, not only the rows, so that erasing the newest person before a move does
@@ -12,7 +12,7 @@ from __future__ import annotations
 from sqlalchemy import Connection, Table, func, select, text
 
 # Tables whose id appears outside the database (URLs, links, API paths).
-CARRIED = ("organisation", "participant", "blocked_pair", "round")
+CARRIED = ("organisation", "participant", "blocked_pair", "round", "story")
 
 
 def _max_id(connection: Connection, table: Table) -> int:

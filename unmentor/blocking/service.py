@@ -18,6 +18,7 @@ from sqlmodel import Session, select
 
 from unmentor.blocking.models import BlockedPair, BlockSource
 from unmentor.errors import Conflict, InvalidInput, NotFound
+from unmentor.organisers import audit
 from unmentor.people.models import Participant
 from unmentor.people.normalise import normalise_email
 from unmentor.rounds.models import RoundMember
@@ -299,6 +300,13 @@ def create_pair(
     if row is None:
         raise Conflict("This pair is already blocked, asked by the same person.")
     session.flush()
+    audit.record(
+        session=session,
+        action=audit.Action.block,
+        target=f"participants {participant_id} and {other_id}",
+        detail=f"pair {row.id}",
+        now=now,
+    )
     return _views(session, [row])[0]
 
 
@@ -319,6 +327,7 @@ def delete_pair(*, session: Session, pair_id: int) -> None:
     removed = session.exec(delete(BlockedPair).where(BlockedPair.id == pair_id))
     if removed.rowcount == 0:
         raise NotFound(f"No blocked pair with id {pair_id}.")
+    audit.record(session=session, action=audit.Action.unblock, target=f"pair {pair_id}")
 
 
 # --- what people are told --------------------------------------------------------------------

@@ -13,6 +13,7 @@ from unmentor.errors import readable_message
 from unmentor.people import service
 from unmentor.people.models import NO_ORGANISATION, ParticipantStatus
 from unmentor.people.schemas import ParticipantCreate
+from unmentor.rounds import welcome
 
 
 def participants_list(
@@ -57,8 +58,12 @@ def participants_add(
     except ValidationError as error:
         problems = " ".join(readable_message(e) for e in error.errors())
         raise fail(problems, 2) from None
+    now = utcnow()
     with open_database() as (settings, database), database.session() as session:
         participant = service.create_participant(
-            session=session, data=data, now=utcnow(), default_rhythm=settings.default_rhythm
+            session=session, data=data, now=now, default_rhythm=settings.default_rhythm
+        )
+        welcome.welcome_added(
+            session=session, participant_ids=[participant.id], settings=settings, now=now
         )
     typer.echo(f"Added participant {participant.id}: {participant.name} <{participant.email}>.")

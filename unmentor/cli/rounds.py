@@ -122,8 +122,10 @@ def demo(
     typer.echo(
         f"Demo ready: {report.people} people in {report.organisations} organisations, "
         f"{report.rounds} rounds.\n"
-        f"Next: `unmentor serve` (or `make run`). Organisers: {settings.base_url}/organiser "
-        "with the organiser_token. To take part yourself, sign up at "
+        f"Next: `unmentor serve` (or `make run`). Organisers: `unmentor organisers add EMAIL "
+        f"--name NAME`, then ask for a sign-in link at {settings.base_url}/organiser (or use "
+        "the organiser_token there to create the first account). To take part yourself, "
+        "sign up at "
         f'{settings.base_url}/: with mail_backend = "console" your confirmation link is '
         "printed in the log (the demo's people are made up and are never emailed about the "
         "past)."
@@ -181,7 +183,7 @@ def render(
     directory: Annotated[Path, typer.Argument(help="Folder to write the images into.")],
     png: Annotated[bool, typer.Option("--png/--no-png", help="PNG copies as well as SVG.")] = True,
 ) -> None:
-    """Write every round's anonymised network image and the growth charts, for a blog post."""
+    """Write every round's anonymised network image, the animation and the charts, for a blog."""
     from unmentor.network.images import NetworkImages
 
     directory.mkdir(parents=True, exist_ok=True)
@@ -209,5 +211,12 @@ def render(
             if numbers:
                 picture = images.organisations(view, fmt=fmt)
                 (directory / f"organisations.{fmt}").write_bytes(picture.content)
+            connectivity = images.connectivity_chart(view, fmt=fmt).content
+            (directory / f"connectivity.{fmt}").write_bytes(connectivity)
+        if numbers:
+            (directory / "network.gif").write_bytes(images.animation(view).content)
     note = f" ({skipped} rounds below public_min_people left out)" if skipped else ""
-    typer.echo(f"Wrote {len(numbers)} round images and the growth charts to {directory}{note}.")
+    typer.echo(
+        f"Wrote {len(numbers)} round images, the animation and the growth and connectivity "
+        f"charts to {directory}{note}."
+    )

@@ -11,17 +11,23 @@ picture; the drawing itself runs in a worker process (workers.py).
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from unmentor.dataversion import current_version
 from unmentor.db import Database
 from unmentor.network.data import NetworkData, load_network
+from unmentor.network.figures import figure_lines
 from unmentor.network.flight import FlightCache
 from unmentor.network.jobs import (
     Layouts,
     Picture,
     alt_texts_job,
+    animation_job,
+    card_job,
+    connectivity_chart_job,
+    connectivity_job,
     growth_job,
     layouts_job,
     network_job,
@@ -31,9 +37,11 @@ from unmentor.network.jobs import (
 from unmentor.network.stats import network_stats
 from unmentor.network.views import View, organiser_view, public_view
 from unmentor.network.workers import Workers
+from viz.connectivity import Connectivity
 from viz.network import neighbourhoods
 
 Format = Literal["svg", "png"]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -181,6 +189,67 @@ class NetworkImages:
             (view.generation, "outcomes", fmt),
             lambda: self.workers.run(outcomes_job, view.outcomes, fmt),
         )
+
+    def figure_lines(self, view: View) -> dict[int, list[str]]:
+        """Each of the view's rounds' figures in words (unmentor.network.figures)."""
+        return {n: figure_lines(view.figures.get(n)) for n in view.rounds}
+
+    def animation(self, view: View) -> Picture:
+        """A GIF of the network growing over the view's rounds, in their stable layout."""
+
+        def build() -> Picture:
+            layouts = self._layouts(view)
+            return self.workers.run(
+                animation_job,
+                view.people,
+                view.links,
+                view.rounds,
+                layouts,
+                public=view.public,
+                min_category=view.min_category,
+            )
+
+        return self.cache.get((view.generation, "animation"), build)
+
+    def card(self, view: View, round_number: int) -> Picture:
+        """The 1200x630 share card of a round: its picture beside its figures."""
+
+        def build() -> Picture:
+            layouts = self._layouts(view)
+            return self.workers.run(
+                card_job,
+                view.people,
+                view.links,
+                round_number,
+                layouts.positions(round_number),
+                layouts.frame,
+                figure_lines(view.figures.get(round_number)),
+                public=view.public,
+                min_category=view.min_category,
+            )
+
+        return self.cache.get((view.generation, "card", round_number), build)
+
+    def connectivity(self, view: View) -> list[Connectivity]:
+        """Largest group, organisations met, cross-sector share: after each of the view's rounds."""
+        sector_of = {person.key: person.category for person in view.people}
+        return self.cache.get(
+            (view.generation, "connectivity"),
+            lambda: self.workers.run(
+                connectivity_job, view.links, view.rounds, view.organisation_of, sector_of
+            ),
+        )
+
+    def connectivity_chart(self, view: View, *, fmt: Format = "svg") -> Picture:
+        """The connectivity numbers, round by round, as a chart."""
+        return self.cache.get(
+            (view.generation, "connectivity", fmt),
+            lambda: self.workers.run(connectivity_chart_job, self.connectivity(view), fmt),
+        )
+
+    def memo(self, view: View, kind: str, build: Callable[[], T]) -> T:
+        """Anything else drawn from the view (a feed), built once per generation like pictures."""
+        return self.cache.get((view.generation, kind), build)
 
     def stats(self) -> dict[str, Any]:
         """The organisers' statistics (network_stats) at the current data version."""

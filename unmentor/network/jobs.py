@@ -29,6 +29,9 @@ from viz import (
     render_network,
     render_outcomes,
 )
+from viz.animation import render_animation
+from viz.card import render_card
+from viz.connectivity import Connectivity, connectivity_by_round, render_connectivity
 from viz.organisations import render_organisations
 
 
@@ -38,7 +41,7 @@ class Picture:
 
     A 10,000-person SVG is ~5 MB of text that gzip shrinks about tenfold; compressing it once
     here, rather than per request or not at all, is what keeps a cached picture cheap to send.
-    PNG is compressed already.
+    PNG and GIF are compressed already.
     """
 
     content: bytes
@@ -48,9 +51,9 @@ class Picture:
     @classmethod
     def of(cls, content: bytes) -> Picture:
         etag = f'"{hashlib.sha256(content).hexdigest()[:32]}"'
-        is_png = content.startswith(b"\x89PNG")
+        compressed = content.startswith((b"\x89PNG", b"GIF8"))
         # mtime=0: the same picture compresses to the same bytes in every process.
-        return cls(content, etag, None if is_png else gzip.compress(content, 6, mtime=0))
+        return cls(content, etag, None if compressed else gzip.compress(content, 6, mtime=0))
 
     @property
     def nbytes(self) -> int:
@@ -179,3 +182,72 @@ def stats_job(
         [Candidate(id=pid, org=None if org is None else str(org)) for pid, org in active], pairs
     )
     return [metrics.as_dict() for metrics in by_round], fresh
+
+
+def animation_job(
+    people: Sequence[Person],
+    links: LinkArrays,
+    rounds: Sequence[int],
+    layouts: Layouts,
+    *,
+    public: bool,
+    min_category: int = 1,
+) -> Picture:
+    """The network growing over `rounds`, one GIF frame per round (see viz.animation)."""
+    positions = {n: layouts.positions(n) for n in rounds}
+    return Picture.of(
+        render_animation(
+            people,
+            links,
+            rounds,
+            positions,
+            layouts.frame,
+            public=public,
+            legend_title="Sector",
+            min_category=min_category,
+        )
+    )
+
+
+def card_job(
+    people: Sequence[Person],
+    links: LinkArrays,
+    round_number: int,
+    layout: Mapping[int, Sequence[float]] | None,
+    frame: tuple[float, float, float, float] | None,
+    lines: Sequence[str],
+    *,
+    public: bool,
+    min_category: int = 1,
+) -> Picture:
+    """The round's 1200x630 share card: its picture beside its figures (see viz.card)."""
+    return Picture.of(
+        render_card(
+            people,
+            links,
+            round_number,
+            layout=layout,
+            frame=frame,
+            headline=f"Round {round_number}",
+            lines=lines,
+            public=public,
+            legend_title="Sector",
+            min_category=min_category,
+        )
+    )
+
+
+def connectivity_job(
+    links: LinkArrays,
+    rounds: Sequence[int],
+    organisation_of: Mapping[int, int],
+    sector_of: Mapping[int, str | None],
+) -> list[Connectivity]:
+    """The connectivity numbers after each of `rounds` (see viz.connectivity)."""
+    return connectivity_by_round(
+        links, rounds, organisation_of=organisation_of, sector_of=sector_of
+    )
+
+
+def connectivity_chart_job(points: Sequence[Connectivity], fmt: str) -> Picture:
+    return Picture.of(render_connectivity(points, fmt=fmt))

@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Hashable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 
 from unmentor.network.data import NetworkData
 from unmentor.rounds.figures import RoundFigures
@@ -47,6 +48,15 @@ class View:
     figures: Mapping[int, RoundFigures]  # round number -> its figures (alt texts)
     labels: Mapping[int, str] | None = None
     min_category: int = 1
+    # Counted, never shown: an opaque number per organisation, for "organisations met".
+    organisation_of: Mapping[int, int] = field(default_factory=dict)
+    starts_on: Mapping[int, date] = field(default_factory=dict)  # of the view's rounds
+    closed_at: Mapping[int, datetime] = field(default_factory=dict)  # of its closed rounds
+
+    def published(self) -> list[int]:
+        """The view's rounds that are closed: their pictures and figures will not change."""
+        return [n for n in self.rounds if n in self.closed_at]
+
     # key -> organisation node of the organisations picture; None: one node per sector.
     organisation_nodes: Mapping[int, str] | None = None
 
@@ -71,6 +81,7 @@ def organiser_view(data: NetworkData, *, version: int) -> View:
         outcomes=data.outcomes(),
         figures=data.figures,
         labels=labels,
+        **_round_facts(data, set(data.round_numbers())),
     )
 
 
@@ -95,11 +106,30 @@ def public_view(data: NetworkData, *, min_people: int, show_organisations: bool 
         outcomes=[o for o in data.outcomes() if o.number in keep],
         figures={n: f for n, f in data.figures.items() if n in keep},
         min_category=min_people,
+        **_round_facts(data, keep, linked),
         organisation_nodes=_named_organisations(data, people, min_people)
         if show_organisations
         else None,
     )
     return replace(view, generation=("public", _fingerprint(view)))
+
+
+def _round_facts(data: NetworkData, rounds: set[int], people: set[int] | None = None) -> dict:
+    """When the view's rounds started and closed, and who is in which organisation (as numbers)."""
+    number_of = {name: i for i, name in enumerate(sorted(set(data.organisation_of.values())))}
+    return {
+        "organisation_of": {
+            pid: number_of[name]
+            for pid, name in data.organisation_of.items()
+            if people is None or pid in people
+        },
+        "starts_on": {r.number: r.starts_on for r in data.rounds if r.number in rounds},
+        "closed_at": {
+            r.number: r.closed_at
+            for r in data.rounds
+            if r.number in rounds and r.closed_at is not None
+        },
+    }
 
 
 def _named_organisations(
@@ -128,6 +158,8 @@ def _fingerprint(view: View) -> str:
     digest.update(repr([(p.key, p.category) for p in view.people]).encode())
     shown = (view.rounds, view.points, view.marks, view.outcomes, view.min_category)
     digest.update(repr(shown).encode())
+    facts = (sorted(view.organisation_of.items()), view.starts_on, view.closed_at)
+    digest.update(repr(facts).encode())
     nodes = view.organisation_nodes
     digest.update(repr(None if nodes is None else sorted(nodes.items())).encode())
     return digest.hexdigest()

@@ -2,7 +2,8 @@
 
 Each alert's idempotency key names its incident (a job's failures since a moment, or the
 emails that failed for good on one day), so however often the check runs, one incident
-sends one email to each address in `organiser_emails`.
+sends one email to each address in `organiser_emails` and to each organiser account with the
+organiser role (viewers are not asked to act).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from sqlmodel import Session, select
 from unmentor.mail.compose import Email
 from unmentor.mail.models import OutboxMessage
 from unmentor.mail.outbox import enqueue
+from unmentor.organisers.service import active_organiser_emails
 from unmentor.settings import Settings
 
 # Alert emails are keyed under this prefix; they are about the service, not about a person.
@@ -24,7 +26,12 @@ FAILED_MAIL_WINDOW = timedelta(days=7)
 
 def _send(*, session: Session, settings: Settings, key: str, email: Email, now: datetime) -> int:
     sent = 0
-    for address in settings.organiser_emails:
+    accounts = active_organiser_emails(session=session)
+    seen: set[str] = set()
+    for address in [*settings.organiser_emails, *accounts]:
+        if address.lower() in seen:
+            continue
+        seen.add(address.lower())
         if enqueue(
             session=session,
             idempotency_key=f"{KEY_PREFIX}{key}:{address.lower()}"[:200],

@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from unmentor.errors import Conflict, InvalidInput, NotFound
+from unmentor.organisers import audit
 from unmentor.people.models import DOMAIN_MAX, Organisation, OrganisationDomain, Participant
 
 
@@ -92,6 +93,13 @@ def add_domain(
         raise Conflict(f"{domain} already belongs to organisation {owner.organisation_id}.")
     session.add(OrganisationDomain(domain=domain, organisation_id=organisation_id, created_at=now))
     session.flush()
+    audit.record(
+        session=session,
+        action=audit.Action.organisation_changed,
+        target=f"organisation {organisation_id}",
+        detail=f"domain {domain} added",
+        now=now,
+    )
     return domain
 
 
@@ -107,6 +115,12 @@ def remove_domain(*, session: Session, organisation_id: int, domain: str) -> Non
         raise NotFound(f"Organisation {organisation_id} does not own {domain}.")
     session.delete(owned)
     session.flush()
+    audit.record(
+        session=session,
+        action=audit.Action.organisation_changed,
+        target=f"organisation {organisation_id}",
+        detail=f"domain {domain} removed",
+    )
 
 
 def owner_of(*, session: Session, email_or_domain: str) -> Organisation | None:

@@ -28,6 +28,7 @@ from sqlalchemy import func, update
 from sqlmodel import Session, select
 
 from unmentor.errors import Conflict, InvalidInput, NotFound
+from unmentor.organisers import audit
 from unmentor.people.domains import domain_of
 from unmentor.people.models import (
     Organisation,
@@ -247,6 +248,12 @@ def set_parent(*, session: Session, organisation_id: int, parent_id: int | None)
     organisation.parent_id = parent_id
     session.add(organisation)
     session.flush()
+    audit.record(
+        session=session,
+        action=audit.Action.organisation_changed,
+        target=f"organisation {organisation_id}",
+        detail=f"parent {parent_id}",
+    )
 
 
 def _live(session: Session, organisation_id: int) -> Organisation:
@@ -310,6 +317,13 @@ def merge(*, session: Session, source_id: int, target_id: int, now: datetime) ->
     source.parent_id = None
     session.add_all([source, target])
     session.flush()
+    audit.record(
+        session=session,
+        action=audit.Action.organisation_changed,
+        target=f"organisation {source_id}",
+        detail=f"merged into organisation {target_id}",
+        now=now,
+    )
     return record
 
 
@@ -338,6 +352,13 @@ def split(*, session: Session, merge_id: int, now: datetime) -> int:
     record.split_at = now
     session.add_all([source, record])
     session.flush()
+    audit.record(
+        session=session,
+        action=audit.Action.organisation_changed,
+        target=f"merge {merge_id}",
+        detail="split",
+        now=now,
+    )
     return result.rowcount
 
 

@@ -32,6 +32,7 @@ from unmentor.people.schemas import (
     SignupRequest,
 )
 from unmentor.privacy import erasure
+from unmentor.rounds import welcome
 from unmentor.sqltypes import MAX_INT
 
 ParticipantId = PathId
@@ -118,10 +119,18 @@ def list_participants(
 def create_participant(
     data: ParticipantCreate, database: DatabaseDep, settings: SettingsDep
 ) -> ParticipantPublic:
-    """Add a participant directly (no verification email)."""
+    """Add a participant directly (no verification email).
+
+    An active one gets a welcome email before their first introduction, unless the
+    `welcome_imported_people` setting is off.
+    """
+    now = utcnow()
     with database.session() as session:
         participant = service.create_participant(
-            session=session, data=data, now=utcnow(), default_rhythm=settings.default_rhythm
+            session=session, data=data, now=now, default_rhythm=settings.default_rhythm
+        )
+        welcome.welcome_added(
+            session=session, participant_ids=[participant.id], settings=settings, now=now
         )
         return service.participant_public(session=session, participant=participant)
 

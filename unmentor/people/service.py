@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from unmentor.errors import Conflict, InvalidInput, NotFound
+from unmentor.organisers import audit
 from unmentor.people.models import Organisation, Participant, ParticipantStatus
 from unmentor.people.normalise import organisation_key, tidy_text
 from unmentor.people.schemas import (
@@ -243,6 +244,12 @@ def create_participant(
             session.add(participant)
     except IntegrityError:
         raise Conflict("A participant with this email already exists.") from None
+    audit.record(
+        session=session,
+        action=audit.Action.participant_added,
+        target=f"participant {participant.id}",
+        now=now,
+    )
     return participant
 
 
@@ -278,6 +285,14 @@ def update_participant(
     participant.updated_at = now
     session.add(participant)
     session.flush()
+    # Which fields, never their values: the log must hold nothing erasure would miss.
+    audit.record(
+        session=session,
+        action=audit.Action.participant_changed,
+        target=f"participant {participant.id}",
+        detail=", ".join(sorted(changes)),
+        now=now,
+    )
     return participant
 
 

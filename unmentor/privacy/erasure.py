@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlmodel import Session
 
 from unmentor.db import Database
+from unmentor.organisers import audit
 from unmentor.people.service import get_participant
 from unmentor.privacy.holdings import Erasure
 from unmentor.privacy.registry import REGISTRY
@@ -20,6 +21,10 @@ def erase(*, session: Session, participant_id: int, settings: Settings, now: dat
     rewritten or dropped; the file transport's copies go too. The caller commits.
     """
     participant = get_participant(session=session, participant_id=participant_id)
+    # By id only: the entry must not keep what the erasure removes.
+    audit.record(
+        session=session, action=audit.Action.erase, target=f"participant {participant_id}", now=now
+    )
     erasure = Erasure(session=session, settings=settings, participant=participant, now=now)
     for holding in REGISTRY:
         if holding.erase is not None:

@@ -30,6 +30,8 @@ from unmentor.rounds.departures import rewrite_for_group_as_it_is, tell_groupmat
 from unmentor.rounds.models import Round, RoundMember, RoundSitOut
 from unmentor.sessions.models import SignInSession
 from unmentor.settings import Settings
+from unmentor.stories import service as stories
+from unmentor.stories.models import Story
 
 
 @dataclass
@@ -47,6 +49,36 @@ class Erasure:
 
 def iso(value: date | datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
+
+
+# --- story: a few sentences about a conversation --------------------------------------------
+
+
+def erase_stories(erasure: Erasure) -> None:
+    # Their own stories, and every groupmate's story of a conversation with them: it is
+    # about them too. Runs before the memberships it finds the groups by are deleted.
+    stories.delete_for_groups_of(session=erasure.session, participant_id=erasure.participant.id)
+
+
+def export_stories(session: Session, participant: Participant) -> list[dict[str, Any]]:
+    rows = session.exec(
+        select(Story, Round.number)
+        .join(Round, Round.id == Story.round_id)
+        .where(Story.participant_id == participant.id)
+        .order_by(Round.number)
+    ).all()
+    return [
+        {
+            "round": number,
+            "text": story.text,
+            "shown_as": story.attribution.value,
+            "status": story.status.value,
+            "edited_by_organisers": story.edited,
+            "shared_at": iso(story.created_at),
+            "decided_at": iso(story.decided_at),
+        }
+        for story, number in rows
+    ]
 
 
 # --- round_member ----------------------------------------------------------------------------

@@ -30,6 +30,17 @@ class Holding:
 
 REGISTRY: tuple[Holding, ...] = (
     Holding(
+        "story",
+        "a few sentences the person shared about a conversation (which may, despite the "
+        "form's request, name someone), the attribution they chose and the organisers' review",
+        "deleted: their own stories, and every story a groupmate told of a conversation with "
+        "them (before their memberships, by which those are found)",
+        "their own stories: the round, the text as it stands, how it is signed, its status",
+        h.erase_stories,
+        "stories",
+        h.export_stories,
+    ),
+    Holding(
         "round_member",
         "which rounds and groups the person was in, their answers, not-met reasons and "
         "comments (free text, seen only by organisers, that may name a groupmate), the time "
@@ -140,6 +151,35 @@ REGISTRY: tuple[Holding, ...] = (
         "deleted if nobody else belongs to it",
         "shown with the participant",
         h.erase_empty_organisation,
+    ),
+    # Organisers' own accounts: not participants' data, so a participant's erasure leaves
+    # them alone; unmentor.organisers.privacy erases and shows an organiser's own.
+    Holding(
+        "organiser",
+        "organisers' and viewers' own accounts: name, email, role, dates",
+        "not touched by a participant's erasure; an organiser's own: `unmentor organisers "
+        "erase EMAIL` removes the account and replaces the name and address",
+        "not shown to participants; an organiser's own: `unmentor organisers data EMAIL` or "
+        "GET /api/v1/organisers/me/data",
+    ),
+    Holding(
+        "organiser_api_token",
+        "organisers' named API tokens (hashed), with when each was made and last used",
+        "an organiser's own erasure deletes them",
+        "in the organiser's own download (names and dates, never the hash)",
+    ),
+    Holding(
+        "organiser_link",
+        "organisers' emailed sign-in links (hashed)",
+        "an organiser's own erasure deletes them",
+        "not shown: they last an hour",
+    ),
+    Holding(
+        "audit_entry",
+        "what organisers did, naming them; participants only by id (never name or address)",
+        "a participant's erasure leaves entries naming their id, which then names nobody; an "
+        "organiser's own erasure replaces their name with a placeholder",
+        "in the organiser's own download (their entries)",
     ),
     Holding(
         "SQLite file and its -wal file",

@@ -21,6 +21,7 @@ from unmentor.blocking import service as blocking
 from unmentor.db import Database
 from unmentor.errors import Conflict
 from unmentor.matching import Candidate, match_round
+from unmentor.organisers import audit
 from unmentor.people import organisations
 from unmentor.people.membership import resume_due_pauses
 from unmentor.people.models import NO_ORGANISATION, Organisation, Participant, ParticipantStatus
@@ -197,12 +198,8 @@ def form_round(
             if existing is not None:
                 return Formed(round=existing, created=False)
             resume_due_pauses(session=session, today=today)
-            plan = plan_round(
-                session=session,
-                settings=settings,
-                today=today,
-                seed=seed if seed is not None else new_seed(),
-            )
+            used_seed = seed if seed is not None else new_seed()
+            plan = plan_round(session=session, settings=settings, today=today, seed=used_seed)
             if len(plan.people) < MIN_PEOPLE:
                 # An empty round would use up the period: people who join this month would
                 # wait for the next one. Forming again later in the period still works.
@@ -211,6 +208,13 @@ def form_round(
                     f"(at least {MIN_PEOPLE} are needed)."
                 )
             formed = _write_round(session, plan, settings=settings, today=today, now=now)
+            audit.record(
+                session=session,
+                action=audit.Action.form,
+                target=f"round {formed.round.number}",
+                detail=f"period {period.key}, seed {used_seed}",
+                now=now,
+            )
     except IntegrityError:
         # Only reachable if another process formed this period's round at the same moment
         # without the lock (an older version, say): theirs stands, ours rolled back whole.

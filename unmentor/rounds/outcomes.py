@@ -13,6 +13,7 @@ from unmentor.errors import Conflict, InvalidInput, LinkInvalid
 from unmentor.links.urls import MANAGE_PATH, absolute
 from unmentor.mail.compose import compose
 from unmentor.mail.outbox import enqueue
+from unmentor.organisers import audit
 from unmentor.people.models import Participant, ParticipantStatus
 from unmentor.rounds.models import COMMENT_MAX, NotMetReason, Outcome, Round, RoundMember
 from unmentor.rounds.tokens import read_outcome_token
@@ -159,6 +160,13 @@ def close_round(*, session: Session, settings: Settings, round_: Round, now: dat
     session.add(round_)
     session.flush()
     paused = _pause_people_who_never_answer(session, settings, round_, now=now)
+    audit.record(
+        session=session,
+        action=audit.Action.close,
+        target=f"round {round_.number}",
+        detail=f"{result.rowcount or 0} answers unconfirmed",
+        now=now,
+    )
     return Closed(round=round_, unconfirmed=result.rowcount or 0, paused=paused)
 
 

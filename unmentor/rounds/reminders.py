@@ -9,6 +9,7 @@ from sqlalchemy import or_, update
 from sqlmodel import Session, select
 
 from unmentor.errors import Conflict, NotFound
+from unmentor.organisers import audit
 from unmentor.rounds.emails import group_email_rows, write_outbox_rows
 from unmentor.rounds.history import first_meetings
 from unmentor.rounds.members import groups_with_people, meetings_of
@@ -134,6 +135,13 @@ def resend_introduction(
     if member is None:
         raise NotFound(f"Participant {participant_id} is not in round {round_.number}.")
     group = groups_with_people(session=session, round_id=round_.id, group_nos={member.group_no})
+    audit.record(
+        session=session,
+        action=audit.Action.resend,
+        target=f"round {round_.number}",
+        detail=f"introduction to participant {participant_id}",
+        now=now,
+    )
     people = [person for _, person in group[member.group_no]]
     rows = group_email_rows(
         template="introduction",

@@ -35,5 +35,8 @@ class SignInSession(SQLModel, table=True):
     # For organisers: a hash of the organiser token the session was opened with, so that
     # changing the token ends every organiser session.
     organiser_key: str | None = Field(default=None, max_length=64)
+    # For organisers signed in by emailed link: whose session it is (no foreign key, as
+    # organisers are only ever marked removed; removing one deletes their sessions).
+    organiser_id: int | None = Field(default=None, index=True)
     created_at: datetime = Field(default_factory=utcnow)
     expires_at: datetime = Field(index=True)

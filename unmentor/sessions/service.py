@@ -14,6 +14,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete
 from sqlmodel import Session, select
 
+from unmentor.organisers.actor import SHARED_TOKEN, Actor
+from unmentor.organisers.models import Organiser
 from unmentor.security import hash_token, new_token
 from unmentor.sessions.models import SessionKind, SignInSession
 from unmentor.settings import Settings
@@ -68,6 +70,45 @@ def open_for_organiser(*, session: Session, settings: Settings, now: datetime) -
     return token
 
 
+def open_for_named_organiser(*, session: Session, organiser_id: int, now: datetime) -> str:
+    """A new session for an organiser signed in by emailed link, for a working day."""
+    token = new_token()
+    session.add(
+        SignInSession(
+            token_hash=hash_token(token),
+            kind=SessionKind.organiser,
+            organiser_id=organiser_id,
+            created_at=now,
+            expires_at=now + timedelta(hours=ORGANISER_HOURS),
+        )
+    )
+    session.flush()
+    return token
+
+
+def organiser_actor(
+    *, session: Session, token: str, settings: Settings, now: datetime
+) -> Actor | None:
+    """Who this organiser session id signs in: a named organiser, the shared token, or None.
+
+    A shared-token session counts only while `organiser_token_signs_in` allows it and the
+    token is unchanged; a named one only while the organiser is not removed.
+    """
+    row = _live(session, token, SessionKind.organiser, now)
+    if row is None:
+        return None
+    if row.organiser_id is None:
+        if settings.organiser_token_signs_in and hmac.compare_digest(
+            row.organiser_key or "", organiser_key(settings)
+        ):
+            return SHARED_TOKEN
+        return None
+    found = session.get(Organiser, row.organiser_id)
+    if found is None or found.removed_at is not None:
+        return None
+    return Actor(id=found.id, name=found.name, role=found.role)
+
+
 def _live(session: Session, token: str, kind: SessionKind, now: datetime) -> SignInSession | None:
     # Refuse junk before hashing: our ids are 43 characters.
     if not token or len(token) > 100:
@@ -86,12 +127,6 @@ def participant_for(*, session: Session, token: str, now: datetime) -> int | Non
     """The participant signed in with this session id, or None."""
     row = _live(session, token, SessionKind.participant, now)
     return row.participant_id if row is not None else None
-
-
-def is_organiser(*, session: Session, token: str, settings: Settings, now: datetime) -> bool:
-    """Whether this session id is a live organiser session opened with today's token."""
-    row = _live(session, token, SessionKind.organiser, now)
-    return row is not None and hmac.compare_digest(row.organiser_key or "", organiser_key(settings))
 
 
 def end(*, session: Session, token: str) -> None:
@@ -118,6 +153,7 @@ def forget_stale_organiser_sessions(*, session: Session, settings: Settings) -> 
     result = session.exec(
         delete(SignInSession).where(
             SignInSession.kind == SessionKind.organiser,
+            SignInSession.organiser_id.is_(None),
             SignInSession.organiser_key != organiser_key(settings),
         )
     )

@@ -6,7 +6,9 @@ each merge with whom it moved), people with their status, pause end, sign-up and
 the privacy notice version they were shown, rhythm, free times, time zone and "about me" line
 (absent from documents written before it: none), every round (open ones with their dates and
 seed), every member's own answer, reason, comment, answer and reminder time, who sat out and why,
-never-match requests, and the id counters. Rows keep their ids, so links already emailed keep
+never-match requests, the stories members shared about their conversations (with their review),
+organiser accounts with their roles and API tokens (as SHA-256 only), the audit log,
+and the id counters. Rows keep their ids, so links already emailed keep
 working after a restore (an answer link names its round and participant id, signed with
 `secret_key`; restore under the same key).
 
@@ -33,6 +35,7 @@ from sqlmodel import Session, select
 
 from unmentor.backup import ids
 from unmentor.blocking.models import BlockedPair
+from unmentor.organisers.models import AuditEntry, Organiser, OrganiserApiToken
 from unmentor.people.models import (
     Organisation,
     OrganisationDomain,
@@ -42,15 +45,19 @@ from unmentor.people.models import (
 )
 from unmentor.rounds.figures import group_outcome
 from unmentor.rounds.models import Round, RoundMember, RoundSitOut
+from unmentor.stories.models import Story
 
 FORMAT = "unmentor-export"
 # 3: members carry their not-met comment, participants their rhythm. A restore reads 2 as
 # well (no comments then, everyone in every round).
 # 4: groups carry their chance (2: formed during the round among members who asked for
-# someone else) and when they were formed; members their request for someone else. A restore
-# reads 2 and 3 as well (first groups only, nobody asked).
-VERSION = 4
-READABLE_VERSIONS = (2, 3, 4)
+# someone else) and when they were formed; members their request for someone else.
+# 5: stories.
+# 6: organiser accounts with their API tokens (hashed), and the audit log. A restore reads
+# 2 to 5 as well (first groups only, nobody asked; no stories; no organisers: the shared
+# token creates the first).
+VERSION = 6
+READABLE_VERSIONS = (2, 3, 4, 5, 6)
 
 
 def _iso(value: date | datetime | None) -> str | None:
@@ -297,12 +304,76 @@ def _blocked(session: Session, emails: dict[int, str]) -> list[dict]:
     return rows
 
 
+def _stories(session: Session, emails: dict[int, str]) -> list[dict]:
+    return [
+        {
+            "id": s.id,
+            "round": s.round_id,
+            "email": emails[s.participant_id],
+            "chance": s.chance,
+            "text": s.text,
+            "attribution": s.attribution.value,
+            "status": s.status.value,
+            "edited": s.edited,
+            "created_at": _iso(s.created_at),
+            "updated_at": _iso(s.updated_at),
+            "decided_at": _iso(s.decided_at),
+        }
+        for s in sorted(session.exec(select(Story)).all(), key=lambda s: s.id)
+    ]
+
+
+def _organisers(session: Session) -> list[dict]:
+    tokens: dict[int, list[dict]] = defaultdict(list)
+    for t in session.exec(select(OrganiserApiToken).order_by(OrganiserApiToken.id)).all():
+        tokens[t.organiser_id].append(
+            {
+                "id": t.id,
+                "name": t.name,
+                # SHA-256 of 256 random bits: carried so that scripts keep working after a
+                # restore; it opens nothing by itself.
+                "token_sha256": t.token_hash,
+                "created_at": _moment(t.created_at),
+                "last_used_at": _moment(t.last_used_at),
+                "revoked_at": _moment(t.revoked_at),
+            }
+        )
+    return [
+        {
+            "id": o.id,
+            "name": o.name,
+            "email": o.email,
+            "role": o.role.value,
+            "created_at": _moment(o.created_at),
+            "removed_at": _moment(o.removed_at),
+            "api_tokens": tokens.get(o.id, []),
+        }
+        for o in session.exec(select(Organiser).order_by(Organiser.id)).all()
+    ]
+
+
+def _audit(session: Session) -> list[dict]:
+    return [
+        {
+            "id": e.id,
+            "at": _moment(e.at),
+            "organiser_id": e.organiser_id,
+            "organiser_name": e.organiser_name,
+            "action": e.action,
+            "target": e.target,
+            "detail": e.detail,
+        }
+        for e in session.exec(select(AuditEntry).order_by(AuditEntry.id)).all()
+    ]
+
+
 def read_document(session: Session) -> dict[str, Any]:
     """Everything a restore needs, as plain JSON-ready data."""
     organisations, people, emails = _people(session)
     rounds = _rounds(session, emails)
     blocked = _blocked(session, emails)
     merges = _merges(session, emails)
+    stories = _stories(session, emails)
     connection = session.connection()
     next_ids = {
         name: ids.next_id(connection, table)
@@ -317,6 +388,9 @@ def read_document(session: Session) -> dict[str, Any]:
         "rounds": rounds,
         "blocked_pairs": blocked,
         "organisation_merges": merges,
+        "stories": stories,
+        "organisers": _organisers(session),
+        "audit": _audit(session),
         "next_ids": next_ids,
     }
 

@@ -20,10 +20,11 @@ from sqlalchemy import insert
 from sqlmodel import Session, select
 
 from unmentor.people import service as people_service
-from unmentor.people.models import Organisation, Participant
+from unmentor.people.models import Organisation, Participant, ParticipantStatus
 from unmentor.people.normalise import organisation_key
 from unmentor.rounds.calendar import period_of
 from unmentor.rounds.models import Round, RoundMember
+from unmentor.rounds.welcome import Welcomer, write_welcomes
 from unmentor.settings import Settings
 from unmentor.transfer.validate import GroupRecord, ParticipantRecord
 from unmentor.words import count, plural
@@ -112,8 +113,13 @@ def write_participants(
     now: datetime,
     progress: Progress = _nothing,
     default_rhythm: int = 1,
+    welcomer: Welcomer | None = None,
 ) -> None:
-    """Insert the plan's organisations and participants in bulk."""
+    """Insert the plan's organisations and participants in bulk.
+
+    With a `welcomer`, each new active person's welcome email goes in the outbox too, a chunk
+    at a time (unmentor.rounds.welcome).
+    """
     if plan.new_organisations:
         session.exec(
             insert(Organisation),
@@ -126,30 +132,49 @@ def write_participants(
     org_ids = people_service.organisation_ids_by_key(session=session)
     for start in range(0, len(plan.new), CHUNK):
         chunk = plan.new[start : start + CHUNK]
-        session.exec(
-            insert(Participant),
-            params=[
-                {
-                    "name": r.name,
-                    "email": r.email,
-                    "organisation_id": org_ids[organisation_key(r.organisation)]
-                    if r.organisation
-                    else None,
-                    "sector": r.sector,
-                    "status": r.status,
-                    "rhythm": r.rhythm or default_rhythm,
-                    "about_me": r.about_me,
-                    "joined_on": r.joined_on,
-                    # The growth chart counts sign-ups by created_at: history keeps its dates.
-                    "created_at": datetime.combine(r.joined_on, time(), UTC)
-                    if r.joined_on
-                    else now,
-                    "updated_at": now,
-                }
-                for r in chunk
-            ],
-        )
+        params = [
+            {
+                "name": r.name,
+                "email": r.email,
+                "organisation_id": org_ids[organisation_key(r.organisation)]
+                if r.organisation
+                else None,
+                "sector": r.sector,
+                "status": r.status,
+                "rhythm": r.rhythm or default_rhythm,
+                "about_me": r.about_me,
+                "joined_on": r.joined_on,
+                # The growth chart counts sign-ups by created_at: history keeps its dates.
+                "created_at": datetime.combine(r.joined_on, time(), UTC) if r.joined_on else now,
+                "updated_at": now,
+            }
+            for r in chunk
+        ]
+        if welcomer is None:
+            session.exec(insert(Participant), params=params)
+        else:
+            _write_welcomed(session, params, welcomer)
         progress(len(chunk))
+
+
+def _write_welcomed(session: Session, params: list[dict], welcomer: Welcomer) -> None:
+    session.exec(insert(Participant), params=params)
+    # The new ids by email, read back: INSERT ... RETURNING over many rows went quadratic in
+    # SQLAlchemy's batching (splicing each batch's rows onto all before: 15 s for 10,000).
+    active = {
+        row["email"]: row["name"] for row in params if row["status"] == ParticipantStatus.active
+    }
+    if not active:
+        return
+    written = session.exec(
+        select(Participant.id, Participant.email).where(Participant.email.in_(list(active)))
+    ).all()
+    write_welcomes(
+        session=session,
+        rows=[
+            welcomer.row(participant_id, active[email], email) for participant_id, email in written
+        ],
+    )
 
 
 @dataclass

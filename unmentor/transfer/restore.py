@@ -189,6 +189,42 @@ def _rows(document: dict[str, Any]) -> dict[str, list[dict]]:
             }
             for b in document["blocked_pairs"]
         ],
+        "organiser": [
+            {
+                "id": o["id"],
+                "name": o["name"],
+                "email": o["email"],
+                "role": o["role"],
+                "created_at": _moment(o["created_at"]),
+                "removed_at": _moment(o["removed_at"]),
+            }
+            for o in document.get("organisers", [])
+        ],
+        "organiser_api_token": [
+            {
+                "id": t["id"],
+                "organiser_id": o["id"],
+                "name": t["name"],
+                "token_hash": t["token_sha256"],
+                "created_at": _moment(t["created_at"]),
+                "last_used_at": _moment(t["last_used_at"]),
+                "revoked_at": _moment(t["revoked_at"]),
+            }
+            for o in document.get("organisers", [])
+            for t in o["api_tokens"]
+        ],
+        "audit_entry": [
+            {
+                "id": e["id"],
+                "at": _moment(e["at"]),
+                "organiser_id": e["organiser_id"],
+                "organiser_name": e["organiser_name"],
+                "action": e["action"],
+                "target": e["target"],
+                "detail": e["detail"],
+            }
+            for e in document.get("audit", [])
+        ],
     }
     for r in document["rounds"]:
         rows["round"].append(
@@ -227,6 +263,23 @@ def _rows(document: dict[str, Any]) -> dict[str, list[dict]]:
             {"round_id": r["id"], "participant_id": people[s["email"]], "reason": s["reason"]}
             for s in r["sat_out"]
         )
+    # Absent from documents written before stories existed (versions 2 to 4).
+    rows["story"] = [
+        {
+            "id": s["id"],
+            "round_id": s["round"],
+            "participant_id": people[s["email"]],
+            "chance": s["chance"],
+            "text": s["text"],
+            "attribution": s["attribution"],
+            "status": s["status"],
+            "edited": s["edited"],
+            "created_at": _moment(s["created_at"]),
+            "updated_at": _moment(s["updated_at"]),
+            "decided_at": _moment(s["decided_at"]),
+        }
+        for s in document.get("stories", [])
+    ]
     return rows
 
 

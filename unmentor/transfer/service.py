@@ -17,6 +17,9 @@ from sqlalchemy.exc import IntegrityError
 
 from unmentor.db import Database
 from unmentor.heap import cycle_collection_paused
+from unmentor.organisers import audit
+from unmentor.people.models import ParticipantStatus
+from unmentor.rounds import welcome
 from unmentor.settings import Settings
 from unmentor.transfer import blocked, importing
 from unmentor.transfer.columns import BLOCKED, PARTICIPANTS
@@ -200,6 +203,14 @@ def import_file(
                 result.changes = written.sentences(dry_run=dry_run)
                 if dry_run:
                     session.rollback()
+                else:
+                    audit.record(
+                        session=session,
+                        action=audit.Action.import_,
+                        target=path.name[:200],
+                        detail=f"{kind}: {checked.rows} rows, {len(checked.bad_rows)} skipped",
+                        now=now,
+                    )
                 return result
             if kind == PARTICIPANTS:
                 plan = importing.plan_participants(session=session, records=checked.records)
@@ -208,6 +219,13 @@ def import_file(
                 plan = importing.plan_rounds(session=session, records=checked.records)
                 total, label = sum(len(g) for g in plan.groups.values()), "Writing groups"
             result.changes = plan.sentences(dry_run=dry_run)
+            if kind == PARTICIPANTS and settings.welcome_imported_people:
+                welcomed = sum(1 for r in plan.new if r.status == ParticipantStatus.active)
+                verb = "would be sent" if dry_run else "will be sent"
+                result.changes.append(
+                    f"{count(welcomed, 'welcome email')} {verb}, one to each new active "
+                    "participant before their first introduction."
+                )
             if dry_run:
                 session.rollback()
                 return result
@@ -219,11 +237,19 @@ def import_file(
                         now=now,
                         progress=advance,
                         default_rhythm=settings.default_rhythm,
+                        welcomer=welcome.welcomer(session=session, settings=settings, now=now),
                     )
                 else:
                     importing.write_rounds(
                         session=session, plan=plan, settings=settings, progress=advance
                     )
+            audit.record(
+                session=session,
+                action=audit.Action.import_,
+                target=path.name[:200],
+                detail=f"{kind}: {checked.rows} rows, {len(checked.bad_rows)} skipped",
+                now=now,
+            )
     except IntegrityError as error:
         raise TransferError(
             f"the database refused the import, so nothing was written: {error.orig}"

@@ -17,6 +17,7 @@ from unmentor.rounds.emails import period_name
 from unmentor.rounds.models import COMMENT_MAX, NotMetReason, Outcome
 from unmentor.web.forms import require_csrf
 from unmentor.web.rendering import message_page, render
+from unmentor.web.stories import form_context as story_form_context
 
 REASONS = {
     NotMetReason.no_time: "We couldn't find a time",
@@ -83,9 +84,9 @@ def answer_submit(
             comment=comment,
             now=utcnow(),
         )
-    text = (
-        "Thank you! We are glad you met."
-        if outcome == Outcome.met
-        else "Thank you for letting us know. We will introduce you to someone new next round."
-    )
+    if outcome == Outcome.met:
+        # With thanks, the offer to share a few sentences about it (stories, issue 14).
+        context = story_form_context(database, settings, token)
+        return render(request, "story.html", thanks=True, **context)
+    text = "Thank you for letting us know. We will introduce you to someone new next round."
     return message_page(request, "Answer recorded", text, link=(MANAGE_PATH, "Go to my page"))

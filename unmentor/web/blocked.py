@@ -12,7 +12,7 @@ from unmentor.blocking import service as blocking
 from unmentor.clock import utcnow
 from unmentor.errors import DomainError
 from unmentor.sqltypes import MAX_INT
-from unmentor.web.flash import redirect_with_flash
+from unmentor.web.flash import flash_redirect
 from unmentor.web.forms import require_csrf
 from unmentor.web.organiser import HOME, require_organiser_page
 from unmentor.web.rendering import render
@@ -81,11 +81,12 @@ def add_pair(
             error_field=field,
             values=values,
         )
-    return redirect_with_flash(BLOCKED_PATH, text, settings)
+    return flash_redirect(request, BLOCKED_PATH, text)
 
 
 @actions.post(f"{BLOCKED_PATH}/remove")
 def remove_pair(
+    request: Request,
     database: DatabaseDep,
     settings: SettingsDep,
     pair_id: Annotated[int, Form(ge=1, le=MAX_INT)],
@@ -93,4 +94,4 @@ def remove_pair(
     with database.session() as session:
         blocking.delete_pair(session=session, pair_id=pair_id)
     text = "Removed from the never-match list: those two may be grouped together again."
-    return redirect_with_flash(BLOCKED_PATH, text, settings)
+    return flash_redirect(request, BLOCKED_PATH, text)

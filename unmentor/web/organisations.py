@@ -1,22 +1,25 @@
 """Organiser page for organisations: likely duplicates to merge, merges to review or split,
-owned email domains, people whose domain says another organisation, and parents."""
+owned email domains, people whose domain says another organisation, parents, names; each
+organisation links to its people on the participants page."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from unmentor.api.deps import DatabaseDep, SettingsDep
 from unmentor.clock import utcnow
-from unmentor.errors import Conflict, DomainError, NotFound
+from unmentor.errors import Conflict, DomainError, InvalidInput, NotFound
 from unmentor.people import domains, organisations, service
+from unmentor.people.normalise import organisation_key
 from unmentor.rounds import merge_cost
 from unmentor.sqltypes import MAX_INT
+from unmentor.web.flash import flash_redirect
 from unmentor.web.forms import require_csrf
 from unmentor.web.organiser import HOME, require_organiser_page
-from unmentor.web.rendering import render, see_other
+from unmentor.web.rendering import render
 
 ORGANISATIONS_PATH = f"{HOME}/organisations"
 DONE = {
@@ -24,6 +27,7 @@ DONE = {
     "split": "Split: the people the merge moved, and still there, are back.",
     "domain": "Domains saved.",
     "parent": "Parent saved.",
+    "renamed": "Renamed.",
 }
 Id = Annotated[int, Form(ge=1, le=MAX_INT)]
 
@@ -33,22 +37,26 @@ actions = APIRouter(
 )
 
 
-def _page(request: Request, database, settings, status_code: int = 200, **context) -> Response:
+def _page(
+    request: Request, database, settings, status_code: int = 200, search: str = "", **context
+) -> Response:
     with database.read_session() as session:
         counts = organisations.organisation_counts(session=session)
         names = {o.id: o.name for o in counts}
+        key = organisation_key(search) if search.strip() else ""
+        shown = [o for o in counts if key in organisation_key(o.name)] if key else counts
         merges = [
             (m, merge_cost.pairs_across(session=session, merge_id=m.id))
             for m in organisations.merges(session=session)
         ]
         context = {
             "error": None,
-            "notice": None,
             "duplicates": organisations.likely_duplicates(
                 session=session, webmail=settings.webmail
             ),
             "merges": merges,
-            "counts": counts,
+            "counts": shown,
+            "search": search,
             "names": names,
             "parents": organisations.parents(session=session),
             "owned": domains.all_domains(session=session),
@@ -61,9 +69,12 @@ def _page(request: Request, database, settings, status_code: int = 200, **contex
 
 @pages.get(ORGANISATIONS_PATH, response_class=HTMLResponse)
 def organisations_page(
-    request: Request, database: DatabaseDep, settings: SettingsDep, done: str | None = None
+    request: Request,
+    database: DatabaseDep,
+    settings: SettingsDep,
+    q: Annotated[str, Query(max_length=200)] = "",
 ) -> Response:
-    return _page(request, database, settings, notice=DONE.get(done or ""))
+    return _page(request, database, settings, search=q)
 
 
 def _act(request, database, settings, work, done: str) -> Response:
@@ -75,7 +86,7 @@ def _act(request, database, settings, work, done: str) -> Response:
             404 if isinstance(error, NotFound) else 409 if isinstance(error, Conflict) else 422
         )
         return _page(request, database, settings, status_code=status_code, error=error.message)
-    return see_other(f"{ORGANISATIONS_PATH}?done={done}")
+    return flash_redirect(request, ORGANISATIONS_PATH, DONE[done])
 
 
 @actions.post(f"{ORGANISATIONS_PATH}/merge")
@@ -166,3 +177,20 @@ def set_parent(
         )
 
     return _act(request, database, settings, work, "parent")
+
+
+@actions.post(f"{ORGANISATIONS_PATH}/rename")
+def rename(
+    request: Request,
+    database: DatabaseDep,
+    settings: SettingsDep,
+    organisation_id: Id,
+    name: Annotated[str, Form(max_length=300)] = "",
+) -> Response:
+    def work(session) -> None:
+        if not name.strip():
+            raise InvalidInput("Please give the organisation a name.", field="name")
+        organisation = service.get_organisation(session=session, organisation_id=organisation_id)
+        service.rename_organisation(session=session, organisation=organisation, name=name)
+
+    return _act(request, database, settings, work, "renamed")

@@ -7,11 +7,14 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
+from starlette.concurrency import run_in_threadpool
 
-from unmentor.api.deps import DatabaseDep, PathId, SettingsDep
+from unmentor.api.deps import DatabaseDep, PathId, SettingsDep, admit
 from unmentor.clock import utcnow
 from unmentor.errors import NotFound
 from unmentor.operations import notices
+from unmentor.organisers import service as accounts
+from unmentor.organisers.actor import Actor
 from unmentor.people import organisations
 from unmentor.people.service import get_participant
 from unmentor.rounds import experiments, forming, outcomes, reminders, service
@@ -20,7 +23,7 @@ from unmentor.rounds.models import NotMetReason
 from unmentor.rounds.preview import preview_round
 from unmentor.sessions import service as sessions
 from unmentor.sqltypes import MAX_INT
-from unmentor.web.flash import redirect_with_flash
+from unmentor.web.flash import Flash, flash_redirect
 from unmentor.web.forms import require_csrf
 from unmentor.web.public import picture_response
 from unmentor.web.rendering import render, see_other
@@ -48,9 +51,21 @@ class OrganiserSignInNeeded(Exception):
     """An organiser page was asked for without the organiser cookie."""
 
 
-def require_organiser_page(request: Request, database: DatabaseDep, settings: SettingsDep) -> None:
-    if not organiser_signed_in(request, database, settings):
+async def require_organiser_page(
+    request: Request, database: DatabaseDep, settings: SettingsDep
+) -> Actor:
+    """Who is signed in on this browser, admitted by role (viewers only look).
+
+    `async def` so that the actor is set in the request's own context and the route's thread
+    sees it; the session lookup runs on the thread pool, off the event loop.
+    """
+    actor = await run_in_threadpool(organiser_signed_in, request, database, settings)
+    if actor is None:
         raise OrganiserSignInNeeded
+    return admit(request, actor)
+
+
+OrganiserPage = Annotated[Actor, Depends(require_organiser_page)]
 
 
 RoundNumber = PathId
@@ -75,10 +90,29 @@ def sign_in(
     settings: SettingsDep,
     token: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
+    """The shared token: signs in only in transition; otherwise it creates the first organiser."""
     expected = settings.organiser_token.get_secret_value()
     if not hmac.compare_digest(token.encode(), expected.encode()):
         return render(
             request, "organiser_signin.html", status_code=403, error="That is not the token."
+        )
+    if not settings.organiser_token_signs_in:
+        with database.read_session() as session:
+            nobody_yet = accounts.active_count(session=session) == 0
+        if nobody_yet:
+            # The form carries the token on to /organiser/first: never kept in a cache.
+            return render(
+                request,
+                "organiser_first.html",
+                headers={"Cache-Control": "no-store"},
+                token=token,
+                error=None,
+            )
+        return render(
+            request,
+            "organiser_signin.html",
+            status_code=403,
+            error="The shared token only creates the first organiser. Ask for a sign-in link.",
         )
     with database.session() as session:
         session_id = sessions.open_for_organiser(session=session, settings=settings, now=utcnow())
@@ -170,12 +204,13 @@ def preview_page(
         current=current,
         reroll=forming.new_seed(),
         # Only a flag comes from the address: the words are ours.
-        flash=REROLLED if rerolled else None,
+        flash=Flash(REROLLED) if rerolled else None,
     )
 
 
 @actions.post(f"{HOME}/rounds")
 def form_round(
+    request: Request,
     database: DatabaseDep,
     settings: SettingsDep,
     seed: Annotated[int, Form(ge=0, le=MAX_INT)],
@@ -193,7 +228,7 @@ def form_round(
         )
     else:
         text = f"Nothing new was formed: this period's round is already round {number}."
-    return redirect_with_flash(f"{HOME}/rounds/{number}", text, settings)
+    return flash_redirect(request, f"{HOME}/rounds/{number}", text)
 
 
 def _matches(member, typed: str) -> bool:
@@ -241,6 +276,7 @@ def close_confirmation(request: Request, number: RoundNumber, database: Database
 
 @actions.post(f"{HOME}/rounds/{{number}}/close")
 def close(
+    request: Request,
     number: RoundNumber,
     database: DatabaseDep,
     settings: SettingsDep,
@@ -260,11 +296,12 @@ def close(
             f"; {count(paused, 'person', 'people')} who never answer "
             f"{'was' if paused == 1 else 'were'} paused"
         )
-    return redirect_with_flash(f"{HOME}/rounds/{number}", text + ".", settings)
+    return flash_redirect(request, f"{HOME}/rounds/{number}", text + ".")
 
 
 @actions.post(f"{HOME}/rounds/{{number}}/resend")
 def resend(
+    request: Request,
     number: RoundNumber,
     database: DatabaseDep,
     settings: SettingsDep,
@@ -281,4 +318,4 @@ def resend(
         )
         person = get_participant(session=session, participant_id=participant_id)
         text = f"The introduction was sent again to {person.name} <{person.email}>."
-    return redirect_with_flash(f"{HOME}/rounds/{number}", text, settings)
+    return flash_redirect(request, f"{HOME}/rounds/{number}", text)

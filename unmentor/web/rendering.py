@@ -8,7 +8,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
-from unmentor.web.flash import forget_flash, take_flash
+from unmentor.web.flash import clear_flash, take_flash
 from unmentor.web.forms import csrf_token, set_csrf_cookie_if_new
 from unmentor.words import count
 
@@ -24,17 +24,18 @@ def render(
     headers: dict[str, str] | None = None,
     **context: object,
 ) -> HTMLResponse:
-    """An HTML response for `template`, with a CSRF token and any waiting flash message."""
+    """An HTML response for `template`, with a CSRF token ready for its forms.
+
+    A message left by the action before (unmentor.web.flash) is shown once, at the top.
+    """
     settings = request.app.state.settings
     context.setdefault("csrf_token", csrf_token(request, settings))
-    flash = take_flash(request, settings)
-    context.setdefault("flash", flash)
+    context.setdefault("flash", take_flash(request))
     response = templates.TemplateResponse(
         request, template, context, status_code=status_code, headers=headers
     )
     set_csrf_cookie_if_new(request, response, settings)
-    if flash is not None:
-        forget_flash(response)  # said once: a reload does not say it again
+    clear_flash(request, response)
     return response
 
 

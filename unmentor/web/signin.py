@@ -11,6 +11,7 @@ from fastapi import Request, Response
 
 from unmentor.clock import utcnow
 from unmentor.db import Database
+from unmentor.organisers.actor import Actor
 from unmentor.sessions import service as sessions
 from unmentor.sessions.service import ORGANISER_HOURS
 from unmentor.settings import Settings
@@ -54,13 +55,15 @@ def organiser_session_id(request: Request) -> str:
     return request.cookies.get(ORGANISER_COOKIE, "")
 
 
-def organiser_signed_in(request: Request, database: Database, settings: Settings) -> bool:
-    """Whether this browser holds a live organiser session opened with the current token."""
+def organiser_signed_in(request: Request, database: Database, settings: Settings) -> Actor | None:
+    """The organiser whose live session this browser holds, if any."""
     token = organiser_session_id(request)
     if not token:
-        return False
+        return None
     with database.read_session() as session:
-        return sessions.is_organiser(session=session, token=token, settings=settings, now=utcnow())
+        return sessions.organiser_actor(
+            session=session, token=token, settings=settings, now=utcnow()
+        )
 
 
 def keep_organiser_signed_in(response: Response, token: str, settings: Settings) -> None:

@@ -1,0 +1,1 @@
+"""Stories: a few sentences a member shares about a conversation that happened."""
