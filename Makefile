@@ -30,7 +30,16 @@ run: $(VENV)/.installed  ## Migrate unmentor.db and serve site, API and schedule
 
 # Two processes for most tests (CI has 2 cores); the tests that measure latency or bring a
 # crowd run afterwards on their own, so the figures they check are not the other tests' noise.
-test: $(VENV)/.installed-test lint  ## Lint, then run every test (SQLite; PostgreSQL if reachable)
+# axe-core for the browser tests' accessibility check, pinned by its lock file; without npm
+# those checks skip with a reason (CI requires them).
+AXE := tests/browser/axe/node_modules/axe-core/axe.min.js
+
+$(AXE): tests/browser/axe/package.json tests/browser/axe/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --prefix tests/browser/axe --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: the accessibility checks will skip"; fi
+
+test: $(VENV)/.installed-test lint $(AXE)  ## Lint, then run every test (SQLite; PostgreSQL if reachable)
 	$(BIN)/python -m pytest -n 2 -m "not serial" --durations=15
 	$(BIN)/python -m pytest -m serial --durations=5
 
@@ -47,4 +56,4 @@ bench: $(VENV)/.installed-test  ## Run the benchmarks under bench/
 	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 clean:  ## Remove the virtualenv and caches (keeps unmentor.db)
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis *.egg-info
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis *.egg-info tests/browser/axe/node_modules test-artifacts

@@ -91,7 +91,7 @@ def render_growth(
                 textcoords="offset points",
                 ha="center",
                 va="bottom",
-                fontsize=8,
+                fontsize=10,
                 color=ROUND_COLOUR,
             )
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
@@ -114,7 +114,7 @@ def render_growth(
                 shown.add(rates.index(max(rates)))
             for i in sorted(shown):
                 rate_ax.annotate(f"{round(100 * rates[i])}%", (days[i], rates[i]), xytext=(0, 6),
-                                 textcoords="offset points", ha="center", fontsize=8,
+                                 textcoords="offset points", ha="center", fontsize=10,
                                  color=RATE_COLOUR)  # fmt: skip
             open_rounds = [m for m in rated if m.provisional]
             for mark in open_rounds:
@@ -125,10 +125,10 @@ def render_growth(
                              gid=f"met_rate-provisional-r{mark.number}")  # fmt: skip
                 rate_ax.annotate(f"{round(100 * mark.met_rate)}% so far", (mark.day, mark.met_rate),
                                  xytext=(0, 7), textcoords="offset points", ha="center",
-                                 fontsize=8, color=RATE_COLOUR)  # fmt: skip
+                                 fontsize=10, color=RATE_COLOUR)  # fmt: skip
             handles, labels = rate_ax.get_legend_handles_labels()
             keep = dict(zip(labels, handles, strict=True))  # one entry per label
-            rate_ax.legend(keep.values(), keep.keys(), loc="lower left", frameon=False, fontsize=9)
+            rate_ax.legend(keep.values(), keep.keys(), loc="lower left", frameon=False, fontsize=11)
             rate_ax.set_ylim(0, 1.15)
             rate_ax.yaxis.set_major_locator(MultipleLocator(0.5))
             rate_ax.yaxis.set_major_formatter(PercentFormatter(1.0))
@@ -186,7 +186,7 @@ def render_outcomes(
                 textcoords="offset points",
                 ha="center",
                 va="bottom",
-                fontsize=8,
+                fontsize=10,
                 color="#555555",
             )
         ax.set_ylim(0, 1.08)

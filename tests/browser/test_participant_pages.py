@@ -85,12 +85,16 @@ def test_pause_resume_leave_and_erase(page, server: LiveServer, mailbox):
     page.click("button:has-text('Pause')")
     page.wait_for_selector("#status:has-text('Paused until')")
     assert _person(server, "bob@example.org").paused_until == until
+    # What happened is said at the top, where focus goes.
+    assert page.inner_text("#flash[role=status]").startswith("You are paused until ")
+    assert page.evaluate("document.activeElement.id") == "flash"
 
     page.click("button:has-text('Take part again')")
     page.wait_for_selector("#status:has-text('Taking part')")
 
     page.click("button:has-text('Leave UnMentor')")
     page.wait_for_selector("#status:has-text('You have left')")
+    assert page.inner_text("#flash").startswith("You have left UnMentor")
     assert _person(server, "bob@example.org").status == ParticipantStatus.left
 
     with page.expect_download() as download:

@@ -34,6 +34,7 @@ from unmentor.rounds.emails import rematch_link
 from unmentor.rounds.rhythm import LABELS as RHYTHM_LABELS
 from unmentor.sessions import service as sessions
 from unmentor.web import my_rounds
+from unmentor.web.flash import flash_redirect
 from unmentor.web.forms import require_csrf
 from unmentor.web.notice import privacy_notice, shown_version
 from unmentor.web.rendering import message_page, render, see_other
@@ -375,6 +376,7 @@ def request_link(
 
 @posts.post("/me/pause")
 def pause(
+    request: Request,
     participant_id: ParticipantIdDep,
     database: DatabaseDep,
     settings: SettingsDep,
@@ -388,7 +390,12 @@ def pause(
             settings=settings,
             now=utcnow(),
         )
-    return see_other(MANAGE_PATH)
+    return flash_redirect(
+        request,
+        MANAGE_PATH,
+        f"You are paused until {until:%-d %B %Y}: we will not introduce you to anyone before "
+        "then. You can take part again at any time below.",
+    )
 
 
 @posts.post("/me/organisation", response_class=HTMLResponse)
@@ -436,10 +443,10 @@ def save_free_times(
 
 
 @posts.post("/me/resume")
-def resume(participant_id: ParticipantIdDep, database: DatabaseDep) -> Response:
+def resume(request: Request, participant_id: ParticipantIdDep, database: DatabaseDep) -> Response:
     with database.session() as session:
         membership.resume(session=session, participant_id=participant_id, now=utcnow())
-    return see_other(MANAGE_PATH)
+    return flash_redirect(request, MANAGE_PATH, "Welcome back: you take part in the next round.")
 
 
 @posts.post("/me/leave")
@@ -451,7 +458,12 @@ def leave(request: Request, participant_id: ParticipantIdDep, database: Database
             now=utcnow(),
             keep_session=session_id(request),
         )
-    return see_other(MANAGE_PATH)
+    return flash_redirect(
+        request,
+        MANAGE_PATH,
+        "You have left UnMentor: you will not be introduced to anyone again. Your data is kept "
+        "until you erase it below; you can also take part again.",
+    )
 
 
 @posts.post("/me/erase", response_class=HTMLResponse)

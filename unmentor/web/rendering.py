@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 
 from unmentor.web.flash import clear_flash, take_flash
 from unmentor.web.forms import csrf_token, set_csrf_cookie_if_new
@@ -15,6 +17,25 @@ from unmentor.words import count
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 # Not "count": Jinja's own count filter is another name for length.
 templates.env.filters["counted"] = count  # {{ n | counted("row") }}: "1 row", "3 rows"
+
+_MENU_LINK = re.compile(r'<a href="([^"]*)"')
+
+
+def mark_current(menu: str, path: str) -> Markup:
+    """The menu's link to `path` marked aria-current="page", so it is shown and announced.
+
+    A filter over the menu's markup rather than a test on each link: a link someone adds to a
+    menu later is marked too. The menu is our template's markup, never a visitor's text.
+    """
+    return Markup(
+        _MENU_LINK.sub(
+            lambda link: link[0] + ' aria-current="page"' if link[1] == path else link[0],
+            str(menu),
+        )
+    )
+
+
+templates.env.filters["mark_current"] = mark_current
 
 
 def render(
