@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from conftest import LiveServer
-from factories import make_participant
-from support import body_of, html_part, token_of
 
+from tests.conftest import LiveServer
+from tests.factories import make_participant
+from tests.support import body_of, html_part, token_of
 from unmentor.clock import utcnow
 from unmentor.people.models import Participant, ParticipantStatus
 from unmentor.rounds.emails import answer_links, pause_link

@@ -11,12 +11,18 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
-from conftest import free_port
-from factories import make_participant
-from smtp_servers import DropsConnections, HungServer, RefusesRecipient, StallsOnData, smtp_server
 from sqlalchemy import insert
 from sqlmodel import select
 
+from tests.conftest import free_port
+from tests.factories import make_participant
+from tests.smtp_servers import (
+    DropsConnections,
+    HungServer,
+    RefusesRecipient,
+    StallsOnData,
+    smtp_server,
+)
 from unmentor.clock import utcnow
 from unmentor.db import Database
 from unmentor.mail.compose import Email, compose

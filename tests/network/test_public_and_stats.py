@@ -7,9 +7,9 @@ from datetime import date
 
 import feedparser
 import pytest
-from conftest import LiveServer
 from sqlmodel import select
 
+from tests.conftest import LiveServer
 from unmentor.clock import utcnow
 from unmentor.people.models import Organisation, Participant, ParticipantStatus
 from unmentor.privacy import erasure

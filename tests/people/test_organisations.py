@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from conftest import LiveServer
-from factories import make_participant, make_round
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from sqlmodel import Session, select
 
+from tests.conftest import LiveServer
+from tests.factories import make_participant, make_round
 from unmentor.clock import utcnow
 from unmentor.errors import Conflict, InvalidInput
 from unmentor.people import organisations, service

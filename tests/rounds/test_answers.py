@@ -7,11 +7,11 @@ import hmac
 from datetime import date, timedelta
 
 import pytest
-from conftest import LiveServer
-from factories import make_community
 from sqlmodel import select
-from support import hidden_field, link_in
 
+from tests.conftest import LiveServer
+from tests.factories import make_community
+from tests.support import hidden_field, link_in
 from unmentor.clock import utcnow
 from unmentor.mail.models import OutboxMessage
 from unmentor.people.models import Participant, ParticipantStatus

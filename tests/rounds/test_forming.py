@@ -7,9 +7,9 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 
 import pytest
-from factories import make_community, make_participant
 from sqlmodel import func, select
 
+from tests.factories import make_community, make_participant
 from unmentor.clock import utcnow
 from unmentor.errors import Conflict
 from unmentor.mail.models import OutboxMessage

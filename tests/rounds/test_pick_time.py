@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from conftest import LiveServer
-from factories import make_participant
 from icalendar import Calendar
 from sqlmodel import select
-from support import body_of, hidden_field, post_form, sign_in_by_link, token_of
 
+from tests.conftest import LiveServer
+from tests.factories import make_participant
+from tests.support import body_of, hidden_field, post_form, sign_in_by_link, token_of
 from unmentor.clock import utcnow
 from unmentor.mail.models import OutboxMessage
 from unmentor.people import membership

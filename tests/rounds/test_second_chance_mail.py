@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
-from conftest import ORGANISER_TOKEN, LiveServer
-from factories import make_participant, make_round
 from sqlmodel import select
-from support import body_of, hidden_field, html_part, link_in, press_button, sign_in_by_link
 
+from tests.conftest import ORGANISER_TOKEN, LiveServer
+from tests.factories import make_participant, make_round
+from tests.support import body_of, hidden_field, html_part, link_in, press_button, sign_in_by_link
 from unmentor.clock import utcnow
 from unmentor.links.urls import REMATCH_PATH as REMATCH
 from unmentor.rounds import rematch_pairing, reminders
