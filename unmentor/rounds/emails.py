@@ -44,7 +44,7 @@ class Person:
     email: str
     organisation: str
     sector: str | None = None
-    free_times: str | None = None  # see unmentor.rounds.times
+    free_times: str | None = None  # see unmentor.people.free_times
     time_zone: str | None = None
     about_me: str | None = None  # their one-line profile, shown to groupmates
 
