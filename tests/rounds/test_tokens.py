@@ -14,6 +14,7 @@ from unmentor.rounds.tokens import (
     MemberKey,
     outcome_token,
     pause_token,
+    pause_tokens,
     pick_token,
     read_outcome_token,
     read_pause_token,
@@ -50,6 +51,7 @@ def test_rematch_and_pause_tokens_round_trip(round_id, participant_id):
         MemberKey(round_id, participant_id)
     )
     assert read_pause_token(SECRET, pause_token(SECRET, participant_id)) == participant_id
+    assert pause_tokens(SECRET)(participant_id) == pause_token(SECRET, participant_id)
 
 
 def test_a_token_works_only_for_its_own_purpose_and_key() -> None:

@@ -38,9 +38,12 @@ class MemberKey(NamedTuple):
     chance: int = 1
 
 
+def _signer(secret_key: str, purpose: str) -> Signer:
+    return Signer(secret_key, salt=salt(f"link.{purpose}"))
+
+
 def _sign(secret_key: str, purpose: str, *ids: int) -> str:
-    value = "-".join(map(str, ids))
-    return Signer(secret_key, salt=salt(f"link.{purpose}")).sign(value).decode()
+    return _signer(secret_key, purpose).sign("-".join(map(str, ids))).decode()
 
 
 def _legacy_mac(secret_key: str, purpose: str, ids: tuple[int, ...]) -> str:
@@ -58,7 +61,7 @@ def _read(secret_key: str, purpose: str, token: str, *, sizes: tuple[int, ...]) 
             return ids
         raise LinkInvalid(_INVALID)
     try:
-        value = Signer(secret_key, salt=salt(f"link.{purpose}")).unsign(token).decode()
+        value = _signer(secret_key, purpose).unsign(token).decode()
     except (BadSignature, UnicodeError):
         raise LinkInvalid(_INVALID) from None
     if _IDS.match(value) is None or len(ids := tuple(map(int, value.split("-")))) not in sizes:
@@ -111,12 +114,10 @@ def pause_token(secret_key: str, participant_id: int) -> str:
 
 def pause_tokens(secret_key: str) -> Callable[[int], str]:
     """`pause_token` for many people: the key is set up once (an import welcomes 100,000)."""
-    keyed = hmac.new(secret_key.encode(), digestmod=hashlib.sha256)
+    signer = _signer(secret_key, "pause")
 
     def token(participant_id: int) -> str:
-        mac = keyed.copy()
-        mac.update(f"pause:{participant_id}".encode())
-        return f"{participant_id}-{mac.hexdigest()[:32]}"
+        return signer.sign(str(participant_id)).decode()
 
     return token
 
