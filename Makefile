@@ -52,10 +52,11 @@ test: $(VENV)/.installed-test lint $(AXE)  ## Lint, then run every test (SQLite;
 	$(BIN)/python -m pytest -n 2 -m "not serial" --durations=15
 	$(BIN)/python -m pytest -m serial --durations=5
 
-lint: $(VENV)/.installed-test  ## ruff check, ruff format --check and mypy
+lint: $(VENV)/.installed-test  ## ruff check, ruff format --check, mypy and the layering contracts
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 format: $(VENV)/.installed-test  ## Fix what ruff can fix
 	$(BIN)/ruff check --fix .

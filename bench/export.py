@@ -37,8 +37,8 @@ from unmentor.transfer.exporting import export_all
 from unmentor.transfer.restore import restore
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "tests"))
-from loadkit import temporary_postgres_database  # noqa: E402
+sys.path.insert(0, str(REPO))
+from tests.loadkit import temporary_postgres_database  # noqa: E402
 
 NOW = datetime(2026, 11, 1, 9, tzinfo=UTC)
 CHUNK = 20_000

@@ -23,9 +23,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "tests"))
+sys.path.insert(0, str(REPO))
 
-from loadkit import (  # noqa: E402
+from sqlalchemy import create_engine, text  # noqa: E402
+
+from tests.loadkit import (  # noqa: E402
     Call,
     answer_calls,
     crowd,
@@ -37,8 +39,6 @@ from loadkit import (  # noqa: E402
     signup_calls,
     temporary_postgres_database,
 )
-from sqlalchemy import create_engine, text  # noqa: E402
-
 from unmentor.db import upgrade  # noqa: E402
 
 POSTGRES_URL = os.environ.get(

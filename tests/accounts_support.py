@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import httpx
-from conftest import LiveServer
 
+from tests.conftest import LiveServer
 from unmentor.clock import utcnow
 from unmentor.organisers import service as accounts
 from unmentor.organisers import tokens

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from datetime import date
 
 import httpx
-from factories import make_participant
 from sqlmodel import select
 
+from tests.factories import make_participant
 from unmentor.blocking.models import BlockedPair
 from unmentor.clock import utcnow
 from unmentor.people.models import Participant

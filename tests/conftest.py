@@ -23,10 +23,10 @@ import pytest
 import uvicorn
 from aiosmtpd.controller import Controller
 from hypothesis import settings as hypothesis_settings
-from loadkit import temporary_postgres_database
 from sqlalchemy import create_engine, text
-from support import ORGANISER_TOKEN
 
+from tests.loadkit import temporary_postgres_database
+from tests.support import ORGANISER_TOKEN
 from unmentor.app import create_app
 from unmentor.cli.serving import proxy_options
 from unmentor.db import Database, upgrade

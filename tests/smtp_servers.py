@@ -9,7 +9,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from aiosmtpd.controller import Controller
-from conftest import Mailbox
+
+from tests.conftest import Mailbox
 
 
 class HungServer:
@@ -99,7 +100,7 @@ class StallsOnData(Mailbox):
 @contextmanager
 def smtp_server(handler: Mailbox, port: int = 0) -> Iterator[Controller]:
     """A real aiosmtpd server with `handler` on `port` (a free one by default)."""
-    from conftest import free_port
+    from tests.conftest import free_port
 
     controller = Controller(handler, hostname="127.0.0.1", port=port or free_port())
     controller.start()

@@ -9,11 +9,11 @@ from __future__ import annotations
 import os
 
 import schemathesis
-from conftest import REPO, LiveServer
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import positive_data_acceptance
-from support import ORGANISER_TOKEN
 
+from tests.conftest import REPO, LiveServer
+from tests.support import ORGANISER_TOKEN
 from unmentor.app import create_app
 from unmentor.settings import load_settings
 

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import free_port
 from typer.testing import CliRunner
 
+from tests.conftest import free_port
 from unmentor.cli import app
 from unmentor.clock import utcnow
 from unmentor.db import current_revision, head_revision

@@ -89,7 +89,7 @@ def test_demo_fresh_never_wipes_a_production_database(run, monkeypatch) -> None:
 
 
 def test_demo_fresh_on_postgresql_needs_the_name_typed(run, request, monkeypatch) -> None:
-    from conftest import _empty_postgres
+    from tests.conftest import _empty_postgres
 
     url = request.getfixturevalue("postgres_database")
     _empty_postgres(url)

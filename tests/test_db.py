@@ -118,8 +118,9 @@ def test_two_upgrades_at_once_on_an_empty_database(tmp_path, request) -> None:
     import sys
     import uuid
 
-    from conftest import POSTGRES_URL, REQUIRE_POSTGRES
     from sqlalchemy import create_engine, make_url
+
+    from tests.conftest import POSTGRES_URL, REQUIRE_POSTGRES
 
     urls = [f"sqlite:///{tmp_path / f'race{trial}.db'}" for trial in range(3)]
     admin = None
@@ -160,8 +161,7 @@ def test_two_upgrades_at_once_on_an_empty_database(tmp_path, request) -> None:
 def test_an_erased_participants_id_is_never_given_again(database: Database) -> None:
     """A second defence behind server-side sessions: nothing that names an old id reaches a
     newcomer (SQLite reused the highest id after a delete before AUTOINCREMENT)."""
-    from factories import make_participant
-
+    from tests.factories import make_participant
     from unmentor.people.models import Participant
 
     with database.session() as session:

@@ -8,7 +8,9 @@ answers with 50 in flight got 71-131 answers of 500 on SQLite.
 from __future__ import annotations
 
 import pytest
-from loadkit import (
+from sqlalchemy import create_engine, text
+
+from tests.loadkit import (
     LoadResult,
     answer_calls,
     crowd,
@@ -19,8 +21,6 @@ from loadkit import (
     signup_calls,
     suggestion_calls,
 )
-from sqlalchemy import create_engine, text
-
 from unmentor.db import Database
 
 # serial: a crowd or a latency measurement must not share the two cores with other tests.
@@ -40,7 +40,7 @@ def target(request: pytest.FixtureRequest) -> tuple[str, int]:
     kind, workers = request.param
     if kind == "sqlite":
         return request.getfixturevalue("sqlite_url"), workers
-    from conftest import _empty_postgres
+    from tests.conftest import _empty_postgres
 
     url = request.getfixturevalue("postgres_database")
     _empty_postgres(url)

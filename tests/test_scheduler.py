@@ -5,12 +5,12 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime, timedelta
 
-from conftest import free_port, start_server
-from factories import make_community
 from sqlmodel import func, select
 
 from scheduler.jobs import JOBS, Context, close_rounds, form_round, send_reminders
 from scheduler.runner import configure
+from tests.conftest import free_port, start_server
+from tests.factories import make_community
 from unmentor.app import create_app
 from unmentor.db import Database
 from unmentor.mail.mailer import Mailer

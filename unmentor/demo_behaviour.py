@@ -18,8 +18,8 @@ import random
 from dataclasses import dataclass
 from datetime import datetime
 
+from unmentor.people.free_times import HALF_DAYS, store_free_times
 from unmentor.rounds.emails import Person, group_slots
-from unmentor.rounds.times import HALF_DAYS, store_free_times
 from unmentor.settings import Settings
 
 # The demo's odds before the features: 65% met, 17% not met, 18% never confirmed.

@@ -8,8 +8,8 @@ import threading
 from pathlib import Path
 
 import pytest
-from factories import make_participant
 
+from tests.factories import make_participant
 from unmentor.db import Database
 
 

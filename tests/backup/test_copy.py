@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from backup_support import emptied, live_community
 from sqlalchemy import select, text
 
+from tests.backup_support import emptied, live_community
 from unmentor.clock import utcnow
 from unmentor.db import Database
 from unmentor.people import membership

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from blocking_support import cast_with_a_past
-from conftest import LiveServer
-
+from tests.blocking_support import cast_with_a_past
+from tests.conftest import LiveServer
 from unmentor.blocking import service as blocking
 from unmentor.clock import utcnow
 

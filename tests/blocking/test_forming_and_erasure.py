@@ -6,10 +6,10 @@ from datetime import date
 from enum import IntEnum
 
 import pytest
-from blocking_support import cast_with_a_past, rows
-from factories import make_participant
 from sqlmodel import select
 
+from tests.blocking_support import cast_with_a_past, rows
+from tests.factories import make_participant
 from unmentor.blocking import service as blocking
 from unmentor.blocking.models import BlockSource
 from unmentor.clock import utcnow

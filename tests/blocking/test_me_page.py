@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from blocking_support import cast_with_a_past, rows, signed_in
-from conftest import LiveServer
 from sqlmodel import func, select
-from support import hidden_field
 
+from tests.blocking_support import cast_with_a_past, rows, signed_in
+from tests.conftest import LiveServer
+from tests.support import hidden_field
 from unmentor.mail.models import OutboxMessage
 
 

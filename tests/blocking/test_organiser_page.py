@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from blocking_support import cast_with_a_past, rows
-from conftest import LiveServer
-from support import ORGANISER_TOKEN, hidden_field
+
+from tests.blocking_support import cast_with_a_past, rows
+from tests.conftest import LiveServer
+from tests.support import ORGANISER_TOKEN, hidden_field
 
 
 @pytest.fixture

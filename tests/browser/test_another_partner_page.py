@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from conftest import LiveServer
-from factories import make_participant, make_round
 from sqlmodel import select
 
+from tests.conftest import LiveServer
+from tests.factories import make_participant, make_round
 from unmentor.clock import utcnow
 from unmentor.rounds.emails import rematch_link
 from unmentor.rounds.models import Outcome, RoundMember, SecondChance

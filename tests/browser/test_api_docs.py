@@ -5,7 +5,8 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import LiveServer
+
+from tests.conftest import LiveServer
 
 pytestmark = pytest.mark.browser
 

@@ -22,11 +22,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import REPO, LiveServer, free_port, start_server
-from factories import make_community, make_round
 from fastapi.routing import APIRoute
-from support import ORGANISER_TOKEN
 
+from tests.conftest import REPO, LiveServer, free_port, start_server
+from tests.factories import make_community, make_round
+from tests.support import ORGANISER_TOKEN
 from unmentor.app import create_app
 from unmentor.clock import utcnow
 from unmentor.db import Database

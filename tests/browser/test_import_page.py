@@ -6,10 +6,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import LiveServer
 from sqlmodel import func, select
-from support import ORGANISER_TOKEN
 
+from tests.conftest import LiveServer
+from tests.support import ORGANISER_TOKEN
 from unmentor.people.models import Participant
 
 pytestmark = pytest.mark.browser

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from conftest import LiveServer
-from factories import make_participant, make_round
 from sqlalchemy import update
 from sqlmodel import select
 
+from tests.conftest import LiveServer
+from tests.factories import make_participant, make_round
 from unmentor.clock import utcnow
 from unmentor.privacy.erasure import erase_person
 from unmentor.rounds.models import NotMetReason, Outcome, RoundMember

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from blocking_support import cast_with_a_past, rows
-from conftest import LiveServer
 
+from tests.blocking_support import cast_with_a_past, rows
+from tests.conftest import LiveServer
 from unmentor.clock import utcnow
 from unmentor.sessions import service as sessions
 from unmentor.web.signin import SESSION_COOKIE

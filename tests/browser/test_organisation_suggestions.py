@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from conftest import LiveServer
-from factories import make_participant
 from sqlmodel import select
 
+from tests.conftest import LiveServer
+from tests.factories import make_participant
 from unmentor.clock import utcnow
 from unmentor.people import domains
 from unmentor.people.models import Participant, ParticipantStatus

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from conftest import LiveServer
-from factories import make_participant
-from support import ORGANISER_TOKEN
 
+from tests.conftest import LiveServer
+from tests.factories import make_participant
+from tests.support import ORGANISER_TOKEN
 from unmentor.people.models import Participant
 
 pytestmark = pytest.mark.browser

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from accounts_support import make_account
-from conftest import LiveServer
-from support import newest_link
+
+from tests.accounts_support import make_account
+from tests.conftest import LiveServer
+from tests.support import newest_link
 
 pytestmark = pytest.mark.browser
 

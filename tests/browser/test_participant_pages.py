@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from conftest import LiveServer
 from sqlmodel import select
-from support import link_in
 
+from tests.conftest import LiveServer
+from tests.support import link_in
 from unmentor.clock import utcnow
 from unmentor.people.models import Participant, ParticipantStatus
 

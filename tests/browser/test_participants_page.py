@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from conftest import LiveServer
-from factories import make_participant
-from support import ORGANISER_TOKEN
 
+from tests.conftest import LiveServer
+from tests.factories import make_participant
+from tests.support import ORGANISER_TOKEN
 from unmentor.clock import utcnow
 from unmentor.people.models import Participant, ParticipantStatus
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from conftest import LiveServer
-from factories import make_participant
 from sqlmodel import select
-from support import link_in
 
+from tests.conftest import LiveServer
+from tests.factories import make_participant
+from tests.support import link_in
 from unmentor.clock import utcnow
 from unmentor.people.models import Participant
 from unmentor.rounds.emails import pick_link

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from conftest import LiveServer
-from factories import make_community
-from support import ORGANISER_TOKEN
 
+from tests.conftest import LiveServer
+from tests.factories import make_community
+from tests.support import ORGANISER_TOKEN
 from unmentor.clock import utcnow
 from unmentor.rounds.forming import form_round
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from conftest import LiveServer
-from factories import make_community
 from sqlmodel import select
-from support import ORGANISER_TOKEN
 
+from tests.conftest import LiveServer
+from tests.factories import make_community
+from tests.support import ORGANISER_TOKEN
 from unmentor.clock import utcnow
 from unmentor.rounds.emails import answer_links
 from unmentor.rounds.forming import form_round

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from conftest import LiveServer
-from support import ORGANISER_TOKEN
 
+from tests.conftest import LiveServer
+from tests.support import ORGANISER_TOKEN
 from unmentor.clock import utcnow
 from unmentor.operations.jobs import record_run
 

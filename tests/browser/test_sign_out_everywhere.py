@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from conftest import LiveServer
-from factories import make_participant
-from support import link_in
+
+from tests.conftest import LiveServer
+from tests.factories import make_participant
+from tests.support import link_in
 
 pytestmark = pytest.mark.browser
 

@@ -4,7 +4,8 @@ its field, the messages plain sentences."""
 from __future__ import annotations
 
 import pytest
-from conftest import LiveServer
+
+from tests.conftest import LiveServer
 
 pytestmark = pytest.mark.browser
 

@@ -4,10 +4,10 @@ and approves it, and it appears on /public/stories, which fits a 390 px phone sc
 from __future__ import annotations
 
 import pytest
-from conftest import LiveServer
-from factories import make_participant
-from support import ORGANISER_TOKEN
 
+from tests.conftest import LiveServer
+from tests.factories import make_participant
+from tests.support import ORGANISER_TOKEN
 from unmentor.clock import utcnow
 from unmentor.rounds.emails import answer_links
 from unmentor.rounds.forming import form_round

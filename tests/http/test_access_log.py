@@ -9,8 +9,8 @@ import time
 import httpx
 import pytest
 import uvicorn
-from conftest import free_port
 
+from tests.conftest import free_port
 from unmentor.app import create_app
 from unmentor.db import Database
 from unmentor.http.access_log import redact

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import LiveServer
+
+from tests.conftest import LiveServer
 
 
 @pytest.fixture

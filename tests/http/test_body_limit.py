@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from conftest import LiveServer
 from sqlmodel import func, select
-from support import ORGANISER_TOKEN, hidden_field
 
+from tests.conftest import LiveServer
+from tests.support import ORGANISER_TOKEN, hidden_field
 from unmentor.people.models import Participant
 
 BODY_LIMIT = 2048

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import LiveServer
 
+from tests.conftest import LiveServer
 from unmentor.web.flash import FLASH_COOKIE
 
 

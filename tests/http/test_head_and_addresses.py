@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from conftest import LiveServer
-from factories import make_community
 
+from tests.conftest import LiveServer
+from tests.factories import make_community
 from unmentor.clock import utcnow
 from unmentor.rounds import forming
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from conftest import LiveServer, free_port, start_server
-from factories import make_community
 from sqlmodel import select
 
+from tests.conftest import LiveServer, free_port, start_server
+from tests.factories import make_community
 from unmentor.app import create_app
 from unmentor.cli.serving import proxy_options
 from unmentor.clock import utcnow

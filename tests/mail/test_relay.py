@@ -11,12 +11,18 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
-from conftest import free_port
-from factories import make_participant
-from smtp_servers import DropsConnections, HungServer, RefusesRecipient, StallsOnData, smtp_server
 from sqlalchemy import insert
 from sqlmodel import select
 
+from tests.conftest import free_port
+from tests.factories import make_participant
+from tests.smtp_servers import (
+    DropsConnections,
+    HungServer,
+    RefusesRecipient,
+    StallsOnData,
+    smtp_server,
+)
 from unmentor.clock import utcnow
 from unmentor.db import Database
 from unmentor.mail.compose import Email, compose
@@ -278,7 +284,7 @@ def test_templates_render_with_a_subject() -> None:
 
 
 def test_mail_for_an_erased_participant_goes_with_them(database, make_settings) -> None:
-    from unmentor.people import membership
+    from unmentor.privacy import erasure
 
     with database.session() as session:
         person = make_participant(session)
@@ -291,7 +297,7 @@ def test_mail_for_an_erased_participant_goes_with_them(database, make_settings) 
             now=utcnow(),
         )
     with database.session() as session:
-        membership.erase(
+        erasure.erase(
             session=session, participant_id=person.id, settings=make_settings(), now=utcnow()
         )
     assert _rows(database) == []

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import Mailbox, free_port, start_server
-from smtp_servers import HungServer, StallsOnData, smtp_server
 from sqlmodel import select
 
+from tests.conftest import Mailbox, free_port, start_server
+from tests.smtp_servers import HungServer, StallsOnData, smtp_server
 from unmentor.app import create_app
 from unmentor.clock import utcnow
 from unmentor.db import Database

@@ -3,9 +3,8 @@ before their first introduction."""
 
 from __future__ import annotations
 
-from conftest import LiveServer
-from support import body_of, html_part
-
+from tests.conftest import LiveServer
+from tests.support import body_of, html_part
 from unmentor.clock import utcnow
 from unmentor.people.models import Participant, ParticipantStatus
 from unmentor.rounds.emails import pause_link

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from matching.reference import check_groups
 
+from tests.matching.reference import check_groups
 from unmentor.matching import Candidate, fresh_partner_counts, match_arrays, match_round
 
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from matching.reference import check_groups, compat_graph, most_in_groups
-from matching.strategies import with_rules
 
+from tests.matching.reference import check_groups, compat_graph, most_in_groups
+from tests.matching.strategies import with_rules
 from unmentor.matching import Candidate, SitOut, match_arrays, match_round
 
 GROUPS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from matching.turns import best_sequences, play
 
+from tests.matching.turns import best_sequences, play
 from unmentor.matching import Candidate, match_round
 from unmentor.matching.lasting import FACTOR_LIMIT
 

@@ -11,7 +11,8 @@ import itertools
 import networkx as nx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from matching.reference import (
+
+from tests.matching.reference import (
     best_groupings,
     check_groups,
     compat_graph,
@@ -19,8 +20,7 @@ from matching.reference import (
     has_triad_gain,
     max_pairs,
 )
-from matching.strategies import any_graph, populations
-
+from tests.matching.strategies import any_graph, populations
 from unmentor.matching import match_round
 
 FAST = settings(max_examples=700, deadline=None, suppress_health_check=[HealthCheck.too_slow])

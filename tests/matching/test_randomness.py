@@ -16,8 +16,8 @@ from collections import Counter
 
 import networkx as nx
 import numpy as np
-from matching.reference import chi_square_p_value, compat_graph, perfect_matchings
 
+from tests.matching.reference import chi_square_p_value, compat_graph, perfect_matchings
 from unmentor.matching import Candidate, lasting, match_round
 
 # Eight people, four organisations, some history: 16 perfect matchings, found by searching

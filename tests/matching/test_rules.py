@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from matching.reference import best_groupings, check_groups, compat_graph, max_pairs
-from matching.strategies import with_rules
 
+from tests.matching.reference import best_groupings, check_groups, compat_graph, max_pairs
+from tests.matching.strategies import with_rules
 from unmentor.matching import Candidate, SitOut, fresh_partner_counts, match_arrays, match_round
 
 RULES = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -10,9 +10,9 @@ import networkx as nx
 import numpy as np
 import pytest
 from hypothesis import given, settings
-from matching.reference import check_groups, compat_graph, max_pairs
-from matching.strategies import any_graph
 
+from tests.matching.reference import check_groups, compat_graph, max_pairs
+from tests.matching.strategies import any_graph
 from unmentor.matching import Candidate, Reason, SitOut, engine, match_arrays, match_round
 
 

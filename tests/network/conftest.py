@@ -8,12 +8,12 @@ from datetime import date
 
 import httpx
 import pytest
-from conftest import LiveServer, free_port, start_server
 from fastapi import FastAPI
 from sqlalchemy import update
 from sqlmodel import select
-from support import ORGANISER_TOKEN, hidden_field
 
+from tests.conftest import LiveServer, free_port, start_server
+from tests.support import ORGANISER_TOKEN, hidden_field
 from unmentor.app import create_app
 from unmentor.clock import utcnow
 from unmentor.db import Database
@@ -139,5 +139,5 @@ class History:
 
 @pytest.fixture
 def history(server: LiveServer) -> History:
-    """People and rounds for the network tests (helpers travel as fixtures: importlib mode)."""
+    """People and rounds for the network tests, on the live server."""
     return History(server)

@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import LiveServer
 
+from tests.conftest import LiveServer
 from unmentor.clock import utcnow
 from unmentor.network.images import NetworkImages
 from unmentor.people.models import Organisation, Participant, ParticipantStatus

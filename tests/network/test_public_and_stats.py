@@ -7,12 +7,12 @@ from datetime import date
 
 import feedparser
 import pytest
-from conftest import LiveServer
 from sqlmodel import select
 
+from tests.conftest import LiveServer
 from unmentor.clock import utcnow
-from unmentor.people import membership
 from unmentor.people.models import Organisation, Participant, ParticipantStatus
+from unmentor.privacy import erasure
 from unmentor.rounds import outcomes
 from unmentor.rounds.forming import form_round
 from unmentor.rounds.models import Outcome, Round, RoundMember
@@ -150,7 +150,7 @@ def test_erased_people_vanish_from_the_pictures(server: LiveServer, published) -
     with server.client() as http:
         before = http.get("/public/rounds/2/network.svg").text
         with server.database.session() as session:
-            membership.erase(
+            erasure.erase(
                 session=session, participant_id=people[0].id, settings=server.settings, now=utcnow()
             )
         after = http.get("/public/rounds/2/network.svg").text

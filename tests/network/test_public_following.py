@@ -13,9 +13,9 @@ from io import BytesIO
 import feedparser
 import numpy as np
 import pytest
-from conftest import LiveServer
 from PIL import Image
 
+from tests.conftest import LiveServer
 from unmentor.clock import utcnow
 from unmentor.rounds.forming import form_round
 

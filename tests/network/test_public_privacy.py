@@ -12,9 +12,9 @@ from io import BytesIO
 
 import feedparser
 import pytest
-from conftest import LiveServer
 from PIL import Image
 
+from tests.conftest import LiveServer
 from unmentor.people.models import ParticipantStatus
 
 RARE_SECTOR = "Zyzzyva Lighthouse Keeping"

@@ -17,8 +17,8 @@ from pathlib import Path
 import httpx
 import pytest
 from sqlmodel import func, select
-from support import hidden_field
 
+from tests.support import hidden_field
 from unmentor.network.synthetic import load_community
 from unmentor.people.models import Participant
 from viz.synthetic import synthetic_community

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from conftest import LiveServer, Mailbox
 from sqlalchemy import update
 from sqlmodel import func, select
-from support import ORGANISER_TOKEN, hidden_field
 
 from scheduler.jobs import Context, Job, heartbeat, run_job
+from tests.conftest import LiveServer, Mailbox
+from tests.support import ORGANISER_TOKEN, hidden_field
 from unmentor.clock import utcnow
 from unmentor.mail.compose import Email
 from unmentor.mail.mailer import Mailer

@@ -12,8 +12,8 @@ from collections.abc import Iterator
 import httpx
 import pytest
 import uvicorn
-from conftest import free_port
 
+from tests.conftest import free_port
 from unmentor.app import create_app
 from unmentor.db import Database
 from unmentor.operations import logs

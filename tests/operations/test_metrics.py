@@ -7,10 +7,10 @@ from datetime import timedelta
 
 import httpx
 import pytest
-from conftest import LiveServer, free_port, start_server
-from factories import make_participant, make_round
 from sqlalchemy import update
 
+from tests.conftest import LiveServer, free_port, start_server
+from tests.factories import make_participant, make_round
 from unmentor.app import create_app
 from unmentor.clock import utcnow
 from unmentor.mail.compose import Email

@@ -6,7 +6,8 @@ import re
 
 import httpx
 import pytest
-from loadkit import serve
+
+from tests.loadkit import serve
 
 TOKEN = "metrics-token-0123456789"
 

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-from conftest import LiveServer, free_port, start_server
 
+from tests.conftest import LiveServer, free_port, start_server
 from unmentor.app import create_app
 from unmentor.clock import utcnow
 from unmentor.db import Database, downgrade, upgrade

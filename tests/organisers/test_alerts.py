@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from accounts_support import make_account
-from conftest import LiveServer
 from sqlmodel import select
 
+from tests.accounts_support import make_account
+from tests.conftest import LiveServer
 from unmentor.clock import utcnow
 from unmentor.mail.models import OutboxMessage
 from unmentor.operations import alerts

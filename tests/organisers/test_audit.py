@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from accounts_support import api, browser, make_account
-from conftest import LiveServer
-from factories import make_participant
 from sqlmodel import select
 
+from tests.accounts_support import api, browser, make_account
+from tests.conftest import LiveServer
+from tests.factories import make_participant
 from unmentor.clock import utcnow
 from unmentor.organisers import audit
 from unmentor.organisers.actor import Actor, acting_as

@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from accounts_support import api, browser, make_account
-from conftest import LiveServer
 from fastapi.routing import APIRoute
-from support import hidden_field
 
+from tests.accounts_support import api, browser, make_account
+from tests.conftest import LiveServer
+from tests.support import hidden_field
 from unmentor.api.deps import SAFE_METHODS, require_organiser
 from unmentor.app import create_app
 from unmentor.organisers.models import OrganiserRole

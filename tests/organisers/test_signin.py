@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from accounts_support import api, browser, make_account
-from conftest import LiveServer
-from support import ORGANISER_TOKEN, hidden_field, newest_link, press_button, token_of
+
+from tests.accounts_support import api, browser, make_account
+from tests.conftest import LiveServer
+from tests.support import ORGANISER_TOKEN, hidden_field, newest_link, press_button, token_of
 
 
 @pytest.fixture

@@ -5,10 +5,10 @@ from __future__ import annotations
 import hashlib
 from datetime import timedelta
 
-from accounts_support import api, make_account
-from conftest import LiveServer
 from sqlmodel import select
 
+from tests.accounts_support import api, make_account
+from tests.conftest import LiveServer
 from unmentor.clock import utcnow
 from unmentor.organisers import tokens
 from unmentor.organisers.models import OrganiserApiToken
@@ -71,8 +71,8 @@ def test_last_used_is_written_at_most_once_a_minute(server: LiveServer) -> None:
 
 
 def test_the_organisers_page_shows_a_new_token_once(server: LiveServer) -> None:
-    from accounts_support import browser
-    from support import hidden_field
+    from tests.accounts_support import browser
+    from tests.support import hidden_field
 
     olga = make_account(server, "Olga", "olga@example.org")
     with browser(server, olga) as http:

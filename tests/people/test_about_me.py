@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from conftest import LiveServer
-from factories import make_participant
 from sqlmodel import select
-from support import body_of, hidden_field, html_part, post_form, sign_in_by_link
 
+from tests.conftest import LiveServer
+from tests.factories import make_participant
+from tests.support import body_of, hidden_field, html_part, post_form, sign_in_by_link
 from unmentor.clock import utcnow
 from unmentor.people.models import ABOUT_ME_MAX, Participant
 from unmentor.rounds.forming import form_round

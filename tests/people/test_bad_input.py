@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from conftest import LiveServer
-from factories import make_participant
 from sqlmodel import select
-from support import hidden_field
 
+from tests.conftest import LiveServer
+from tests.factories import make_participant
+from tests.support import hidden_field
 from unmentor.people.models import Organisation, Participant
 
 # A right-to-left override, zero-width spaces and joiners, a BOM, full-width letters and a

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from factories import make_participant
 
+from tests.factories import make_participant
 from unmentor.clock import utcnow
 from unmentor.db import Database
 from unmentor.errors import Conflict, InvalidInput

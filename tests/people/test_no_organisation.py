@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from conftest import LiveServer
-from factories import make_participant
 from sqlmodel import select
-from support import link_in, press_button, sign_in_by_link
 
+from tests.conftest import LiveServer
+from tests.factories import make_participant
+from tests.support import link_in, press_button, sign_in_by_link
 from unmentor.people.models import Organisation, Participant, ParticipantStatus
 
 

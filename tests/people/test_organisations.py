@@ -5,17 +5,18 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from conftest import LiveServer
-from factories import make_participant, make_round
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from sqlmodel import Session, select
 
+from tests.conftest import LiveServer
+from tests.factories import make_participant, make_round
 from unmentor.clock import utcnow
 from unmentor.errors import Conflict, InvalidInput
 from unmentor.people import organisations, service
 from unmentor.people.models import Organisation, Participant
+from unmentor.rounds import merge_cost
 from unmentor.rounds.forming import plan_round
 
 
@@ -71,7 +72,7 @@ def test_merge_moves_members_keeps_an_alias_shows_the_cost_and_splits(database) 
         )
         assert record.moved == 1
         assert session.get(Participant, bob.id).organisation_id == target.id
-        pairs = organisations.pairs_across(session=session, merge_id=record.id)
+        pairs = merge_cost.pairs_across(session=session, merge_id=record.id)
         assert [(p.round_number, p.source_member, p.target_member) for p in pairs] == [
             (1, bob.id, ann.id)
         ]

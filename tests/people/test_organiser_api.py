@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from conftest import LiveServer
-from factories import make_participant
 
+from tests.conftest import LiveServer
+from tests.factories import make_participant
 from unmentor.people.models import ParticipantStatus
 
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from conftest import LiveServer
-from factories import make_participant
 from sqlmodel import select
-from support import ORGANISER_TOKEN, hidden_field
 
+from tests.conftest import LiveServer
+from tests.factories import make_participant
+from tests.support import ORGANISER_TOKEN, hidden_field
 from unmentor.clock import utcnow
 from unmentor.mail.models import OutboxMessage
 from unmentor.people.models import Participant, ParticipantStatus

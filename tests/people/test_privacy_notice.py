@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from conftest import LiveServer
-from factories import make_participant
 from sqlmodel import select
-from support import hidden_field, sign_in_by_link
 
+from tests.conftest import LiveServer
+from tests.factories import make_participant
+from tests.support import hidden_field, sign_in_by_link
 from unmentor.people.models import Participant
 
 

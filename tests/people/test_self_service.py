@@ -6,11 +6,11 @@ from datetime import timedelta
 
 import httpx
 import pytest
-from conftest import LiveServer
-from factories import make_participant
 from sqlmodel import func, select
-from support import hidden_field, link_in, press_button
 
+from tests.conftest import LiveServer
+from tests.factories import make_participant
+from tests.support import hidden_field, link_in, press_button
 from unmentor.clock import utcnow
 from unmentor.links.models import LinkToken
 from unmentor.mail.models import OutboxMessage

@@ -6,10 +6,10 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
-from conftest import LiveServer
 from sqlmodel import func, select
-from support import hidden_field, link_in, press_button, token_of
 
+from tests.conftest import LiveServer
+from tests.support import hidden_field, link_in, press_button, token_of
 from unmentor.clock import utcnow
 from unmentor.links import service as links
 from unmentor.links.models import LinkPurpose
@@ -237,8 +237,7 @@ def test_signups_are_rate_limited_per_email(server: LiveServer, mailbox) -> None
 
 def test_rate_limit_counts_are_shared_between_workers(make_settings, mailbox) -> None:
     """Two app instances (as two workers would be) on one database share the counters."""
-    from conftest import free_port, start_server
-
+    from tests.conftest import free_port, start_server
     from unmentor.app import create_app
     from unmentor.db import Database
 
@@ -270,7 +269,7 @@ def test_rate_limit_counts_are_shared_between_workers(make_settings, mailbox) ->
 
 
 def test_someone_who_left_rejoins_by_signing_up_and_verifying(server: LiveServer, mailbox) -> None:
-    from factories import make_participant
+    from tests.factories import make_participant
 
     with server.database.session() as session:
         gone = make_participant(

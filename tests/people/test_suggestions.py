@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from conftest import LiveServer
-from factories import make_participant
 from sqlmodel import select
-from support import post_form, sign_in_by_link
 
+from tests.conftest import LiveServer
+from tests.factories import make_participant
+from tests.support import post_form, sign_in_by_link
 from unmentor.clock import utcnow
 from unmentor.people import organisations
 from unmentor.people.models import Organisation, Participant, ParticipantStatus
@@ -66,8 +66,7 @@ def test_a_member_changes_organisation_on_me(server: LiveServer, mailbox) -> Non
 
 
 def test_a_blank_organisation_from_an_owned_domain_is_offered_once(server: LiveServer) -> None:
-    from support import hidden_field
-
+    from tests.support import hidden_field
     from unmentor.people import domains
 
     with server.database.session() as session:

@@ -7,12 +7,12 @@ from email import message_from_bytes
 from pathlib import Path
 
 import pytest
-from conftest import LiveServer
-from factories import make_participant
 from sqlalchemy import text
 from sqlmodel import select
-from support import body_of, post_form, press_button
 
+from tests.conftest import LiveServer
+from tests.factories import make_participant
+from tests.support import body_of, post_form, press_button
 from unmentor.clock import utcnow
 from unmentor.mail.models import OutboxMention, OutboxMessage
 from unmentor.people.models import Participant

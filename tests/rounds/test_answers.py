@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from datetime import date, timedelta
 
 import pytest
-from conftest import LiveServer
-from factories import make_community
 from sqlmodel import select
-from support import hidden_field, link_in
 
+from tests.conftest import LiveServer
+from tests.factories import make_community
+from tests.support import hidden_field, link_in
 from unmentor.clock import utcnow
 from unmentor.mail.models import OutboxMessage
 from unmentor.people.models import Participant, ParticipantStatus
@@ -85,6 +87,21 @@ def test_a_token_from_another_deployment_is_refused(server: LiveServer, pair) ->
     with server.client() as http:
         reply = http.post("/api/v1/outcomes", json={"token": foreign, "outcome": "met"})
     assert reply.status_code == 400
+
+
+def test_an_answer_link_emailed_before_itsdangerous_still_answers(server: LiveServer, pair):
+    round_, ann, bob = pair
+    secret = server.settings.secret_key.get_secret_value()
+    message = f"outcome:{round_.id}:{ann.id}".encode()
+    mac = hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()[:32]
+    forged = f"{round_.id}-{bob.id}-{mac}"  # Ann's MAC on Bob's answer
+    with server.client() as http:
+        refused = http.post("/api/v1/outcomes", json={"token": forged, "outcome": "met"})
+        old = f"{round_.id}-{ann.id}-{mac}"
+        reply = http.post("/api/v1/outcomes", json={"token": old, "outcome": "not_met"})
+    assert refused.status_code == 400
+    assert reply.status_code == 200
+    assert _answers(server, round_) == {ann.id: Outcome.not_met, bob.id: None}
 
 
 def test_answer_page_shows_a_button_and_only_the_post_records(

@@ -10,9 +10,9 @@ from __future__ import annotations
 import threading
 
 import pytest
-from factories import make_community
 from sqlmodel import select
 
+from tests.factories import make_community
 from unmentor.clock import utcnow
 from unmentor.db import Database
 from unmentor.errors import Conflict

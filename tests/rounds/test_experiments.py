@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from conftest import ORGANISER_TOKEN, LiveServer
-from factories import make_participant
 from sqlmodel import Session, select
-from support import hidden_field
 
+from tests.conftest import ORGANISER_TOKEN, LiveServer
+from tests.factories import make_participant
+from tests.support import hidden_field
 from unmentor.clock import utcnow
 from unmentor.rounds.experiments import Conversation, compare, two_proportion_test, wilson
 from unmentor.rounds.models import Outcome, Round, RoundMember

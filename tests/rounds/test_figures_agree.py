@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 from sqlmodel import select
-from support import hidden_field
 from typer.testing import CliRunner
 
+from tests.support import hidden_field
 from unmentor.cli import app as cli
 from unmentor.demo import build_demo
 from unmentor.network.images import NetworkImages
@@ -204,7 +204,7 @@ def _sign_in(http) -> None:
 
 
 def http_token() -> str:
-    from conftest import ORGANISER_TOKEN
+    from tests.conftest import ORGANISER_TOKEN
 
     return ORGANISER_TOKEN
 

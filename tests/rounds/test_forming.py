@@ -7,9 +7,9 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 
 import pytest
-from factories import make_community, make_participant
 from sqlmodel import func, select
 
+from tests.factories import make_community, make_participant
 from unmentor.clock import utcnow
 from unmentor.errors import Conflict
 from unmentor.mail.models import OutboxMessage
@@ -202,14 +202,14 @@ def test_periods_follow_the_cadence(database, make_settings) -> None:
 
 
 def test_people_counts_match_after_erasure_mid_round(database, make_settings, mailbox) -> None:
-    from unmentor.people import membership
+    from unmentor.privacy import erasure
 
     settings = make_settings()
     with database.session() as session:
         ann, bob = make_community(session, {"A": 1, "B": 1})
     formed = _form(database, settings)
     with database.session() as session:
-        membership.erase(session=session, participant_id=ann.id, settings=settings, now=utcnow())
+        erasure.erase(session=session, participant_id=ann.id, settings=settings, now=utcnow())
     assert _groups(database, formed.round.id) == [[bob.id]]
     with database.read_session() as session:
         told = session.exec(

@@ -12,10 +12,10 @@ from contextlib import contextmanager
 from datetime import date
 
 import httpx
-from conftest import LiveServer
-from factories import make_community, make_participant, make_round
-from support import ORGANISER_TOKEN, body_of, hidden_field
 
+from tests.conftest import LiveServer
+from tests.factories import make_community, make_participant, make_round
+from tests.support import ORGANISER_TOKEN, body_of, hidden_field
 from unmentor.clock import utcnow
 from unmentor.rounds.calendar import period_of
 from unmentor.rounds.tokens import outcome_token

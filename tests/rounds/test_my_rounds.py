@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from factories import make_participant, make_round
 from sqlalchemy import update
 
+from tests.factories import make_participant, make_round
 from unmentor.clock import utcnow
 from unmentor.people.models import NO_ORGANISATION
 from unmentor.privacy.erasure import erase_person

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from conftest import ORGANISER_TOKEN, LiveServer
-from factories import make_community
 from sqlmodel import select
-from support import hidden_field
 
+from tests.conftest import ORGANISER_TOKEN, LiveServer
+from tests.factories import make_community
+from tests.support import hidden_field
 from unmentor.clock import utcnow
 from unmentor.privacy.erasure import erase_person
 from unmentor.rounds.forming import form_round

@@ -3,22 +3,23 @@
 from __future__ import annotations
 
 import pytest
-from conftest import LiveServer
-from factories import make_participant
 from icalendar import Calendar
 from sqlmodel import select
-from support import body_of, hidden_field, post_form, sign_in_by_link, token_of
 
+from tests.conftest import LiveServer
+from tests.factories import make_participant
+from tests.support import body_of, hidden_field, post_form, sign_in_by_link, token_of
 from unmentor.clock import utcnow
 from unmentor.mail.models import OutboxMessage
 from unmentor.people import membership
+from unmentor.people.free_times import zone
 from unmentor.people.models import Participant
 from unmentor.rounds import picking, reminders
 from unmentor.rounds.emails import group_email_rows, pick_link
 from unmentor.rounds.forming import form_round
 from unmentor.rounds.members import groups_with_people
 from unmentor.rounds.models import RoundMember
-from unmentor.rounds.times import in_words, read_slot_key, slot_key, zone
+from unmentor.rounds.times import in_words, read_slot_key, slot_key
 
 AFTERNOONS = ["mon-pm", "tue-pm", "wed-pm", "thu-pm", "fri-pm"]
 

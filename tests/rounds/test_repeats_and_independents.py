@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from factories import make_participant, make_round
 from sqlmodel import select
 
+from tests.factories import make_participant, make_round
 from unmentor.clock import utcnow
 from unmentor.mail.models import OutboxMessage
 from unmentor.rounds.forming import form_round, plan_round

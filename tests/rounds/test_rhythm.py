@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from blocking_support import signed_in
-from conftest import ORGANISER_TOKEN, LiveServer
-from factories import make_participant, make_round
 from sqlmodel import select
-from support import hidden_field
 
+from tests.blocking_support import signed_in
+from tests.conftest import ORGANISER_TOKEN, LiveServer
+from tests.factories import make_participant, make_round
+from tests.support import hidden_field
 from unmentor.clock import utcnow
 from unmentor.people.models import Participant, ParticipantStatus
 from unmentor.rounds.forming import form_round

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from conftest import LiveServer
-from factories import make_community
+from tests.conftest import LiveServer
+from tests.factories import make_community
 
 
 def test_form_list_and_read_rounds(server: LiveServer, mailbox) -> None:

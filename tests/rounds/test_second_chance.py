@@ -6,12 +6,12 @@ import threading
 from datetime import date, datetime, timedelta
 
 import pytest
-from factories import make_participant, make_round
 from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from sqlmodel import select
 
+from tests.factories import make_participant, make_round
 from unmentor.blocking import service as blocking
 from unmentor.clock import utcnow
 from unmentor.errors import Conflict

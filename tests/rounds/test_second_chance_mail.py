@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import parse_qs, urlsplit
 
-from conftest import ORGANISER_TOKEN, LiveServer
-from factories import make_participant, make_round
 from sqlmodel import select
-from support import body_of, hidden_field, html_part, link_in, press_button, sign_in_by_link
 
+from tests.conftest import ORGANISER_TOKEN, LiveServer
+from tests.factories import make_participant, make_round
+from tests.support import body_of, hidden_field, html_part, link_in, press_button, sign_in_by_link
 from unmentor.clock import utcnow
 from unmentor.links.urls import REMATCH_PATH as REMATCH
 from unmentor.rounds import rematch_pairing, reminders
 from unmentor.rounds.emails import rematch_link
 from unmentor.rounds.models import Outcome, Round, RoundMember
+from unmentor.rounds.tokens import read_outcome_token
 
 
 def _open_round_from_today(server: LiveServer):
@@ -74,7 +76,9 @@ def test_reminder_offers_someone_else_and_askers_are_introduced(
     # Cat answers from the new introduction: her second group's row, not her first.
     with server.client() as http:
         met = link_in(intro_cat, "/outcome")
-        assert "-2-" in met, "the new links carry the chance"
+        token = parse_qs(urlsplit(met).query)["token"][0]
+        secret = server.settings.secret_key.get_secret_value()
+        assert read_outcome_token(secret, token).chance == 2, "the new links carry the chance"
         assert met.endswith("answer=met")
         answered = press_button(http, met, "/outcome")
         assert answered.status_code == 200 and "glad you met" in answered.text

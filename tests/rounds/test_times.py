@@ -8,19 +8,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from icalendar import Calendar
 
+from unmentor.people.free_times import HALF_DAYS, parse_free_times, store_free_times, zone
 from unmentor.rounds.times import (
-    HALF_DAYS,
     Availability,
     _fits,
     calendar_file,
     event_uid,
     in_words,
-    parse_free_times,
     read_slot_key,
     slot_key,
-    store_free_times,
     suggest_slots,
-    zone,
 )
 
 LONDON, NEW_YORK, TOKYO = (

@@ -7,11 +7,11 @@ import json
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from factories import make_participant, make_round
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlmodel import select
 
+from tests.factories import make_participant, make_round
 from unmentor.db import Database
 from unmentor.mail.compose import read_parts
 from unmentor.mail.models import OutboxMessage

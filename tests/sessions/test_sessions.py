@@ -6,12 +6,12 @@ from datetime import timedelta
 
 import httpx
 import pytest
-from conftest import LiveServer, free_port, start_server
-from factories import make_participant
 from sqlmodel import func, select
-from support import ORGANISER_TOKEN, hidden_field, post_form, sign_in_by_link
 
 from scheduler.jobs import Context, tidy_up
+from tests.conftest import LiveServer, free_port, start_server
+from tests.factories import make_participant
+from tests.support import ORGANISER_TOKEN, hidden_field, post_form, sign_in_by_link
 from unmentor.app import create_app
 from unmentor.clock import utcnow
 from unmentor.db import Database

@@ -12,11 +12,11 @@ from contextlib import contextmanager
 
 import httpx
 import pytest
-from conftest import LiveServer
-from factories import make_participant
 from sqlmodel import select
-from support import ORGANISER_TOKEN, hidden_field
 
+from tests.conftest import LiveServer
+from tests.factories import make_participant
+from tests.support import ORGANISER_TOKEN, hidden_field
 from unmentor.clock import utcnow
 from unmentor.people.models import Participant
 from unmentor.rounds.forming import form_round

@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from factories import make_participant, make_round
 from hypothesis import given
 from hypothesis import strategies as st
 from sqlmodel import select
 
+from tests.factories import make_participant, make_round
 from unmentor.clock import utcnow
 from unmentor.db import Database
 from unmentor.demo import build_demo

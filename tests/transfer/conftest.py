@@ -31,8 +31,7 @@ def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, database_url: str):
 
 @pytest.fixture
 def files() -> type[Files]:
-    """Writers of test spreadsheets and sample rows (test modules here cannot import helper
-    modules under --import-mode=importlib, so the helpers travel as a fixture)."""
+    """Writers of test spreadsheets and sample rows."""
     return Files
 
 

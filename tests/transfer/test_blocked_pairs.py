@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from blocking_support import cast_with_a_past, rows
 from sqlalchemy import delete
 
+from tests.blocking_support import cast_with_a_past, rows
 from unmentor.blocking import service as blocking
 from unmentor.blocking.models import BlockSource
 from unmentor.clock import utcnow

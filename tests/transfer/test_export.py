@@ -6,10 +6,10 @@ import json
 from datetime import date
 from pathlib import Path
 
-from factories import make_community, make_participant
 from sqlalchemy import delete
 from sqlmodel import select
 
+from tests.factories import make_community, make_participant
 from unmentor.clock import utcnow
 from unmentor.db import Database
 from unmentor.people.models import ParticipantStatus

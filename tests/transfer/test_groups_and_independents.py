@@ -6,10 +6,10 @@ import csv
 import json
 from pathlib import Path
 
-from factories import make_participant, make_round
 from sqlalchemy import delete
 from sqlmodel import select
 
+from tests.factories import make_participant, make_round
 from unmentor.people.models import Participant
 from unmentor.tables import metadata
 from unmentor.transfer.exporting import FILES

@@ -132,8 +132,7 @@ def test_skip_bad_rows_imports_the_good_ones_and_saves_a_report(
 def test_a_name_merged_away_imports_into_the_organisation_it_was_merged_into(
     run, database, tmp_path: Path
 ) -> None:
-    from factories import make_participant
-
+    from tests.factories import make_participant
     from unmentor.clock import utcnow
     from unmentor.people import organisations
 

@@ -8,9 +8,9 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import LiveServer
-from support import ORGANISER_TOKEN, hidden_field
 
+from tests.conftest import LiveServer
+from tests.support import ORGANISER_TOKEN, hidden_field
 from unmentor.transfer.service import rows_named
 
 GOOD = [

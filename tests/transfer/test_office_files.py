@@ -10,12 +10,12 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import LiveServer
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import func, select
-from support import ORGANISER_TOKEN, hidden_field
 
+from tests.conftest import LiveServer
+from tests.support import ORGANISER_TOKEN, hidden_field
 from unmentor.db import Database
 from unmentor.people.models import Organisation, Participant
 from unmentor.rounds.models import Round, RoundMember

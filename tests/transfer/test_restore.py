@@ -10,8 +10,8 @@ import json
 from pathlib import Path
 
 import pytest
-from backup_support import emptied, fresh_sqlite, live_community
 
+from tests.backup_support import emptied, fresh_sqlite, live_community
 from unmentor.clock import utcnow
 from unmentor.db import Database
 from unmentor.people.models import Participant

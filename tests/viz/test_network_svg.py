@@ -124,9 +124,8 @@ def test_no_date_or_version_in_output(network):
 def test_svg_is_byte_identical_across_processes(network):
     here = render_network(network.people, network.links, 3, public=True)
     script = (
-        "import hashlib, sys\n"
-        "sys.path.insert(0, 'tests/viz')\n"
-        "from conftest import small\n"
+        "import hashlib\n"
+        "from tests.viz.conftest import small\n"
         "from viz import render_network\n"
         "n = small()\n"
         "for fmt in ('svg', 'png'):\n"

@@ -8,10 +8,10 @@ from contextlib import contextmanager
 
 import httpx
 import pytest
-from conftest import LiveServer
-from factories import make_community
-from support import ORGANISER_TOKEN, hidden_field
 
+from tests.conftest import LiveServer
+from tests.factories import make_community
+from tests.support import ORGANISER_TOKEN, hidden_field
 from unmentor.clock import utcnow
 from unmentor.rounds.forming import form_round
 from unmentor.rounds.tokens import outcome_token

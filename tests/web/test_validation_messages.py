@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import LiveServer
-from support import ORGANISER_TOKEN, hidden_field
 
+from tests.conftest import LiveServer
+from tests.support import ORGANISER_TOKEN, hidden_field
 from unmentor.errors import readable_message
 
 NEEDS_AT = "That doesn't look like an email address: it needs an @."

@@ -12,6 +12,7 @@ from unmentor.clock import utcnow
 from unmentor.errors import NotFound
 from unmentor.people import organisations, service
 from unmentor.people.models import Organisation
+from unmentor.rounds import merge_cost
 
 
 def _organisation(session: Session, text: str) -> Organisation:
@@ -48,7 +49,7 @@ def organisations_merge(
             target_id=_organisation(session, target).id,
             now=utcnow(),
         )
-        pairs = organisations.pairs_across(session=session, merge_id=record.id)
+        pairs = merge_cost.pairs_across(session=session, merge_id=record.id)
         typer.echo(
             f"Merged {record.source_name!r} into {record.target_name!r} (merge {record.id}): "
             f"{record.moved} people moved."

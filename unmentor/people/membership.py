@@ -1,4 +1,6 @@
-"""What a participant does for themselves: sign up, verify, sign in by link, pause, leave, erase.
+"""What a participant does for themselves: sign up, verify, sign in by link, pause, leave.
+
+Erasing and the personal-data download live in unmentor.privacy, above people and rounds.
 
 Replies never reveal whether an email is known: the caller gets the same outcome either way and
 the difference only shows in the email that the address's owner receives.
@@ -23,6 +25,7 @@ from unmentor.links.models import LinkPurpose
 from unmentor.links.urls import LOGIN_PATH, MANAGE_PATH, VERIFY_PATH, absolute
 from unmentor.mail.compose import compose
 from unmentor.mail.outbox import enqueue
+from unmentor.people import free_times
 from unmentor.people.models import RHYTHMS, TAKING_PART, Participant, ParticipantStatus
 from unmentor.people.schemas import SignupRequest
 from unmentor.people.service import find_by_email, get_participant, organisation_id_for
@@ -287,14 +290,12 @@ def set_free_times(
     The default zone is stored as None, so a deployment that changes its default moves
     everyone who never chose one.
     """
-    from unmentor.rounds import times  # rounds build on people
-
     participant = get_participant(session=session, participant_id=participant_id)
     try:
-        participant.free_times = times.store_free_times(free)
+        participant.free_times = free_times.store_free_times(free)
     except ValueError:
         raise InvalidInput("Choose from the times shown.", field="free") from None
-    if time_zone is not None and not times.is_time_zone(time_zone):
+    if time_zone is not None and not free_times.is_time_zone(time_zone):
         raise InvalidInput("Choose a time zone from the list.", field="time_zone")
     participant.time_zone = None if time_zone in (None, settings.time_zone) else time_zone
     participant.updated_at = now
@@ -364,13 +365,6 @@ def _set_status(
     session.add(participant)
     session.flush()
     return participant
-
-
-def erase(*, session: Session, participant_id: int, settings: Settings, now: datetime) -> None:
-    """Delete the person and everything held about them (see unmentor.privacy.registry)."""
-    from unmentor.privacy.erasure import erase as erase_everywhere  # privacy builds on people
-
-    erase_everywhere(session=session, participant_id=participant_id, settings=settings, now=now)
 
 
 def resume_due_pauses(*, session: Session, today: date) -> int:

@@ -83,7 +83,7 @@ class Participant(SQLModel, table=True):
     )
     paused_until: date | None = None
     joined_on: date | None = None
-    # Usual free half-days, 'mon-am,thu-pm' (unmentor.rounds.times); None: not given.
+    # Usual free half-days, 'mon-am,thu-pm' (unmentor.people.free_times); None: not given.
     free_times: str | None = Field(default=None, max_length=FREE_TIMES_MAX)
     # An IANA zone name; None: the time_zone setting.
     time_zone: str | None = Field(default=None, max_length=TIME_ZONE_MAX)

@@ -25,6 +25,7 @@ from unmentor.people.schemas import (
     OrganisationSuggestion,
     ParentUpdate,
 )
+from unmentor.rounds import merge_cost
 
 public = APIRouter(prefix="/api/v1", tags=["sign-up"], dependencies=[StrictQuery])
 organiser = APIRouter(
@@ -60,7 +61,7 @@ def suggest(
 
 def merge_public(session, record: OrganisationMerge) -> MergePublic:
     """The API view of a merge, with the pairs it shows were formed across the two."""
-    pairs = organisations.pairs_across(session=session, merge_id=record.id)
+    pairs = merge_cost.pairs_across(session=session, merge_id=record.id)
     return MergePublic(
         **record.model_dump(exclude={"pairs_across"}),
         pairs_across=[CrossPairPublic(**vars(p)) for p in pairs],

@@ -24,15 +24,14 @@ from unmentor.links.urls import (
 from unmentor.mail.compose import Attachment, compose, in_prose
 from unmentor.mail.models import OutboxMessage
 from unmentor.mail.outbox import record_mentions
+from unmentor.people.free_times import parse_free_times, zone
 from unmentor.rounds.times import (
     Availability,
     calendar_file,
     event_uid,
     in_words,
-    parse_free_times,
     slot_key,
     suggest_slots,
-    zone,
 )
 from unmentor.rounds.tokens import outcome_token, pause_token, pick_token, rematch_token
 from unmentor.settings import Settings
@@ -45,7 +44,7 @@ class Person:
     email: str
     organisation: str
     sector: str | None = None
-    free_times: str | None = None  # see unmentor.rounds.times
+    free_times: str | None = None  # see unmentor.people.free_times
     time_zone: str | None = None
     about_me: str | None = None  # their one-line profile, shown to groupmates
 

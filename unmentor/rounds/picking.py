@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from unmentor.errors import Conflict, InvalidInput, LinkInvalid
 from unmentor.mail.compose import Attachment, compose
+from unmentor.people.free_times import zone
 from unmentor.rounds.emails import (
     Person,
     _row,
@@ -31,7 +32,7 @@ from unmentor.rounds.emails import (
 )
 from unmentor.rounds.members import groups_with_people
 from unmentor.rounds.models import Round, RoundMember
-from unmentor.rounds.times import in_words, read_slot_key, slot_key, zone
+from unmentor.rounds.times import in_words, read_slot_key, slot_key
 from unmentor.rounds.tokens import read_pick_token
 from unmentor.settings import Settings
 

@@ -9,7 +9,7 @@ seed), every member's own answer, reason, comment, answer and reminder time, who
 never-match requests, the stories members shared about their conversations (with their review),
 organiser accounts with their roles and API tokens (as SHA-256 only), the audit log,
 and the id counters. Rows keep their ids, so links already emailed keep
-working after a restore (an answer link names its round and participant id under an HMAC of
+working after a restore (an answer link names its round and participant id, signed with
 `secret_key`; restore under the same key).
 
 Not carried, by design: sign-in sessions and unused sign-in or verification links (short-

@@ -1,13 +1,11 @@
 """Form safety for the pages: CSRF tokens.
 
 CSRF uses a signed double submit: a random nonce lives in an HttpOnly cookie and every form
-carries an HMAC of it. A page on another site can make a browser send the cookie, but cannot
-read it to compute the matching form field.
+carries its signature (unmentor.security, salted for CSRF). A page on another site can make a
+browser send the cookie, but cannot read it to compute the matching form field.
 """
 
 from __future__ import annotations
-
-import hmac
 
 from fastapi import Request, Response
 
@@ -57,8 +55,7 @@ async def check_csrf(request: Request, settings: Settings) -> None:
     sent = form.get(CSRF_FIELD)
     if not nonce or not isinstance(sent, str):
         raise CsrfFailed
-    expected = Signer(settings.secret_key.get_secret_value(), purpose="csrf").mac(nonce)
-    if not hmac.compare_digest(sent, expected):
+    if not Signer(settings.secret_key.get_secret_value(), purpose="csrf").check_mac(nonce, sent):
         raise CsrfFailed
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from unmentor.people.free_times import zone
 from unmentor.rounds import times
 from unmentor.rounds.emails import period_name
 from unmentor.rounds.history import MyRound
@@ -35,7 +36,7 @@ def page_context(
     *, rounds: list[MyRound], participant_id: int, time_zone: str | None, settings: Settings
 ) -> dict[str, Any]:
     """The template values for `rounds` (as `rounds_of` returns them)."""
-    where = times.zone(time_zone, settings.time_zone)
+    where = zone(time_zone, settings.time_zone)
     secret = settings.secret_key.get_secret_value()
     return {
         "current_rounds": [

@@ -14,6 +14,7 @@ from unmentor.clock import utcnow
 from unmentor.errors import Conflict, DomainError, InvalidInput, NotFound
 from unmentor.people import domains, organisations, service
 from unmentor.people.normalise import organisation_key
+from unmentor.rounds import merge_cost
 from unmentor.sqltypes import MAX_INT
 from unmentor.web.flash import flash_redirect
 from unmentor.web.forms import require_csrf
@@ -45,7 +46,7 @@ def _page(
         key = organisation_key(search) if search.strip() else ""
         shown = [o for o in counts if key in organisation_key(o.name)] if key else counts
         merges = [
-            (m, organisations.pairs_across(session=session, merge_id=m.id))
+            (m, merge_cost.pairs_across(session=session, merge_id=m.id))
             for m in organisations.merges(session=session)
         ]
         context = {

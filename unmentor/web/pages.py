@@ -23,14 +23,13 @@ from unmentor.links import service as links
 from unmentor.links.models import LinkPurpose
 from unmentor.links.urls import LOGIN_PATH, MANAGE_PATH, VERIFY_PATH
 from unmentor.mail.compose import in_prose
-from unmentor.people import membership, suggestions
+from unmentor.people import free_times, membership, suggestions
 from unmentor.people.models import ABOUT_ME_MAX, NAME_MAX, TAKING_PART, Participant
 from unmentor.people.normalise import normalise_email, optional_text
 from unmentor.people.schemas import SignupRequest
 from unmentor.people.service import get_participant, organisation_of
 from unmentor.privacy import download, erasure
 from unmentor.rounds import history, rematch
-from unmentor.rounds import times as times_of
 from unmentor.rounds.emails import rematch_link
 from unmentor.rounds.rhythm import LABELS as RHYTHM_LABELS
 from unmentor.sessions import service as sessions
@@ -301,11 +300,11 @@ def manage_page(
         pause_to=today + timedelta(days=settings.max_pause_days),
         notice=privacy_notice(settings),
         times_saved=times == "saved",
-        free_times=times_of.parse_free_times(participant.free_times),
+        free_times=free_times.parse_free_times(participant.free_times),
         time_zone=participant.time_zone or settings.time_zone,
-        time_zones=times_of.time_zones(),
-        weekday_names=times_of.WEEKDAY_NAMES,
-        part_names=times_of.PART_NAMES,
+        time_zones=free_times.time_zones(),
+        weekday_names=free_times.WEEKDAY_NAMES,
+        part_names=free_times.PART_NAMES,
         rhythms=RHYTHM_LABELS,
         second_chances=second_chances,
         **my_rounds.page_context(

@@ -2,7 +2,7 @@
 
 GET shows a page with a button (mail scanners fetch links). POST pauses: it is the RFC 8058
 one-click request a mail client sends by itself, so it carries no CSRF token and no cookie;
-the HMAC token in the address is what authorises it, and pausing twice changes nothing.
+the signed token in the address is what authorises it, and pausing twice changes nothing.
 """
 
 from __future__ import annotations
