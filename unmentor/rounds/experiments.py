@@ -24,6 +24,7 @@ from sqlmodel import Session, col, select
 
 from unmentor.people.models import Participant
 from unmentor.rounds.models import Outcome, Round, RoundMember
+from unmentor.words import count
 
 Z95 = 1.959963984540054  # the 97.5th percentile of the standard normal
 SIGNIFICANCE = 0.05
@@ -190,11 +191,11 @@ def compare(
     z, p = two_proportion_test(met_a, len(a), met_b, len(b))
     rate_a, rate_b = sides[0].met_rate, sides[1].met_rate
     assert rate_a is not None and rate_b is not None  # both sides have decided conversations
-    points = abs(rate_a - rate_b) * 100
+    difference = count(round(abs(rate_a - rate_b) * 100), "point")
     verdict = (
-        f"a difference of {points:.0f} points, bigger than chance would usually give"
+        f"a difference of {difference}, bigger than chance would usually give"
         if p < SIGNIFICANCE
-        else f"a difference of {points:.0f} points, which chance alone could give"
+        else f"a difference of {difference}, which chance alone could give"
     )
     return Comparison(
         key=key,
