@@ -18,7 +18,7 @@ from unmentor.organisers.service import ORGANISER_LOGIN_PATH
 from unmentor.sessions import service as sessions
 from unmentor.web.forms import require_csrf
 from unmentor.web.organiser import HOME, OrganiserPage, require_organiser_page
-from unmentor.web.rendering import message_page, render, see_other
+from unmentor.web.rendering import message_page, render, see_other, unusable_link_page
 from unmentor.web.signin import keep_organiser_signed_in
 
 ORGANISERS_PATH = f"{HOME}/organisers"
@@ -55,11 +55,9 @@ def login_page(request: Request, database: DatabaseDep, token: str = "") -> HTML
         with database.read_session() as session:
             service.check_link(session=session, token=token, now=utcnow())
     except LinkInvalid as error:
-        return message_page(
+        return unusable_link_page(
             request,
-            "This link cannot be used",
             error.message,
-            status_code=400,
             link=(HOME, "Ask for a new link"),
         )
     # A GET never changes state: mail scanners follow links; only the button signs in.
@@ -89,11 +87,9 @@ def login_submit(
                 session=session, organiser_id=organiser.id, now=now
             )
     except LinkInvalid as error:
-        return message_page(
+        return unusable_link_page(
             request,
-            "This link cannot be used",
             error.message,
-            status_code=400,
             link=(HOME, "Ask for a new link"),
         )
     response = see_other(f"{HOME}/dashboard")

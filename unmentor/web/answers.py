@@ -16,7 +16,7 @@ from unmentor.rounds import outcomes
 from unmentor.rounds.emails import period_name
 from unmentor.rounds.models import COMMENT_MAX, NotMetReason, Outcome
 from unmentor.web.forms import require_csrf
-from unmentor.web.rendering import message_page, render
+from unmentor.web.rendering import message_page, render, unusable_link_page
 from unmentor.web.stories import form_context as story_form_context
 
 REASONS = {
@@ -41,7 +41,7 @@ def answer_page(
         with database.read_session() as session:
             found = outcomes.member_for_token(session=session, settings=settings, token=token)
     except LinkInvalid as error:
-        return message_page(request, "This link cannot be used", error.message, status_code=400)
+        return unusable_link_page(request, error.message)
     if found.round.closed_at is not None:
         return message_page(
             request,

@@ -37,7 +37,7 @@ from unmentor.web import my_rounds
 from unmentor.web.flash import flash_redirect
 from unmentor.web.forms import require_csrf
 from unmentor.web.notice import privacy_notice, shown_version
-from unmentor.web.rendering import message_page, render, see_other
+from unmentor.web.rendering import message_page, render, see_other, unusable_link_page
 from unmentor.web.signin import (
     forget_session_cookie,
     keep_signed_in,
@@ -174,11 +174,9 @@ def _link_page(
                 "in the next round. Your page is where you pause, leave or choose how often.",
                 link=("/me", "Go to my page"),
             )
-        return message_page(
+        return unusable_link_page(
             request,
-            "This link cannot be used",
             error.message,
-            status_code=400,
             link=("/me", "Get a new link") if purpose == LinkPurpose.login else ("/", "Sign up"),
         )
     return render(request, "confirm.html", token=token, **context)

@@ -16,7 +16,7 @@ from unmentor.rounds import picking
 from unmentor.rounds.emails import period_name
 from unmentor.rounds.times import slot_key
 from unmentor.web.forms import require_csrf
-from unmentor.web.rendering import message_page, render
+from unmentor.web.rendering import message_page, render, unusable_link_page
 
 router = APIRouter(include_in_schema=False)
 
@@ -32,7 +32,7 @@ def pick_page(
         with database.read_session() as session:
             choice = picking.choice_for_token(session=session, settings=settings, token=token)
     except LinkInvalid as error:
-        return message_page(request, "This link cannot be used", error.message, status_code=400)
+        return unusable_link_page(request, error.message)
     if choice.round.closed_at is not None:
         return message_page(
             request,

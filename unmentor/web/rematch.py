@@ -15,7 +15,7 @@ from unmentor.mail.compose import in_prose
 from unmentor.rounds import rematch
 from unmentor.rounds.emails import period_name
 from unmentor.web.forms import require_csrf
-from unmentor.web.rendering import message_page, render
+from unmentor.web.rendering import render, unusable_link_page
 
 router = APIRouter(include_in_schema=False)
 
@@ -48,7 +48,7 @@ def ask_page(
                 session=session, settings=settings, token=token, today=utcnow().date()
             )
     except LinkInvalid as error:
-        return message_page(request, "This link cannot be used", error.message, status_code=400)
+        return unusable_link_page(request, error.message)
     return _page(request, token, offer)
 
 

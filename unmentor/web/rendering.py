@@ -81,6 +81,16 @@ def message_page(
     )
 
 
+def unusable_link_page(
+    request: Request, reason: str, *, link: tuple[str, str] | None = None
+) -> HTMLResponse:
+    """The one answer to an emailed link that is forged, expired, used or for someone gone.
+
+    400 rather than 404: the address exists, this token does not work at it.
+    """
+    return message_page(request, "This link cannot be used", reason, status_code=400, link=link)
+
+
 def see_other(path: str) -> RedirectResponse:
     """Post/redirect/get: after a form, send the browser to a page it can reload safely."""
     return RedirectResponse(path, status_code=303)

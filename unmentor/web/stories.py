@@ -23,7 +23,7 @@ from unmentor.stories import published
 from unmentor.stories import service as stories
 from unmentor.stories.models import STORY_MAX, Attribution
 from unmentor.web.forms import require_csrf
-from unmentor.web.rendering import message_page, render
+from unmentor.web.rendering import message_page, render, unusable_link_page
 
 STORY_PATH = f"{OUTCOME_PATH}/story"
 PUBLIC_PATH = "/public/stories"
@@ -56,10 +56,6 @@ def form_context(
     return context
 
 
-def _unusable(request: Request, error: LinkInvalid | NotFound) -> HTMLResponse:
-    return message_page(request, "This link cannot be used", error.message, status_code=400)
-
-
 @router.get(STORY_PATH, response_class=HTMLResponse)
 def story_page(
     request: Request,
@@ -70,7 +66,7 @@ def story_page(
     try:
         context = form_context(database, settings, token)
     except (LinkInvalid, NotFound) as error:
-        return _unusable(request, error)
+        return unusable_link_page(request, error.message)
     return render(request, "story.html", **context)
 
 
@@ -95,7 +91,7 @@ def share_story(
                 now=utcnow(),
             )
     except (LinkInvalid, NotFound) as error:
-        return _unusable(request, error)
+        return unusable_link_page(request, error.message)
     except InvalidInput as error:
         context = form_context(
             database, settings, token, text=text, attribution=attribution.value, error=error.message
@@ -125,7 +121,7 @@ def withdraw_story(
         with database.session() as session:
             stories.withdraw(session=session, settings=settings, token=token)
     except (LinkInvalid, NotFound) as error:
-        return _unusable(request, error)
+        return unusable_link_page(request, error.message)
     return message_page(
         request, "Story withdrawn", "Your story is deleted.", link=(MANAGE_PATH, "Go to my page")
     )

@@ -18,7 +18,7 @@ from unmentor.errors import LinkInvalid
 from unmentor.links.urls import MANAGE_PATH, PAUSE_PATH
 from unmentor.people import membership
 from unmentor.rounds.tokens import read_pause_token
-from unmentor.web.rendering import message_page, render
+from unmentor.web.rendering import message_page, render, unusable_link_page
 
 router = APIRouter(include_in_schema=False)
 Token = Annotated[str, Query(max_length=100)]
@@ -30,7 +30,7 @@ def pause_page(request: Request, settings: SettingsDep, token: Token = "") -> HT
     try:
         read_pause_token(settings.secret_key.get_secret_value(), token)
     except LinkInvalid:
-        return message_page(request, "This link cannot be used", INVALID, status_code=400)
+        return unusable_link_page(request, INVALID)
     return render(
         request,
         "pause.html",
@@ -46,7 +46,7 @@ def pause_now(
     try:
         participant_id = read_pause_token(settings.secret_key.get_secret_value(), token)
     except LinkInvalid:
-        return message_page(request, "This link cannot be used", INVALID, status_code=400)
+        return unusable_link_page(request, INVALID)
     with database.session() as session:
         paused = membership.pause_by_unsubscribe(
             session=session, participant_id=participant_id, settings=settings, now=utcnow()
