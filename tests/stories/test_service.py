@@ -316,3 +316,36 @@ def test_a_second_chance_group_has_its_own_story(database, settings, community) 
         erase(session=session, participant_id=ids["cat"], settings=settings, now=utcnow())
     with database.read_session() as session:
         assert session.exec(select(Story.id)).all() == [first]
+
+
+def test_an_organisers_review_is_in_the_audit_log(database, settings, community) -> None:
+    """Editing, approving and rejecting are organiser actions: one entry each, a no-op none."""
+    from unmentor.organisers import service as organisers
+    from unmentor.organisers.actor import Actor, acting_as
+    from unmentor.organisers.models import AuditEntry, OrganiserRole
+
+    round_id, ids = community
+    story_id = _share(database, settings, round_id, ids["ann"])
+    with database.session() as session:
+        olga = organisers.add(
+            session=session,
+            name="Olga",
+            email="olga@example.org",
+            role=OrganiserRole.organiser,
+            settings=settings,
+            now=utcnow(),
+        )
+        olga_id = olga.id
+    with acting_as(Actor(id=olga_id, name="Olga", role=OrganiserRole.organiser)):
+        _approve(database, story_id, text="We talked about canals.")
+        _approve(database, story_id)  # already approved: nothing happens, nothing is noted
+        with database.session() as session:
+            service.reject(session=session, story_id=story_id, now=utcnow())
+    with database.read_session() as session:
+        entries = session.exec(select(AuditEntry).order_by(AuditEntry.id)).all()
+    assert [(e.action, e.target, e.organiser_name) for e in entries] == [
+        ("story edited", f"story {story_id}", "Olga"),
+        ("story approved", f"story {story_id}", "Olga"),
+        ("story rejected", f"story {story_id}", "Olga"),
+    ]
+    assert all("canals" not in e.detail for e in entries), "the words stay with the story"

@@ -31,6 +31,9 @@ class Action(StrEnum):
     organiser_removed = "organiser removed"
     token_created = "token created"
     token_revoked = "token revoked"
+    story_edited = "story edited"
+    story_approved = "story approved"
+    story_rejected = "story rejected"
 
 
 def record(

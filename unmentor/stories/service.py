@@ -14,6 +14,8 @@ from sqlalchemy import case, delete, func
 from sqlmodel import Session, col, select
 
 from unmentor.errors import Conflict, InvalidInput, NotFound
+from unmentor.organisers import audit
+from unmentor.organisers.audit import Action
 from unmentor.people.models import Organisation, Participant
 from unmentor.people.normalise import tidy_text
 from unmentor.rounds.models import Outcome, Round, RoundMember
@@ -278,6 +280,9 @@ def edit(*, session: Session, story_id: int, text: str | None, now: datetime) ->
         story.text, story.edited, story.updated_at = cleaned, True, now
         session.add(story)
         session.flush()
+        audit.record(
+            session=session, action=Action.story_edited, target=f"story {story_id}", now=now
+        )
     return story
 
 
@@ -290,6 +295,9 @@ def approve(*, session: Session, story_id: int, now: datetime, text: str | None 
         story.status, story.decided_at = StoryStatus.approved, now
         session.add(story)
         session.flush()
+        audit.record(
+            session=session, action=Action.story_approved, target=f"story {story_id}", now=now
+        )
     return story
 
 
@@ -300,6 +308,9 @@ def reject(*, session: Session, story_id: int, now: datetime) -> Story:
         story.status, story.decided_at = StoryStatus.rejected, now
         session.add(story)
         session.flush()
+        audit.record(
+            session=session, action=Action.story_rejected, target=f"story {story_id}", now=now
+        )
     return story
 
 
