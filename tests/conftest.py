@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from email import message_from_bytes
 from email.message import Message
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -214,6 +215,7 @@ class LiveServer:
     url: str
     settings: Settings
     database: Database
+    app: Any = None  # the served application, for tests that look at its caches
 
     def client(self, **kwargs) -> httpx.Client:
         return httpx.Client(base_url=self.url, timeout=10, **kwargs)
@@ -269,9 +271,8 @@ def server(make_settings, server_overrides: dict, server_mail_relay: bool) -> It
     port = free_port()
     settings = make_settings(base_url=f"http://127.0.0.1:{port}", **server_overrides)
     database = Database(settings.database_url)
-    uv, thread = start_server(
-        create_app(settings, database=database, run_mail_relay=server_mail_relay), port
-    )
-    yield LiveServer(url=settings.base_url, settings=settings, database=database)
+    app = create_app(settings, database=database, run_mail_relay=server_mail_relay)
+    uv, thread = start_server(app, port)
+    yield LiveServer(url=settings.base_url, settings=settings, database=database, app=app)
     uv.should_exit = True
     thread.join(timeout=10)

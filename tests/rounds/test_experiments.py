@@ -167,6 +167,27 @@ def test_experiments_by_api_and_page(server: LiveServer, history) -> None:
     assert 'id="experiment-picked_time"' in page.text and "49\u201388%" in page.text
 
 
+def test_experiments_are_computed_once_per_data_version(server: LiveServer, history) -> None:
+    """The page and the API share one computation until an answer (any data) changes."""
+    cache = server.app.state.images.cache
+    before = cache.builds
+    with server.organiser() as http:
+        first = http.get("/api/v1/stats/experiments").json()
+        assert cache.builds == before + 1, "computed once, into the cache"
+        assert http.get("/api/v1/stats/experiments").json() == first
+        assert cache.builds == before + 1, "then served from it"
+        with server.database.session() as session:
+            silent = session.exec(
+                select(RoundMember).where(RoundMember.outcome == Outcome.not_met)
+            ).first()
+            silent.outcome = Outcome.met
+            session.add(silent)
+        after = http.get("/api/v1/stats/experiments").json()
+    assert after["comparisons"] != first["comparisons"], "a changed answer is counted at once"
+    met = lambda found: sum(s["met"] for s in found["comparisons"][0]["sides"])  # noqa: E731
+    assert met(after) == met(first) + 1
+
+
 def test_experiments_need_the_organiser(server: LiveServer) -> None:
     with server.client() as http:
         assert http.get("/api/v1/stats/experiments").status_code == 401

@@ -37,6 +37,7 @@ from unmentor.network.jobs import (
 from unmentor.network.stats import network_stats
 from unmentor.network.views import View, organiser_view, public_view
 from unmentor.network.workers import Workers
+from unmentor.rounds.experiments import Experiments, experiments
 from viz.connectivity import Connectivity
 from viz.network import neighbourhoods
 
@@ -110,7 +111,12 @@ class NetworkImages:
             if self._snapshot is None or version >= self._snapshot.version:
                 self._snapshot = snapshot
                 self.cache.retain(
-                    {snapshot.organiser.generation, snapshot.public.generation, ("stats", version)}
+                    {
+                        snapshot.organiser.generation,
+                        snapshot.public.generation,
+                        ("stats", version),
+                        ("experiments", version),
+                    }
                 )
         return snapshot
 
@@ -260,6 +266,20 @@ class NetworkImages:
                 return network_stats(session=session, data=snapshot.data, run=self.workers.run)
 
         return self.cache.get((("stats", snapshot.version), "stats"), build)
+
+    def experiments(self) -> Experiments:
+        """The organisers' experiments at the current data version.
+
+        Every answer, rhythm and picked time they compare is a row the data version follows, so
+        the comparisons stand until it moves (computing them takes seconds at 100,000 people).
+        """
+        snapshot = self.snapshot()
+
+        def build() -> Experiments:
+            with self.database.read_session() as session:
+                return experiments(session=session)
+
+        return self.cache.get((("experiments", snapshot.version), "experiments"), build)
 
     def close(self) -> None:
         """Stop the worker processes."""

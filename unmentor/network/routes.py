@@ -6,9 +6,9 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 
-from unmentor.api.deps import DatabaseDep, OrganiserOnly, StrictQuery
+from unmentor.api.deps import OrganiserOnly, StrictQuery
 from unmentor.api.errors import error_responses
-from unmentor.rounds.experiments import Experiments, experiments
+from unmentor.rounds.experiments import Experiments
 
 organiser = APIRouter(
     prefix="/api/v1",
@@ -26,7 +26,7 @@ def stats(request: Request) -> dict[str, Any]:
 
 
 @organiser.get("/stats/experiments", response_model=Experiments)
-def stats_experiments(database: DatabaseDep) -> Experiments:
-    """Met rates compared by rhythm, cadence, first-timers and sector, with 95% intervals."""
-    with database.read_session() as session:
-        return experiments(session=session)
+def stats_experiments(request: Request) -> Experiments:
+    """Met rates compared by rhythm, cadence, first-timers, sector and picked time, with 95%
+    intervals."""
+    return request.app.state.images.experiments()

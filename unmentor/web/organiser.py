@@ -17,7 +17,7 @@ from unmentor.organisers import service as accounts
 from unmentor.organisers.actor import Actor
 from unmentor.people import organisations
 from unmentor.people.service import get_participant
-from unmentor.rounds import experiments, forming, outcomes, reminders, service
+from unmentor.rounds import forming, outcomes, reminders, service
 from unmentor.rounds.calendar import period_of
 from unmentor.rounds.models import NotMetReason
 from unmentor.rounds.preview import preview_round
@@ -156,9 +156,8 @@ def dashboard(request: Request, database: DatabaseDep, settings: SettingsDep) ->
 
 
 @pages.get(f"{HOME}/experiments", response_class=HTMLResponse)
-def experiments_page(request: Request, database: DatabaseDep) -> HTMLResponse:
-    with database.read_session() as session:
-        found = experiments.experiments(session=session)
+def experiments_page(request: Request) -> HTMLResponse:
+    found = request.app.state.images.experiments()
     return render(request, "organiser_experiments.html", found=found)
 
 
