@@ -358,3 +358,34 @@ def test_the_relay_loop_sends_at_start_and_when_nudged_and_stops(database, make_
     finally:
         loop.stop(timeout=10)
     assert not loop._thread.is_alive()
+
+
+def test_a_multipart_email_leaves_the_global_random_state_alone_and_repeats_exactly() -> None:
+    """MIME boundaries come from the key: the email package would otherwise draw them from the
+    `random` module's global state (shared with the whole process) and each repeat would differ."""
+    import random
+    from types import SimpleNamespace
+
+    from unmentor.mail.compose import Attachment
+    from unmentor.mail.relay import build_message
+
+    email = Email(
+        subject="Meet Bea",
+        body="Plain words.",
+        html="<p>Plain words.</p>",
+        attachments=(
+            Attachment("meeting.ics", "text/calendar; method=PUBLISH", "BEGIN:VCALENDAR"),
+        ),
+    )
+    row = SimpleNamespace(
+        to_address="ann@example.org",
+        subject=email.subject,
+        body=email.body,
+        idempotency_key="introduction:1:2",
+        parts=email.parts(),
+    )
+    state = random.getstate()
+    first = build_message(row, sender="UnMentor <u@example.org>").as_bytes()
+    assert random.getstate() == state
+    assert build_message(row, sender="UnMentor <u@example.org>").as_bytes() == first
+    assert first.count(b"boundary=") == 2, "mixed (the file) around alternative (text, HTML)"

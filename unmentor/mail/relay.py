@@ -114,6 +114,12 @@ def build_message(row: Any, *, sender: str) -> EmailMessage:
             filename=item.filename,
             params=dict(param.split("=", 1) for param in params if "=" in param),
         )
+    # Left to itself, the email package draws each MIME boundary from the `random` module's
+    # global state while sending: shared with everything else in the process, and a repeat of
+    # the same email would differ. A boundary made from the key keeps repeats byte-identical.
+    for number, part in enumerate(message.walk()):
+        if part.is_multipart():
+            part.set_boundary(f"unmentor-{key_hash}-{number}")
     return message
 
 
