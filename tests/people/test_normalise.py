@@ -59,6 +59,8 @@ def _outcome(check, address: str) -> str:
 @example("x@" + "a" * 63 + "." + "b" * 63 + "." + "c" * 63 + "." + "d" * 61 + ".org")
 @example(".a@example.org")
 @example("a@-example.org")
+@example("")
+@example("   ")
 def test_the_fast_path_agrees_with_the_whole_check(address):
     assert _outcome(normalise_email, address) == _outcome(
         lambda raw: _checked_whole(raw.strip()), address

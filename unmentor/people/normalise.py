@@ -29,8 +29,6 @@ def normalise_email(raw: str) -> str:
     the result is the same as checking each address whole (tests/people/test_normalise.py).
     """
     address = raw.strip()
-    if not address:
-        raise ValueError(EMAIL_EMPTY)
     local, at, domain = address.rpartition("@")
     if at and domain.isascii() and len(local) <= 64 and _PLAIN_LOCAL.fullmatch(local):
         normalised = f"{local}@{_normalised_domain(domain)}"
@@ -45,6 +43,8 @@ def _normalised_domain(domain: str) -> str:
 
 
 def _checked_whole(address: str) -> str:
+    if not address:
+        raise ValueError(EMAIL_EMPTY)
     try:
         result = validate_email(address, check_deliverability=False)
     except EmailNotValidError as error:
