@@ -60,10 +60,7 @@ def participants_add(
         raise fail(problems, 2) from None
     now = utcnow()
     with open_database() as (settings, database), database.session() as session:
-        participant = service.create_participant(
-            session=session, data=data, now=now, default_rhythm=settings.default_rhythm
-        )
-        welcome.welcome_added(
-            session=session, participant_ids=[participant.id], settings=settings, now=now
+        participant, _ = welcome.add_participant(
+            session=session, data=data, settings=settings, now=now
         )
     typer.echo(f"Added participant {participant.id}: {participant.name} <{participant.email}>.")

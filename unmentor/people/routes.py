@@ -126,11 +126,8 @@ def create_participant(
     """
     now = utcnow()
     with database.session() as session:
-        participant = service.create_participant(
-            session=session, data=data, now=now, default_rhythm=settings.default_rhythm
-        )
-        welcome.welcome_added(
-            session=session, participant_ids=[participant.id], settings=settings, now=now
+        participant, _ = welcome.add_participant(
+            session=session, data=data, settings=settings, now=now
         )
         return service.participant_public(session=session, participant=participant)
 

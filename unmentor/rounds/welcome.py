@@ -27,6 +27,8 @@ from unmentor.links.urls import MANAGE_PATH, PAUSE_PATH, absolute
 from unmentor.mail.compose import Email, compose
 from unmentor.mail.models import OutboxMessage
 from unmentor.people.models import Participant, ParticipantStatus
+from unmentor.people.schemas import ParticipantCreate
+from unmentor.people.service import create_participant
 from unmentor.rounds.calendar import period_of
 from unmentor.rounds.emails import pause_link, unsubscribe_headers
 from unmentor.rounds.models import Round
@@ -153,6 +155,23 @@ def write_welcomes(*, session: Session, rows: list[dict]) -> None:
     """Insert welcome rows in bulk (their keys are new: the people are)."""
     if rows:
         session.exec(insert(OutboxMessage), params=rows)
+
+
+def add_participant(
+    *, session: Session, data: ParticipantCreate, settings: Settings, now: datetime
+) -> tuple[Participant, bool]:
+    """An organiser adds one person (page, API or command line); (them, whether welcomed).
+
+    One place, so that however an organiser adds someone, an active person hears from the
+    service before their first introduction to a stranger.
+    """
+    participant = create_participant(
+        session=session, data=data, now=now, default_rhythm=settings.default_rhythm
+    )
+    welcomed = welcome_added(
+        session=session, participant_ids=[participant.id], settings=settings, now=now
+    )
+    return participant, welcomed > 0
 
 
 def welcome_added(

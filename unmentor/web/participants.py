@@ -195,11 +195,8 @@ def add_person(
         now = utcnow()
         try:
             with database.session() as session:
-                person = service.create_participant(
-                    session=session, data=data, now=now, default_rhythm=settings.default_rhythm
-                )
-                welcomed = welcome.welcome_added(
-                    session=session, participant_ids=[person.id], settings=settings, now=now
+                person, welcomed = welcome.add_participant(
+                    session=session, data=data, settings=settings, now=now
                 )
                 person_id, person_name = person.id, person.name
         except Conflict as error:
